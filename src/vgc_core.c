@@ -1,0 +1,256 @@
+/* vgc_core.c — the proved cycle-detection core (contracts in include/vgc_core.h).
+ * In proof scope: every function here is proved with Frama-C WP -wp-rte (make prove).
+ * Mirrors CPython's update_refs/subtract_refs, move_unreachable and
+ * move_legacy_finalizer_reachable; the model is spec/vgc_graph.acsl, explained in spec/SPEC.md.
+ *
+ * One marking engine serves both markings.  It is a breadth-first search whose queue is the
+ * front of the permutation `order`: discovering w swaps it to position `tail`.  Colours are
+ * positions (black: pos < head, grey: head <= pos < tail, white: pos >= tail), so no colour
+ * array is needed, and the queue can never overflow: a white object sits at a position >= tail,
+ * which is < n — no counting argument, in the code or in the proof.
+ */
+#include "vgc_core.h"
+
+/* ---- update_refs + subtract_refs ----------------------------------------------------------- */
+
+int32_t vgc_update_refs(int32_t n, const uint32_t *offsets, const uint32_t *targets,
+                        int64_t *refs)
+{
+    const uint32_t nedges = offsets[n];
+
+    /* subtract_refs: one decrement per internal reference.  refs[i] only ever goes down by at
+     * most k, which keeps it far from INT64_MIN (the second invariant, used by -wp-rte). */
+    /*@
+      loop invariant k_range: 0 <= k <= nedges;
+      loop invariant partial_indeg:
+        \forall integer i; 0 <= i < n ==> refs[i] == \at(refs[i], Pre) - indeg(targets, k, i);
+      loop invariant lower_bound:
+        \forall integer i; 0 <= i < n ==> refs[i] >= \at(refs[i], Pre) - k;
+      loop assigns k, refs[0 .. n - 1];
+      loop variant nedges - k;
+    */
+    for (uint32_t k = 0; k < nedges; k++)
+        refs[targets[k]] -= 1;
+
+    /* A negative gc_refs can only come from a tp_traverse that reports more references than
+     * the object's refcount accounts for; count them so the caller can warn. */
+    int32_t negative = 0;
+    /*@
+      loop invariant i_range: 0 <= i <= n;
+      loop invariant count: negative == count_negative(refs, i);
+      loop invariant count_bound: 0 <= negative <= i;
+      loop assigns i, negative;
+      loop variant n - i;
+    */
+    for (int32_t i = 0; i < n; i++)
+        if (refs[i] < 0)
+            negative++;
+    return negative;
+}
+
+/* ---- the marking engine --------------------------------------------------------------------- */
+
+/* Discover w: swap it into queue position `tail`.  The caller then grows tail by one. */
+/*@
+  requires state_ok:  \valid(order + (0 .. n - 1)) && \valid(pos + (0 .. n - 1));
+  requires state_sep: \separated(order + (0 .. n - 1), pos + (0 .. n - 1));
+  requires n_range:   0 <= n <= INT32_MAX;
+  requires permutation: perm(n, order, pos);
+  requires w_range:   0 <= w < n;
+  requires white:     0 <= tail <= pos[w];
+  assigns order[tail], order[pos[w]], pos[w], pos[order[tail]];
+  ensures permutation: perm(n, order, pos);
+  ensures discovered:  pos[w] == tail;
+  ensures stable:
+    \forall integer v; 0 <= v < n && \old(pos[v]) < tail ==> pos[v] == \old(pos[v]);
+  ensures still_white:
+    \forall integer v; 0 <= v < n && v != w && \old(pos[v]) >= tail ==> pos[v] > tail;
+*/
+static void vgc_discover(int32_t n, int32_t *order, int32_t *pos, int32_t tail, int32_t w)
+{
+    (void)n; /* read only by the contract */
+    int32_t p = pos[w];
+    int32_t x = order[tail];
+    order[p] = x;
+    pos[x] = p;
+    order[tail] = w;
+    pos[w] = tail;
+}
+
+/* Breadth-first propagation: scan queued objects (positions [base, tail)) until the queue is
+ * empty, discovering every white successor.  kind/refs/legacy are read only by the contract:
+ * they name the Reach relation that the queued objects already satisfy. */
+/*@
+  requires snapshot:  csr_ok(n, offsets, targets);
+  requires state_ok:  \valid(order + (0 .. n - 1)) && \valid(pos + (0 .. n - 1));
+  requires state_sep: \separated(order + (0 .. n - 1), pos + (0 .. n - 1));
+  requires permutation: perm(n, order, pos);
+  requires range:     0 <= base <= tail <= n;
+  requires closed:    closed_below(n, offsets, targets, pos, base, tail);
+  requires precise:   precise(kind, n, offsets, targets, refs, legacy, pos, base, tail);
+  assigns order[0 .. n - 1], pos[0 .. n - 1];
+  ensures range:      tail <= \result <= n;
+  ensures permutation: perm(n, order, pos);
+  ensures stable:
+    \forall integer v; 0 <= v < n && \old(pos[v]) < tail ==> pos[v] == \old(pos[v]);
+  ensures still_white:
+    \forall integer v; 0 <= v < n && \old(pos[v]) >= tail ==> pos[v] >= tail;
+  ensures closed:     closed_below(n, offsets, targets, pos, \result, \result);
+  ensures precise:    precise(kind, n, offsets, targets, refs, legacy, pos, base, \result);
+*/
+static int32_t vgc_propagate(int kind, int32_t n, const uint32_t *offsets,
+                             const uint32_t *targets, const int64_t *refs,
+                             const uint8_t *legacy, int32_t base, int32_t tail,
+                             int32_t *order, int32_t *pos)
+{
+    (void)kind; (void)refs; (void)legacy; /* read only by the contract */
+    int32_t head = base;
+    /*@
+      loop invariant range: base <= head <= tail <= n && \at(tail, Pre) <= tail;
+      loop invariant permutation: perm(n, order, pos);
+      loop invariant closed: closed_below(n, offsets, targets, pos, head, tail);
+      loop invariant precise: precise(kind, n, offsets, targets, refs, legacy, pos, base, tail);
+      loop invariant stable:
+        \forall integer v; 0 <= v < n && \at(pos[v], Pre) < \at(tail, Pre) ==>
+          pos[v] == \at(pos[v], Pre);
+      loop invariant still_white:
+        \forall integer v; 0 <= v < n && \at(pos[v], Pre) >= \at(tail, Pre) ==>
+          pos[v] >= \at(tail, Pre);
+      loop assigns head, tail, order[0 .. n - 1], pos[0 .. n - 1];
+      loop variant n - head;
+    */
+    while (head < tail) {
+        const int32_t u = order[head];
+        const uint32_t end = offsets[u + 1];
+        /*@
+          loop invariant k_range: offsets[u] <= k <= end;
+          loop invariant range: base <= head < tail <= n && \at(tail, Pre) <= tail;
+          loop invariant u_queued: 0 <= u < n && pos[u] == head;
+          loop invariant permutation: perm(n, order, pos);
+          loop invariant closed: closed_below(n, offsets, targets, pos, head, tail);
+          loop invariant u_partly_closed:
+            \forall integer j; offsets[u] <= j < k ==> pos[targets[j]] < tail;
+          loop invariant precise:
+            precise(kind, n, offsets, targets, refs, legacy, pos, base, tail);
+          loop invariant stable:
+            \forall integer v; 0 <= v < n && \at(pos[v], Pre) < \at(tail, Pre) ==>
+              pos[v] == \at(pos[v], Pre);
+          loop invariant still_white:
+            \forall integer v; 0 <= v < n && \at(pos[v], Pre) >= \at(tail, Pre) ==>
+              pos[v] >= \at(tail, Pre);
+          loop assigns k, tail, order[0 .. n - 1], pos[0 .. n - 1];
+          loop variant end - k;
+        */
+        for (uint32_t k = offsets[u]; k < end; k++) {
+            const int32_t t = (int32_t)targets[k];
+            if (pos[t] >= tail) {
+                /*@ assert u_reached: Reach(kind, n, offsets, targets, refs, legacy, u); */
+                /*@ assert t_edge: edge(n, offsets, u, k) && t == targets[k]; */
+                /*@ assert t_reached: Reach(kind, n, offsets, targets, refs, legacy, t); */
+                vgc_discover(n, order, pos, tail, t);
+                tail++;
+            }
+        }
+        /*@ assert u_unique: \forall integer x; 0 <= x < n && pos[x] == head ==> x == u; */
+        /*@ assert u_closed:
+              \forall integer j; edge(n, offsets, u, j) ==> pos[targets[j]] < tail; */
+        head++;
+    }
+    return tail;
+}
+
+/* ---- move_unreachable ----------------------------------------------------------------------- */
+
+int32_t vgc_move_unreachable(int32_t n, const uint32_t *offsets, const uint32_t *targets,
+                             const int64_t *refs, int32_t *order, int32_t *pos)
+{
+    /*@
+      loop invariant v_range: 0 <= v <= n;
+      loop invariant identity: \forall integer j; 0 <= j < v ==> order[j] == j && pos[j] == j;
+      loop assigns v, order[0 .. n - 1], pos[0 .. n - 1];
+      loop variant n - v;
+    */
+    for (int32_t v = 0; v < n; v++) {
+        order[v] = v;
+        pos[v] = v;
+    }
+
+    /* The roots, in index order, become the initial queue. */
+    int32_t tail = 0;
+    /*@
+      loop invariant v_range: 0 <= tail <= v <= n;
+      loop invariant permutation: perm(n, order, pos);
+      loop invariant roots_so_far:
+        \forall integer x; 0 <= x < n ==> (pos[x] < tail <==> (x < v && refs[x] != 0));
+      loop assigns v, tail, order[0 .. n - 1], pos[0 .. n - 1];
+      loop variant n - v;
+    */
+    for (int32_t v = 0; v < n; v++) {
+        if (refs[v] != 0) {
+            vgc_discover(n, order, pos, tail, v);
+            tail++;
+        }
+    }
+    return vgc_propagate(VGC_SEEDS_ROOTS, n, offsets, targets, refs, (const uint8_t *)0,
+                         0, tail, order, pos);
+}
+
+/* ---- move_legacy_finalizer_reachable -------------------------------------------------------- */
+
+int32_t vgc_move_legacy_finalizer_reachable(int32_t n, const uint32_t *offsets,
+                                            const uint32_t *targets, const uint8_t *legacy,
+                                            int32_t live, int32_t *order, int32_t *pos)
+{
+    /* Unreachable objects with a legacy finalizer, in index order, become the initial queue;
+     * the live prefix is already closed, so the search never leaves the unreachable set. */
+    int32_t tail = live;
+    /*@
+      loop invariant v_range: 0 <= v <= n && live <= tail <= n;
+      loop invariant permutation: perm(n, order, pos);
+      loop invariant live_unchanged:
+        \forall integer x; 0 <= x < n && \at(pos[x], Pre) < live ==> pos[x] == \at(pos[x], Pre);
+      loop invariant unreachable_stay:
+        \forall integer x; 0 <= x < n && \at(pos[x], Pre) >= live ==> pos[x] >= live;
+      loop invariant seeded:
+        \forall integer x; 0 <= x < v && legacy[x] != 0 && pos[x] >= live ==> pos[x] < tail;
+      loop invariant seeds_only:
+        \forall integer x; 0 <= x < n && live <= pos[x] < tail ==> legacy[x] != 0;
+      loop invariant live_closed: closed_below(n, offsets, targets, pos, live, live);
+      loop assigns v, tail, order[0 .. n - 1], pos[0 .. n - 1];
+      loop variant n - v;
+    */
+    for (int32_t v = 0; v < n; v++) {
+        if (legacy[v] != 0 && pos[v] >= tail) {
+            vgc_discover(n, order, pos, tail, v);
+            tail++;
+        }
+    }
+    return vgc_propagate(VGC_SEEDS_LEGACY, n, offsets, targets, (const int64_t *)0, legacy,
+                         live, tail, order, pos);
+}
+
+/* ---- output --------------------------------------------------------------------------------- */
+
+int32_t vgc_select(int32_t n, const int32_t *pos, int32_t lo, int32_t hi, int32_t *out)
+{
+    int32_t count = 0;
+    /*@
+      loop invariant v_range: 0 <= count <= v <= n;
+      loop invariant selected:
+        \forall integer j; 0 <= j < count ==> 0 <= out[j] < v && lo <= pos[out[j]] < hi;
+      loop invariant ascending:
+        \forall integer i, j; 0 <= i < j < count ==> out[i] < out[j];
+      loop invariant complete:
+        \forall integer x; 0 <= x < v && lo <= pos[x] < hi ==>
+          \exists integer j; 0 <= j < count && out[j] == x;
+      loop assigns v, count, out[0 .. n - 1];
+      loop variant n - v;
+    */
+    for (int32_t v = 0; v < n; v++) {
+        if (lo <= pos[v] && pos[v] < hi) {
+            out[count] = v;
+            count++;
+        }
+    }
+    return count;
+}

@@ -72,3 +72,10 @@ $(BUILD)/demo_core: examples/demo_core.c $(BUILD)/libvgccore.a
 
 clean: ## remove build outputs (keeps committed proof results)
 	rm -rf $(BUILD)
+
+$(BUILD)/bench_core: bench/bench_core.c $(BUILD)/libvgccore.a
+	$(CC) $(CFLAGS_COMMON) -O2 $< $(BUILD)/libvgccore.a -o $@
+
+bench: $(BUILD)/bench_core ## benchmarks: the core alone (table + build/bench/*.json)
+	@mkdir -p $(BUILD)/bench
+	@$(BUILD)/bench_core $(BUILD)/bench/core.json

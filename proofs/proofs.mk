@@ -27,11 +27,12 @@ prove: deps ## run Frama-C WP on every proved file, write proofs/*.json, fail un
 	@mkdir -p $(BUILD)
 	@rm -f $(WP_REPORTS)
 	@$(MAKE) --no-print-directory $(WP_REPORTS)
-	@$(PYTHON) proofs/wp-report.py --table proofs/RESULTS.md $(WP_REPORTS)
+	@$(PYTHON) proofs/wp-report.py --spec spec/SPEC.md --table proofs/RESULTS.md $(WP_REPORTS)
 
 test-prove:
 	@mkdir -p $(BUILD) $(RESULTS)
 	@rm -f $(WP_REPORTS)
 	@$(MAKE) --no-print-directory $(WP_REPORTS) || true
-	@$(PYTHON) proofs/wp-report.py --results $(RESULTS)/prove.txt $(wildcard $(WP_REPORTS)) || \
+	@$(PYTHON) proofs/wp-report.py --spec spec/SPEC.md --results $(RESULTS)/prove.txt \
+	    $(wildcard $(WP_REPORTS)) || \
 	    { [ -s $(RESULTS)/prove.txt ] || echo "0 passed, 1 failed" > $(RESULTS)/prove.txt; exit 1; }

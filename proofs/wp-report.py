@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """Summarise Frama-C WP JSON reports; fail unless every goal is Valid.
 
-Usage: wp-report.py [--table OUT.md] [--results FILE] REPORT.json...
+Usage: wp-report.py [--table OUT.md] [--results FILE] [--spec SPEC.md] REPORT.json...
 
 Prints one line per function (valid/total goals, named clauses that failed) and a final line
 `WP: <valid>/<total> goals proved`.  Exits 1 when any goal is not Valid or a report has no goals
 (an empty report would otherwise pass silently).  --results writes the per-function outcome as a
-`N passed, N failed` line for `make test` (one test per proved function).
+`N passed, N failed` line for `make test` (one test per proved
+function and per theorem clause of SPEC.md).  --spec checks that
+every theorem row of SPEC.md's table (a backticked function and backticked clause names) names a
+clause that is in the report and Valid, so the table cannot drift from what is proved.
 """
 import json
+import re
 import sys
 
 
@@ -35,8 +39,34 @@ def load(path):
     return rows
 
 
+def spec_rows(path):
+    """(theorem id, function, clause) for every theorem row of SPEC.md and function it names."""
+    for line in open(path):
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) < 6 or not re.match(r"^T\d+$", cells[1]):
+            continue
+        fns = re.findall(r"`(\w+)`", cells[4])
+        clauses = re.findall(r"`(\w+)`", cells[3])
+        for fn in fns:
+            for c in clauses:
+                yield cells[1], fn, c
+
+
+def check_spec(path, goals):
+    """Returns (checked, not proved)."""
+    bad = n = 0
+    for tid, fn, clause in spec_rows(path):
+        g = goals.get(fn, {}).get(f"{fn}_ensures_{clause}")
+        main = (g or {}).get("wp:main", {})
+        ok = g is not None and main.get("valid", 0) == main.get("total", -1)
+        print(f"  {tid:<4} {fn}::{clause:<22} {'Valid' if ok else 'NOT PROVED / MISSING'}")
+        bad += not ok
+        n += 1
+    return n, bad
+
+
 def main(argv):
-    table = results = None
+    table = results = spec = None
     reports = []
     it = iter(argv)
     for a in it:
@@ -44,12 +74,17 @@ def main(argv):
             table = next(it)
         elif a == "--results":
             results = next(it)
+        elif a == "--spec":
+            spec = next(it)
         else:
             reports.append(a)
     rows = {}
+    goals = {}
     for r in reports:
         for fn, v in load(r).items():
             rows[fn] = v
+        with open(r) as f:
+            goals.update(json.load(f).get("wp:functions", {}))
     valid = sum(v for v, _, _ in rows.values())
     total = sum(t for _, t, _ in rows.values())
     width = max([len(f) for f in rows] + [8])
@@ -66,12 +101,18 @@ def main(argv):
                 v, t, _ = rows[fn]
                 f.write(f"| `{fn}` | {v} | {t} |\n")
             f.write(f"| **all** | **{valid}** | **{total}** |\n")
+    ntests = len(rows)
     nfail = sum(1 for v, t, _ in rows.values() if v != t)
+    if spec:
+        print(f"theorems of {spec}:")
+        n, bad = check_spec(spec, goals)
+        ntests += n
+        nfail += bad
     if results:
         with open(results, "w") as f:
-            f.write(f"{len(rows) - nfail} passed, {nfail + (1 if total == 0 else 0)} failed\n")
+            f.write(f"{ntests - nfail} passed, {nfail + (1 if total == 0 else 0)} failed\n")
     print(f"WP: {valid}/{total} goals proved")
-    return 0 if total > 0 and valid == total else 1
+    return 0 if total > 0 and valid == total and nfail == 0 else 1
 
 
 if __name__ == "__main__":

@@ -65,6 +65,8 @@ int32_t vgc_update_refs(int32_t n, const uint32_t *offsets, const uint32_t *targ
     \forall integer v; 0 <= v < n && \old(pos[v]) < tail ==> pos[v] == \old(pos[v]);
   ensures still_white:
     \forall integer v; 0 <= v < n && v != w && \old(pos[v]) >= tail ==> pos[v] > tail;
+  ensures same_marked:
+    \forall integer v; 0 <= v < n ==> (pos[v] < tail <==> \old(pos[v]) < tail);
 */
 static void vgc_discover(int32_t n, int32_t *order, int32_t *pos, int32_t tail, int32_t w)
 {

@@ -10,7 +10,7 @@ PY_VERSIONS ?= 3.11.7 3.12.1 3.13.0
 PY_INTERPS  := $(foreach v,$(PY_VERSIONS),$(wildcard $(PYENV_ROOT)/versions/$(v)/bin/python$(basename $(v))))
 EXT_CFLAGS  := -std=gnu11 -O2 -g -fPIC -shared -Wall -Wextra -Werror -Wno-unused-parameter \
                -Wno-missing-field-initializers -Iinclude
-PY_PKG_SRC  := $(wildcard python/vgc/*.py python/vgc/*.pyi)
+PY_PKG_SRC  := $(wildcard python/vgc/*.py python/vgc/*.pyi python/vgc/py.typed)
 
 TEST_STEPS += python conformance
 .PHONY: ext install conformance test-python test-conformance

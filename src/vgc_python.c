@@ -165,7 +165,7 @@ static void gc_list_clear_collecting(PyGC_Head *list)
 
 static struct {
     int installed;
-    int debug;                        /* the user-visible flags (DEBUG_STATS kept out of gcstate) */
+    int stats_flag;                   /* DEBUG_STATS, kept out of gcstate->debug while installed */
     PyObject *user_callbacks;         /* gc.callbacks, the user-visible list */
     PyObject *hook_list;              /* [hook], what gcstate->callbacks points to */
     PyObject *orig_collect;           /* the original gc.collect */
@@ -184,6 +184,18 @@ static struct {
     double pause_total, pause_max;
     long fail_alloc_after;            /* test hook: fail the k-th snapshot allocation (0: off) */
 } vgc;
+
+/* The debug flags in force: gcstate->debug, plus DEBUG_STATS which vgc keeps to itself while
+ * installed (CPython's own pass would print statistics of its empty lists).  A DEBUG_STATS set
+ * through the original gc module is taken over here. */
+static int vgc_debug_flags(GCState *gcstate)
+{
+    if (vgc.installed && (gcstate->debug & DEBUG_STATS)) {
+        vgc.stats_flag = DEBUG_STATS;
+        gcstate->debug &= ~DEBUG_STATS;
+    }
+    return gcstate->debug | (vgc.installed ? vgc.stats_flag : 0);
+}
 
 static double now_seconds(void)
 {
@@ -512,7 +524,7 @@ static void vgc_delete_garbage(GCState *gcstate, PyGC_Head *collectable, PyGC_He
     while (!gc_list_is_empty(collectable)) {
         PyGC_Head *gc = GC_NEXT(collectable);
         PyObject *op = FROM_GC(gc);
-        if (vgc.debug & DEBUG_SAVEALL) {
+        if (gcstate->debug & DEBUG_SAVEALL) {
             if (PyList_Append(gcstate->garbage, op) < 0)
                 PyErr_Clear();
         }
@@ -538,7 +550,7 @@ static void vgc_handle_legacy_finalizers(GCState *gcstate, PyGC_Head *finalizers
 {
     for (PyGC_Head *gc = GC_NEXT(finalizers); gc != finalizers; gc = GC_NEXT(gc)) {
         PyObject *op = FROM_GC(gc);
-        if ((vgc.debug & DEBUG_SAVEALL) || Py_TYPE(op)->tp_del != NULL) {
+        if ((gcstate->debug & DEBUG_SAVEALL) || Py_TYPE(op)->tp_del != NULL) {
             if (PyList_Append(gcstate->garbage, op) < 0) {
                 PyErr_Clear();
                 break;
@@ -564,8 +576,9 @@ static int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_coll
                             Py_ssize_t *n_uncollectable)
 {
     Py_ssize_t m = 0, n = 0;
+    const int debug = vgc_debug_flags(gcstate);
     double t1 = now_seconds();
-    if (vgc.debug & DEBUG_STATS) {
+    if (debug & DEBUG_STATS) {
         PySys_WriteStderr("gc: collecting generation %d...\n", generation);
         vgc_show_stats_each_generations(gcstate);
     }
@@ -600,7 +613,7 @@ static int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_coll
         gcstate->long_lived_total = gc_list_size(young);
     }
 
-    if (vgc.debug & DEBUG_COLLECTABLE)
+    if (debug & DEBUG_COLLECTABLE)
         for (PyGC_Head *gc = GC_NEXT(&unreachable); gc != &unreachable; gc = GC_NEXT(gc))
             vgc_debug_cycle("collectable", FROM_GC(gc));
 
@@ -613,11 +626,11 @@ static int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_coll
 
     for (PyGC_Head *gc = GC_NEXT(&finalizers); gc != &finalizers; gc = GC_NEXT(gc)) {
         n++;
-        if (vgc.debug & DEBUG_UNCOLLECTABLE)
+        if (debug & DEBUG_UNCOLLECTABLE)
             vgc_debug_cycle("uncollectable", FROM_GC(gc));
     }
     double elapsed = now_seconds() - t1;
-    if (vgc.debug & DEBUG_STATS)
+    if (debug & DEBUG_STATS)
         PySys_WriteStderr("gc: done, %zd unreachable, %zd uncollectable, %.4fs elapsed\n",
                           n + m, n, elapsed);
     vgc_handle_legacy_finalizers(gcstate, &finalizers, old);
@@ -773,6 +786,10 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     (void)unused;
     if (vgc.installed)
         Py_RETURN_FALSE;
+    if (_PyInterpreterState_GET() != PyInterpreterState_Main()) {
+        PyErr_SetString(PyExc_RuntimeError, "vgc can only be installed in the main interpreter");
+        return NULL;
+    }
     GCState *gcstate = get_gc_state();
     if (gcstate->callbacks == NULL || !PyList_CheckExact(gcstate->callbacks)) {
         PyErr_SetString(PyExc_RuntimeError, "vgc: the gc state has no callbacks list");
@@ -790,7 +807,7 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     vgc.user_callbacks = gcstate->callbacks;      /* takes over gcstate's reference */
     vgc.hook_list = list;
     gcstate->callbacks = Py_NewRef(list);
-    vgc.debug = gcstate->debug;
+    vgc.stats_flag = gcstate->debug & DEBUG_STATS;
     gcstate->debug &= ~DEBUG_STATS;               /* vgc prints the statistics */
     memset(vgc.collections, 0, sizeof vgc.collections);
     vgc.collected = vgc.uncollectable = vgc.fallbacks = vgc.cpython_collected = 0;
@@ -816,7 +833,8 @@ static PyObject *py_uninstall(PyObject *module, PyObject *unused)
     vgc.user_callbacks = NULL;
     Py_XDECREF(hooks);
     Py_CLEAR(vgc.hook_list);
-    gcstate->debug = vgc.debug;
+    gcstate->debug |= vgc.stats_flag;
+    vgc.stats_flag = 0;
     vgc.installed = 0;
     Py_RETURN_TRUE;
 }
@@ -900,7 +918,7 @@ static PyObject *py_set_debug(PyObject *m, PyObject *arg)
         return NULL;
     GCState *gcstate = get_gc_state();
     if (vgc.installed) {
-        vgc.debug = flags;
+        vgc.stats_flag = flags & DEBUG_STATS;
         gcstate->debug = flags & ~DEBUG_STATS;
     }
     else {
@@ -912,7 +930,7 @@ static PyObject *py_set_debug(PyObject *m, PyObject *arg)
 static PyObject *py_get_debug(PyObject *m, PyObject *u)
 {
     (void)m; (void)u;
-    return PyLong_FromLong(vgc.installed ? vgc.debug : get_gc_state()->debug);
+    return PyLong_FromLong(vgc_debug_flags(get_gc_state()));
 }
 
 static PyObject *py_set_threshold(PyObject *m, PyObject *args)

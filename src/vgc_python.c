@@ -276,8 +276,51 @@ static void vgc_move_immortals(PyGC_Head *base, GCState *gcstate)
 }
 #endif
 
+/* The order CPython's move_unreachable leaves the reachable objects in: its walk over the list,
+ * where an object first met with gc_refs == 0 and later found reachable is re-appended at the
+ * end.  Not a correctness matter (the reachable SET is the core's), but observable: it is
+ * gc.get_objects()'s order and, later, the order in which weakref callbacks and finalizers of
+ * those objects run.  A replay over the snapshot with the gc_refs the proved vgc_update_refs
+ * computed.  seq has room for 2n entries (each object is appended at most once more); state
+ * has n.  Writes the scanned objects, in CPython's order, to out; returns their number. */
+enum { REPLAY_ZERO, REPLAY_POSITIVE, REPLAY_TENTATIVE, REPLAY_SCANNED };
+
+static int32_t vgc_replay_move_unreachable_order(int32_t n, const uint32_t *offsets,
+                                                 const uint32_t *targets, const int64_t *gc_refs,
+                                                 int32_t *seq, uint8_t *state, int32_t *out)
+{
+    int64_t len = n;
+    int32_t count = 0;
+    for (int32_t v = 0; v < n; v++) {
+        seq[v] = v;
+        state[v] = gc_refs[v] != 0 ? REPLAY_POSITIVE : REPLAY_ZERO;
+    }
+    for (int64_t i = 0; i < len; i++) {
+        int32_t v = seq[i];
+        if (state[v] == REPLAY_ZERO) {
+            state[v] = REPLAY_TENTATIVE;              /* moved to the unreachable list */
+        }
+        else if (state[v] == REPLAY_POSITIVE) {
+            for (uint32_t k = offsets[v]; k < offsets[v + 1]; k++) {
+                int32_t t = (int32_t)targets[k];
+                if (state[t] == REPLAY_TENTATIVE) {   /* moved back, to the end */
+                    state[t] = REPLAY_POSITIVE;
+                    if (len < 2 * (int64_t)n)
+                        seq[len++] = t;
+                }
+                else if (state[t] == REPLAY_ZERO) {
+                    state[t] = REPLAY_POSITIVE;
+                }
+            }
+            state[v] = REPLAY_SCANNED;
+            out[count++] = v;
+        }
+    }
+    return count;
+}
+
 /* deduce_unreachable: snapshot `base`, run the proved phases, rebuild the lists.
- * Afterwards: base holds the reachable objects (COLLECTING clear, original order), unreachable
+ * Afterwards: base holds the reachable objects (COLLECTING clear, in CPython's order), unreachable
  * the garbage candidates (COLLECTING set, original order) and, when finalizers != NULL, the
  * unreachable objects reachable from a legacy finalizer, in CPython's breadth-first order
  * (COLLECTING clear) — the garbage candidates then exclude them.
@@ -307,10 +350,11 @@ static Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
     uint8_t *legacy = vgc_malloc((size_t)n);
     int32_t *order = vgc_malloc(sizeof(int32_t) * (size_t)n);
     int32_t *pos = vgc_malloc(sizeof(int32_t) * (size_t)n);
+    int32_t *seq = vgc_malloc(sizeof(int32_t) * 2 * (size_t)n);
     edges_t e = {NULL, 0, (size_t)n * 2 + 16, 0};
     e.targets = vgc_malloc(sizeof(uint32_t) * e.cap);
     Py_ssize_t result = -1;
-    if (!objs || !refs || !offsets || !legacy || !order || !pos || !e.targets)
+    if (!objs || !refs || !offsets || !legacy || !order || !pos || !seq || !e.targets)
         goto done;                   /* nothing touched yet */
 
     /* Number the objects in list order; the index lives in _gc_prev (see the file header). */
@@ -354,13 +398,20 @@ static Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
     }
     for (int32_t j = live; j < kept; j++)
         gc_list_append_flags(AS_GC(objs[order[j]]), finalizers, FIN(objs[order[j]]));
-    int32_t nsel = vgc_select(n, pos, 0, live, order);
-    for (int32_t j = 0; j < nsel; j++)
-        gc_list_append_flags(AS_GC(objs[order[j]]), base, FIN(objs[order[j]]));
-    nsel = vgc_select(n, pos, kept, n, order);
+    int32_t nsel = vgc_select(n, pos, kept, n, order);
     for (int32_t j = 0; j < nsel; j++)
         gc_list_append_flags(AS_GC(objs[order[j]]), unreachable,
                              FIN(objs[order[j]]) | _PyGC_PREV_MASK_COLLECTING);
+    /* The reachable ones (pos < live, the core's set) in CPython's order; `legacy` is reused as
+     * the replay's state.  Anything the replay did not scan (impossible when both agree) follows
+     * in list order, so every reachable object is relinked exactly once. */
+    nsel = vgc_replay_move_unreachable_order(n, offsets, e.targets, refs, seq, legacy, order);
+    for (int32_t j = 0; j < nsel; j++)
+        if (pos[order[j]] < live)
+            gc_list_append_flags(AS_GC(objs[order[j]]), base, FIN(objs[order[j]]));
+    for (i = 0; i < n; i++)
+        if (pos[i] < live && legacy[i] != REPLAY_SCANNED)
+            gc_list_append_flags(AS_GC(objs[i]), base, FIN(objs[i]));
 #undef FIN
     result = n;
 done:
@@ -370,6 +421,7 @@ done:
     PyMem_RawFree(legacy);
     PyMem_RawFree(order);
     PyMem_RawFree(pos);
+    PyMem_RawFree(seq);
     PyMem_RawFree(e.targets);
     return result;
 }

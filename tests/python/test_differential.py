@@ -153,6 +153,32 @@ class Differential(unittest.TestCase):
             R["log2"] = log
         ''')
 
+    def test_order_across_collections(self):
+        # CPython's move_unreachable reorders reachable objects (A <- B <- C with C external
+        # ends as C, B, A); that order shows in get_objects() and, once they are garbage, in the
+        # order of their weakref callbacks and finalizers.
+        self.check('''
+            log = []
+            class Fin(Node):
+                def __del__(self):
+                    log.append("del " + self.name)
+            objs = [Fin("o%d" % i) for i in range(8)]
+            for i in range(1, 8):
+                objs[i].ref = objs[i - 1]           # o7 -> o6 -> ... -> o0
+            objs[0].back = objs[7]                  # and a cycle
+            objs[3].extra = [objs[5], objs[1]]
+            head = objs[7]
+            wrs = [weakref.ref(o, lambda w, n=o.name: log.append("wr " + n)) for o in objs]
+            del objs
+            gc.collect(0)
+            R["gen1_order"] = [o.name for o in gc.get_objects(1) if isinstance(o, Fin)]
+            gc.collect(1)
+            R["gen2_order"] = [o.name for o in gc.get_objects(2) if isinstance(o, Fin)]
+            del head
+            R["n"] = gc.collect()
+            R["log"] = log
+        ''')
+
     def test_pep442_resurrection(self):
         self.check('''
             saved = []

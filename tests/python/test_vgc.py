@@ -173,6 +173,43 @@ class InstallTests(unittest.TestCase):
         self.assertIn("free-threaded", out)
 
 
+    def test_unsupported_version_raises(self):
+        py310 = os.path.join(os.path.expanduser(os.environ.get("PYENV_ROOT", "~/.pyenv")),
+                             "versions", "3.10.13", "bin", "python3.10")
+        if not os.path.exists(py310):
+            self.skipTest("no Python 3.10 here")
+        code = textwrap.dedent('''
+            import sys, gc as stock, vgc
+            try:
+                vgc.install()
+            except RuntimeError as e:
+                print("RuntimeError:", e)
+            print(sys.modules["gc"] is stock)
+        ''')
+        p = subprocess.run([py310, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, timeout=60, env=dict(os.environ, VGC_DISABLE="1"))
+        self.assertIn("RuntimeError: vgc supports CPython 3.11, 3.12 and 3.13, not 3.10", p.stdout)
+        self.assertIn("True", p.stdout)
+
+
+class BuildTests(unittest.TestCase):
+    def test_pep517_backend_builds_a_wheel(self):
+        import zipfile
+        sys.path.insert(0, os.path.join(ROOT, "python", "build_backend"))
+        try:
+            import vgc_build
+        finally:
+            sys.path.pop(0)
+        with tempfile.TemporaryDirectory() as d:
+            name = vgc_build.build_wheel(d)
+            self.assertTrue(name.startswith("vgc-0.1.0-cp%d%d-" % sys.version_info[:2]))
+            names = zipfile.ZipFile(os.path.join(d, name)).namelist()
+        self.assertIn("vgc/__init__.py", names)
+        self.assertIn("vgc/__main__.py", names)
+        self.assertTrue(any(n.startswith("vgc/_vgc.") and n.endswith(".so") for n in names))
+        self.assertIn("vgc-0.1.0.dist-info/RECORD", names)
+
+
 class MainTests(unittest.TestCase):
     def test_python_m_vgc_report(self):
         with tempfile.TemporaryDirectory() as d:

@@ -53,6 +53,7 @@ all: $(BUILD)/libvgccore.a ## build the core library, the standalone collector a
 
 include proofs/proofs.mk
 include tests/tests.mk
+include python/python.mk
 
 test: deps ## the whole check; ends with `N passed, N failed`
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS); rc=0; \
@@ -63,9 +64,10 @@ test: deps ## the whole check; ends with `N passed, N failed`
 	$(PYTHON) tests/summary.py $(RESULTS) $(TEST_STEPS) || rc=1; \
 	exit $$rc
 
-run: $(BUILD)/libvgccore.a ## build, then run the example under the collector and print what it did
-	@$(MAKE) --no-print-directory $(BUILD)/demo_core
-	@$(BUILD)/demo_core
+run: $(BUILD)/libvgccore.a ## build, then run examples/cyclic_workload.py under vgc (python -m vgc) and print its report
+	@$(MAKE) --no-print-directory ext-one PYTHON=$(PYTHON)
+	@ver=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	    PYTHONPATH=$(BUILD)/py$$ver VGC_DISABLE=1 $(PYTHON) -m vgc examples/cyclic_workload.py
 
 $(BUILD)/demo_core: examples/demo_core.c $(BUILD)/libvgccore.a
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) $< $(BUILD)/libvgccore.a -o $@

@@ -1,0 +1,68 @@
+# python/python.mk — the Python extension `vgc` (included by the Makefile).
+#
+# One binary per minor version, compiled with that interpreter's own (internal) headers and no
+# setuptools: $(BUILD)/py<X.Y>/vgc/ is a ready-to-import package (extension + python/vgc/*).
+# PYTHON selects the interpreter (default python3); PY_VERSIONS lists the pyenv interpreters the
+# tests and the conformance run use (those that are installed).
+
+PYENV_ROOT  ?= $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
+PY_VERSIONS ?= 3.11.7 3.12.1 3.13.0
+PY_INTERPS  := $(foreach v,$(PY_VERSIONS),$(wildcard $(PYENV_ROOT)/versions/$(v)/bin/python$(basename $(v))))
+EXT_CFLAGS  := -std=gnu11 -O2 -g -fPIC -shared -Wall -Wextra -Werror -Wno-unused-parameter \
+               -Wno-missing-field-initializers -Iinclude
+PY_PKG_SRC  := $(wildcard python/vgc/*.py python/vgc/*.pyi python/vgc/py.typed)
+
+TEST_STEPS += python conformance
+.PHONY: ext install conformance test-python test-conformance
+
+# $(call py_var,INTERP,EXPR): evaluate a sysconfig expression with INTERP
+py_var = $(shell $(1) -c 'import sysconfig as s, sys; print($(2))')
+
+# Build the package for one interpreter: make ext-one PYTHON=... ; prints nothing when up to date.
+ext-one:
+	@ver=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	inc=$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])'); \
+	suf=$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))'); \
+	out=$(BUILD)/py$$ver/vgc; mkdir -p $$out; \
+	if [ ! -f $$out/_vgc$$suf ] || [ -n "$$(find src/vgc_python.c $(CORE_SRC) include/vgc_core.h -newer $$out/_vgc$$suf)" ]; then \
+	    echo "ext: building vgc for Python $$ver"; \
+	    $(CC) $(EXT_CFLAGS) -I$$inc src/vgc_python.c $(CORE_SRC) -o $$out/_vgc$$suf || exit 1; \
+	fi; \
+	cp $(PY_PKG_SRC) $$out/
+
+ext: ## build the Python extension (package in build/py<X.Y>/vgc) for each installed 3.11/3.12/3.13
+	@for p in $(PY_INTERPS); do $(MAKE) --no-print-directory ext-one PYTHON=$$p || exit 1; done
+
+all: ext
+
+install: ## install PYTHON=<interpreter> [AUTOINSTALL=1]: vgc into its (or its venv's) site-packages
+	@$(MAKE) --no-print-directory ext-one PYTHON=$(PYTHON)
+	@ver=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	site=$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'); \
+	mkdir -p $$site/vgc && cp $(BUILD)/py$$ver/vgc/* $$site/vgc/ && \
+	rm -f $$site/vgc-autoinstall.pth && \
+	if [ "$(AUTOINSTALL)" = 1 ]; then \
+	    echo "import vgc._autoinstall" > $$site/vgc-autoinstall.pth; \
+	    echo "install: vgc + vgc-autoinstall.pth -> $$site (opt out per process: VGC_DISABLE=1)"; \
+	else echo "install: vgc -> $$site"; fi
+
+# The differential/unit suite, once per interpreter, against the staged package.
+test-python: ext
+	@mkdir -p $(RESULTS); rc=0; : > $(BUILD)/python-tests.out; \
+	for p in $(PY_INTERPS); do \
+	    ver=$$($$p -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	    echo "---- tests/python with Python $$ver"; \
+	    PYTHONPATH=$(BUILD)/py$$ver $$p tests/python/run.py 2>&1 | tee $(BUILD)/python-$$ver.out; \
+	    [ $${PIPESTATUS[0]} = 0 ] || rc=1; \
+	    tail -1 $(BUILD)/python-$$ver.out >> $(BUILD)/python-tests.out; \
+	done; \
+	$(PYTHON) tests/python/sum_lines.py $(BUILD)/python-tests.out > $(RESULTS)/python.txt || rc=1; \
+	cat $(RESULTS)/python.txt; exit $$rc
+
+conformance: ext ## CPython's Lib/test/test_gc.py per installed 3.11/3.12/3.13, vgc auto-installed in every process
+	@$(PYTHON) tests/python/conformance.py --build $(BUILD) --make "$(MAKE)" $(PY_INTERPS)
+
+test-conformance: ext
+	@mkdir -p $(RESULTS)
+	@$(PYTHON) tests/python/conformance.py --build $(BUILD) --make "$(MAKE)" \
+	    --results $(RESULTS)/conformance.txt $(PY_INTERPS)

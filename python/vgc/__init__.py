@@ -1,0 +1,120 @@
+"""vgc — CPython's cycle collector with a proved reachability decision.
+
+``vgc.install()`` makes every cycle collection of this interpreter (automatic ones, the
+original ``gc.collect()``, C ``PyGC_Collect()`` and ``vgc.collect()``) decide which objects are
+cyclic garbage with vgc's Frama-C/WP-proved core; the CPython-specific steps around it run in
+vgc's trusted glue (src/vgc_python.c).  After ``install()``, ``import gc`` yields this module,
+which offers the full ``gc`` API of the running version.  ``uninstall()`` restores stock
+behaviour.  Collections at interpreter shutdown stay CPython's own.
+"""
+import platform as _platform
+import sys as _sys
+import sysconfig as _sysconfig
+
+__all__ = [
+    "install", "uninstall", "status",
+    "enable", "disable", "isenabled", "collect", "get_count", "get_threshold", "set_threshold",
+    "get_objects", "get_stats", "get_referrers", "get_referents", "is_tracked", "is_finalized",
+    "freeze", "unfreeze", "get_freeze_count", "garbage", "callbacks", "set_debug", "get_debug",
+    "DEBUG_STATS", "DEBUG_COLLECTABLE", "DEBUG_UNCOLLECTABLE", "DEBUG_SAVEALL", "DEBUG_LEAK",
+]
+
+MODE = "callback-hook"
+SUPPORTED = ((3, 11), (3, 12), (3, 13))
+
+_stock_gc = _sys.modules.get("gc")
+if _stock_gc is None or getattr(_stock_gc, "__name__", "gc") != "gc":
+    import gc as _stock_gc  # noqa: E402  (the interpreter's own module)
+
+
+def _unsupported_reason():
+    if _sysconfig.get_config_var("Py_GIL_DISABLED"):
+        return "vgc does not support free-threaded (no-GIL) builds of CPython"
+    if _sys.implementation.name != "cpython":
+        return "vgc supports CPython only, not %s" % _sys.implementation.name
+    if _sys.version_info[:2] not in SUPPORTED:
+        return ("vgc supports CPython 3.11, 3.12 and 3.13, not %d.%d"
+                % _sys.version_info[:2])
+    return None
+
+
+_reason = _unsupported_reason()
+_vgc = None
+if _reason is None:
+    import importlib as _importlib
+    try:
+        _vgc = _importlib.import_module("vgc._vgc")
+    except ImportError as exc:  # not built for this interpreter
+        _reason = "vgc's extension is not built for this interpreter (%s)" % exc
+
+if _vgc is not None:
+    from vgc._vgc import (  # noqa: F401
+        enable, disable, isenabled, collect, get_count, get_threshold, set_threshold,
+        get_objects, get_stats, get_referrers, get_referents, is_tracked, is_finalized,
+        freeze, unfreeze, get_freeze_count, set_debug, get_debug, garbage, callbacks,
+        DEBUG_STATS, DEBUG_COLLECTABLE, DEBUG_UNCOLLECTABLE, DEBUG_SAVEALL, DEBUG_LEAK,
+        core_version as _core_version,
+    )
+else:  # keep `import vgc` working; install() explains why it cannot run
+    from gc import *  # noqa: F401,F403
+    from gc import garbage, callbacks  # noqa: F401
+    _core_version = None
+
+_installed = False
+
+
+def install():
+    """Make vgc decide every cycle collection of this interpreter; idempotent.
+
+    Also makes ``import gc`` yield this module.  Raises RuntimeError, changing nothing, on a
+    free-threaded build, an unsupported version, or when the extension is not built for it.
+    """
+    global _installed
+    if _reason is not None:
+        raise RuntimeError(_reason)
+    _vgc._install()
+    _sys.modules["gc"] = _sys.modules[__name__]
+    _installed = True
+
+
+def uninstall():
+    """Restore CPython's own collector and ``import gc``; idempotent."""
+    global _installed
+    if _vgc is not None:
+        _vgc._uninstall()
+    if _sys.modules.get("gc") is _sys.modules[__name__]:
+        _sys.modules["gc"] = _stock_gc
+    _installed = False
+
+
+def status():
+    """vgc's state and counters since the last install().
+
+    Keys: installed, python, mode, collections (total), collections_per_generation,
+    collected, uncollectable, pause_total, pause_max (seconds), fallbacks (collections handed
+    to CPython because the snapshot could not be allocated), cpython_collected (objects
+    CPython's own collector found while vgc was installed: expected 0), inconsistent
+    (objects whose traversal reported more references than their refcount), core_version,
+    reason (why install() cannot run, or None).
+    """
+    raw = _vgc._status() if _vgc is not None else {
+        "installed": False, "collections": (0, 0, 0), "collected": 0, "uncollectable": 0,
+        "fallbacks": 0, "cpython_collected": 0, "inconsistent": 0, "pause_total": 0.0,
+        "pause_max": 0.0, "core_version": None}
+    per_gen = tuple(raw["collections"])
+    return {
+        "installed": bool(raw["installed"]),
+        "python": _platform.python_version(),
+        "mode": MODE,
+        "collections": sum(per_gen),
+        "collections_per_generation": per_gen,
+        "collected": raw["collected"],
+        "uncollectable": raw["uncollectable"],
+        "pause_total": raw["pause_total"],
+        "pause_max": raw["pause_max"],
+        "fallbacks": raw["fallbacks"],
+        "cpython_collected": raw["cpython_collected"],
+        "inconsistent": raw["inconsistent"],
+        "core_version": raw["core_version"],
+        "reason": _reason,
+    }

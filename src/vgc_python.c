@@ -1,0 +1,1316 @@
+/* vgc_python.c — the CPython glue of the `vgc` extension (module vgc._vgc).
+ * TRUSTED, NOT PROVED: only the reachability decision is proved (src/vgc_core.c, called here
+ * through include/vgc_core.h); this file builds the snapshot and runs CPython's own phases
+ * around it.  Mirrors Modules/gcmodule.c (3.11, 3.12) and Python/gc.c (3.13.0): each CPython
+ * phase has a vgc_ twin of the same name (vgc_update_refs is the core's, vgc_handle_weakrefs,
+ * vgc_finalize_garbage, vgc_delete_garbage, ... are here), so `grep handle_weakrefs` finds both.
+ *
+ * Trigger ("callback hook"): install() replaces gcstate->callbacks by a list holding one hook
+ * and keeps the user's list (gc.callbacks) aside.  CPython calls the hook with "start" at each of
+ * its collections (automatic, gc.collect(), PyGC_Collect()); the hook calls the user callbacks,
+ * runs vgc's collection, and moves the collected generations aside so that CPython's collector
+ * then runs on empty lists (it still does its bookkeeping and clears free lists).  On "stop" the
+ * hook puts the lists back, restores counts/long_lived_*, adds vgc's numbers to the stats and
+ * calls the user callbacks with vgc's info dict.  Shutdown collections bypass callbacks and stay
+ * CPython's.
+ *
+ * Header words (pycore_gc.h): outside a collection _gc_prev = prev pointer | FINALIZED(bit 0).
+ * Inside vgc_deduce_unreachable, for the snapshot objects only:
+ *     _gc_prev = index << 2 | COLLECTING(bit 1) | FINALIZED(bit 0)
+ * so "is in the snapshot" is the COLLECTING bit and the index is _gc_prev >> 2.  The lists are
+ * rebuilt from the snapshot's object array before any Python code can run.  Afterwards the
+ * COLLECTING bit marks exactly the members of the current unreachable set (as in CPython);
+ * NEXT_MASK_UNREACHABLE is never used.  No raw object array is held across a step that can run
+ * Python code: from vgc_handle_weakrefs on, everything works on lists, as gcmodule.c does.
+ */
+#define PY_SSIZE_T_CLEAN
+#define Py_BUILD_CORE_MODULE 1
+#include <Python.h>
+#include "internal/pycore_gc.h"
+#include "internal/pycore_interp.h"
+#include "internal/pycore_object.h"
+#include "internal/pycore_pystate.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "vgc_core.h"
+
+#if PY_VERSION_HEX < 0x030B0000 || PY_VERSION_HEX >= 0x030E0000
+#  error "vgc supports CPython 3.11, 3.12 and 3.13"
+#endif
+#ifdef Py_GIL_DISABLED
+#  error "vgc does not support free-threaded builds"
+#endif
+
+#define NUM_GENERATIONS 3
+#define DEBUG_STATS         (1 << 0)
+#define DEBUG_COLLECTABLE   (1 << 1)
+#define DEBUG_UNCOLLECTABLE (1 << 2)
+#define DEBUG_SAVEALL       (1 << 5)
+#define DEBUG_LEAK          (DEBUG_COLLECTABLE | DEBUG_UNCOLLECTABLE | DEBUG_SAVEALL)
+
+typedef struct _gc_runtime_state GCState;
+
+#define AS_GC(op)   _Py_AS_GC((PyObject *)(op))
+#define FROM_GC(g)  ((PyObject *)(((PyGC_Head *)(g)) + 1))
+#define GC_NEXT     _PyGCHead_NEXT
+#define GC_PREV     _PyGCHead_PREV
+#define GEN_HEAD(st, i) (&(st)->generations[(i)].head)
+
+/* ---- header-word accessors --------------------------------------------------------------- */
+
+static inline int gc_is_collecting(PyGC_Head *g)
+{
+    return (g->_gc_prev & _PyGC_PREV_MASK_COLLECTING) != 0;
+}
+
+static inline void gc_clear_collecting(PyGC_Head *g)
+{
+    g->_gc_prev &= ~(uintptr_t)_PyGC_PREV_MASK_COLLECTING;
+}
+
+static inline int gc_is_finalized(PyGC_Head *g)
+{
+    return (g->_gc_prev & _PyGC_PREV_MASK_FINALIZED) != 0;
+}
+
+static inline void gc_set_finalized(PyGC_Head *g)
+{
+    g->_gc_prev |= _PyGC_PREV_MASK_FINALIZED;
+}
+
+static inline GCState *get_gc_state(void)
+{
+    return &_PyInterpreterState_GET()->gc;
+}
+
+/* ---- list primitives (gcmodule.c's are static) ------------------------------------------- */
+
+static inline void gc_list_init(PyGC_Head *list)
+{
+    list->_gc_prev = (uintptr_t)list;
+    list->_gc_next = (uintptr_t)list;
+}
+
+static inline int gc_list_is_empty(PyGC_Head *list)
+{
+    return list->_gc_next == (uintptr_t)list;
+}
+
+/* Append node (not in any list) to list; node's low _gc_prev bits become `flags`. */
+static inline void gc_list_append_flags(PyGC_Head *node, PyGC_Head *list, uintptr_t flags)
+{
+    PyGC_Head *last = (PyGC_Head *)list->_gc_prev;
+    last->_gc_next = (uintptr_t)node;
+    node->_gc_prev = (uintptr_t)last | flags;
+    node->_gc_next = (uintptr_t)list;
+    list->_gc_prev = (uintptr_t)node;
+}
+
+static inline void gc_list_remove(PyGC_Head *node)
+{
+    PyGC_Head *prev = GC_PREV(node);
+    PyGC_Head *next = GC_NEXT(node);
+    prev->_gc_next = (uintptr_t)next;
+    _PyGCHead_SET_PREV(next, prev);
+    node->_gc_next = 0;
+}
+
+/* Move node from its list to the end of list, keeping its flag bits. */
+static void gc_list_move(PyGC_Head *node, PyGC_Head *list)
+{
+    PyGC_Head *from_prev = GC_PREV(node);
+    PyGC_Head *from_next = GC_NEXT(node);
+    _PyGCHead_SET_NEXT(from_prev, from_next);
+    _PyGCHead_SET_PREV(from_next, from_prev);
+    PyGC_Head *to_prev = (PyGC_Head *)list->_gc_prev;
+    _PyGCHead_SET_PREV(node, to_prev);
+    _PyGCHead_SET_NEXT(to_prev, node);
+    list->_gc_prev = (uintptr_t)node;
+    _PyGCHead_SET_NEXT(node, list);
+}
+
+/* Append all of `from` to the end of `to`; `from` becomes empty. */
+static void gc_list_merge(PyGC_Head *from, PyGC_Head *to)
+{
+    if (!gc_list_is_empty(from)) {
+        PyGC_Head *to_tail = GC_PREV(to);
+        PyGC_Head *from_head = GC_NEXT(from);
+        PyGC_Head *from_tail = GC_PREV(from);
+        _PyGCHead_SET_NEXT(to_tail, from_head);
+        _PyGCHead_SET_PREV(from_head, to_tail);
+        _PyGCHead_SET_NEXT(from_tail, to);
+        _PyGCHead_SET_PREV(to, from_tail);
+    }
+    gc_list_init(from);
+}
+
+static Py_ssize_t gc_list_size(PyGC_Head *list)
+{
+    Py_ssize_t n = 0;
+    for (PyGC_Head *gc = GC_NEXT(list); gc != list; gc = GC_NEXT(gc))
+        n++;
+    return n;
+}
+
+static void gc_list_clear_collecting(PyGC_Head *list)
+{
+    for (PyGC_Head *gc = GC_NEXT(list); gc != list; gc = GC_NEXT(gc))
+        gc_clear_collecting(gc);
+}
+
+/* ---- module state ------------------------------------------------------------------------ */
+
+static struct {
+    int installed;
+    int stats_flag;                   /* DEBUG_STATS, kept out of gcstate->debug while installed */
+    PyObject *user_callbacks;         /* gc.callbacks, the user-visible list */
+    PyObject *hook_list;              /* [hook], what gcstate->callbacks points to */
+    PyObject *orig_collect;           /* the original gc.collect */
+    /* the collection in progress between "start" and "stop" */
+    int pending;                      /* 1: vgc collected, lists aside; 2: fell back to CPython */
+    int pending_gen;
+    PyGC_Head aside[NUM_GENERATIONS];
+    int saved_count[NUM_GENERATIONS];
+    Py_ssize_t saved_long_lived_total, saved_long_lived_pending;
+    Py_ssize_t saved_stats_collected, saved_stats_uncollectable;
+    Py_ssize_t pending_m, pending_n;
+    Py_ssize_t last_result;
+    /* status counters since install */
+    Py_ssize_t collections[NUM_GENERATIONS];
+    Py_ssize_t collected, uncollectable, fallbacks, cpython_collected, inconsistent;
+    double pause_total, pause_max;
+    long fail_alloc_after;            /* test hook: fail the k-th snapshot allocation (0: off) */
+} vgc;
+
+/* The debug flags in force: gcstate->debug, plus DEBUG_STATS which vgc keeps to itself while
+ * installed (CPython's own pass would print statistics of its empty lists).  A DEBUG_STATS set
+ * through the original gc module is taken over here. */
+static int vgc_debug_flags(GCState *gcstate)
+{
+    if (vgc.installed && (gcstate->debug & DEBUG_STATS)) {
+        vgc.stats_flag = DEBUG_STATS;
+        gcstate->debug &= ~DEBUG_STATS;
+    }
+    return gcstate->debug | (vgc.installed ? vgc.stats_flag : 0);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void *vgc_malloc(size_t size)
+{
+    if (vgc.fail_alloc_after > 0 && --vgc.fail_alloc_after == 0)
+        return NULL;
+    return PyMem_RawMalloc(size ? size : 1);
+}
+
+static void *vgc_realloc(void *p, size_t size)
+{
+    if (vgc.fail_alloc_after > 0 && --vgc.fail_alloc_after == 0)
+        return NULL;
+    return PyMem_RawRealloc(p, size ? size : 1);
+}
+
+static void write_unraisable(const char *msg, PyObject *obj)
+{
+#if PY_VERSION_HEX >= 0x030D0000
+    if (obj != NULL)
+        PyErr_FormatUnraisable("Exception ignored %s %s", msg, ((PyTypeObject *)obj)->tp_name);
+    else
+        PyErr_FormatUnraisable("Exception ignored %s", msg);
+#else
+    _PyErr_WriteUnraisableMsg(msg, obj);
+#endif
+}
+
+/* ---- the snapshot and the proved core ---------------------------------------------------- */
+
+typedef struct {
+    uint32_t *targets;
+    size_t len, cap;
+    int failed;
+} edges_t;
+
+/* tp_traverse visitor: record an edge to every object of the snapshot (COLLECTING bit). */
+static int vgc_visit_snapshot(PyObject *op, void *arg)
+{
+    edges_t *e = (edges_t *)arg;
+    if (!_PyObject_IS_GC(op))
+        return 0;
+    PyGC_Head *g = AS_GC(op);
+    if (!gc_is_collecting(g))
+        return 0;
+    if (e->len == e->cap) {
+        size_t cap = e->cap * 2;
+        uint32_t *t = (cap > UINT32_MAX) ? NULL : vgc_realloc(e->targets, cap * sizeof(uint32_t));
+        if (t == NULL) {
+            e->failed = 1;
+            return -1;               /* stops tp_traverse */
+        }
+        e->targets = t;
+        e->cap = cap;
+    }
+    e->targets[e->len++] = (uint32_t)(g->_gc_prev >> _PyGC_PREV_SHIFT);
+    return 0;
+}
+
+#if PY_VERSION_HEX >= 0x030C0000
+/* 3.12+: a tracked immortal object's refcount says nothing; CPython's update_refs moves it to
+ * the permanent generation, so does vgc. */
+static void vgc_move_immortals(PyGC_Head *base, GCState *gcstate)
+{
+    PyGC_Head *gc = GC_NEXT(base);
+    while (gc != base) {
+        PyGC_Head *next = GC_NEXT(gc);
+        if (_Py_IsImmortal(FROM_GC(gc)))
+            gc_list_move(gc, &gcstate->permanent_generation.head);
+        gc = next;
+    }
+}
+#endif
+
+/* The order CPython's move_unreachable leaves the reachable objects in: its walk over the list,
+ * where an object first met with gc_refs == 0 and later found reachable is re-appended at the
+ * end.  Not a correctness matter (the reachable SET is the core's), but observable: it is
+ * gc.get_objects()'s order and, later, the order in which weakref callbacks and finalizers of
+ * those objects run.  A replay over the snapshot with the gc_refs the proved vgc_update_refs
+ * computed.  seq has room for 2n entries (each object is appended at most once more); state
+ * has n.  Writes the scanned objects, in CPython's order, to out; returns their number. */
+enum { REPLAY_ZERO, REPLAY_POSITIVE, REPLAY_TENTATIVE, REPLAY_SCANNED };
+
+static int32_t vgc_replay_move_unreachable_order(int32_t n, const uint32_t *offsets,
+                                                 const uint32_t *targets, const int64_t *gc_refs,
+                                                 int32_t *seq, uint8_t *state, int32_t *out)
+{
+    int64_t len = n;
+    int32_t count = 0;
+    for (int32_t v = 0; v < n; v++) {
+        seq[v] = v;
+        state[v] = gc_refs[v] != 0 ? REPLAY_POSITIVE : REPLAY_ZERO;
+    }
+    for (int64_t i = 0; i < len; i++) {
+        int32_t v = seq[i];
+        if (state[v] == REPLAY_ZERO) {
+            state[v] = REPLAY_TENTATIVE;              /* moved to the unreachable list */
+        }
+        else if (state[v] == REPLAY_POSITIVE) {
+            for (uint32_t k = offsets[v]; k < offsets[v + 1]; k++) {
+                int32_t t = (int32_t)targets[k];
+                if (state[t] == REPLAY_TENTATIVE) {   /* moved back, to the end */
+                    state[t] = REPLAY_POSITIVE;
+                    if (len < 2 * (int64_t)n)
+                        seq[len++] = t;
+                }
+                else if (state[t] == REPLAY_ZERO) {
+                    state[t] = REPLAY_POSITIVE;
+                }
+            }
+            state[v] = REPLAY_SCANNED;
+            out[count++] = v;
+        }
+    }
+    return count;
+}
+
+/* deduce_unreachable: snapshot `base`, run the proved phases, rebuild the lists.
+ * Afterwards: base holds the reachable objects (COLLECTING clear, in CPython's order), unreachable
+ * the garbage candidates (COLLECTING set, original order) and, when finalizers != NULL, the
+ * unreachable objects reachable from a legacy finalizer, in CPython's breadth-first order
+ * (COLLECTING clear) — the garbage candidates then exclude them.
+ * Returns the number of snapshot objects, or -1 on an allocation failure: then nothing changed
+ * (base is intact, unreachable/finalizers are empty) and no Python code ran. */
+static Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
+                                         PyGC_Head *unreachable, PyGC_Head *finalizers)
+{
+    gc_list_init(unreachable);
+    if (finalizers != NULL)
+        gc_list_init(finalizers);
+#if PY_VERSION_HEX >= 0x030C0000
+    vgc_move_immortals(base, gcstate);
+#else
+    (void)gcstate;
+#endif
+    Py_ssize_t count = gc_list_size(base);
+    if (count == 0)
+        return 0;
+    if (count > INT32_MAX)
+        return -1;
+    int32_t n = (int32_t)count;
+
+    PyObject **objs = vgc_malloc(sizeof(PyObject *) * (size_t)n);
+    int64_t *refs = vgc_malloc(sizeof(int64_t) * (size_t)n);
+    uint32_t *offsets = vgc_malloc(sizeof(uint32_t) * ((size_t)n + 1));
+    uint8_t *legacy = vgc_malloc((size_t)n);
+    int32_t *order = vgc_malloc(sizeof(int32_t) * (size_t)n);
+    int32_t *pos = vgc_malloc(sizeof(int32_t) * (size_t)n);
+    int32_t *seq = vgc_malloc(sizeof(int32_t) * 2 * (size_t)n);
+    edges_t e = {NULL, 0, (size_t)n * 2 + 16, 0};
+    e.targets = vgc_malloc(sizeof(uint32_t) * e.cap);
+    Py_ssize_t result = -1;
+    if (!objs || !refs || !offsets || !legacy || !order || !pos || !seq || !e.targets)
+        goto done;                   /* nothing touched yet */
+
+    /* Number the objects in list order; the index lives in _gc_prev (see the file header). */
+    int32_t i = 0;
+    for (PyGC_Head *gc = GC_NEXT(base); gc != base; gc = GC_NEXT(gc), i++) {
+        PyObject *op = FROM_GC(gc);
+        objs[i] = op;
+        refs[i] = (int64_t)Py_REFCNT(op);
+        legacy[i] = Py_TYPE(op)->tp_del != NULL;
+        gc->_gc_prev = ((uintptr_t)i << _PyGC_PREV_SHIFT) | _PyGC_PREV_MASK_COLLECTING
+                       | (gc->_gc_prev & _PyGC_PREV_MASK_FINALIZED);
+    }
+    /* The edges (CSR), multi-edges kept.  tp_traverse runs no Python code. */
+    for (i = 0; i < n && !e.failed; i++) {
+        offsets[i] = (uint32_t)e.len;
+        traverseproc traverse = Py_TYPE(objs[i])->tp_traverse;
+        (void)traverse(objs[i], vgc_visit_snapshot, &e);
+    }
+    offsets[n] = (uint32_t)e.len;
+
+    int32_t live = 0, kept = 0;
+    if (!e.failed) {
+        /* The proved phases (include/vgc_core.h). */
+        int32_t negative = vgc_update_refs(n, offsets, e.targets, refs);
+        vgc.inconsistent += negative;
+        live = vgc_move_unreachable(n, offsets, e.targets, refs, order, pos);
+        kept = live;
+        if (finalizers != NULL)
+            kept = vgc_move_legacy_finalizer_reachable(n, offsets, e.targets, legacy, live,
+                                                       order, pos);
+    }
+
+    /* Rebuild the lists from objs; each object is relinked exactly once, reading its FINALIZED
+     * bit from the still-encoded _gc_prev just before. */
+    gc_list_init(base);
+#define FIN(op) (AS_GC(op)->_gc_prev & _PyGC_PREV_MASK_FINALIZED)
+    if (e.failed) {
+        for (i = 0; i < n; i++)
+            gc_list_append_flags(AS_GC(objs[i]), base, FIN(objs[i]));
+        goto done;
+    }
+    for (int32_t j = live; j < kept; j++)
+        gc_list_append_flags(AS_GC(objs[order[j]]), finalizers, FIN(objs[order[j]]));
+    int32_t nsel = vgc_select(n, pos, kept, n, order);
+    for (int32_t j = 0; j < nsel; j++)
+        gc_list_append_flags(AS_GC(objs[order[j]]), unreachable,
+                             FIN(objs[order[j]]) | _PyGC_PREV_MASK_COLLECTING);
+    /* The reachable ones (pos < live, the core's set) in CPython's order; `legacy` is reused as
+     * the replay's state.  Anything the replay did not scan (impossible when both agree) follows
+     * in list order, so every reachable object is relinked exactly once. */
+    nsel = vgc_replay_move_unreachable_order(n, offsets, e.targets, refs, seq, legacy, order);
+    for (int32_t j = 0; j < nsel; j++)
+        if (pos[order[j]] < live)
+            gc_list_append_flags(AS_GC(objs[order[j]]), base, FIN(objs[order[j]]));
+    for (i = 0; i < n; i++)
+        if (pos[i] < live && legacy[i] != REPLAY_SCANNED)
+            gc_list_append_flags(AS_GC(objs[i]), base, FIN(objs[i]));
+#undef FIN
+    result = n;
+done:
+    PyMem_RawFree(objs);
+    PyMem_RawFree(refs);
+    PyMem_RawFree(offsets);
+    PyMem_RawFree(legacy);
+    PyMem_RawFree(order);
+    PyMem_RawFree(pos);
+    PyMem_RawFree(seq);
+    PyMem_RawFree(e.targets);
+    return result;
+}
+
+/* ---- CPython-specific phases ------------------------------------------------------------- */
+
+static int may_be_tracked(PyObject *obj)
+{
+    return obj != NULL && _PyObject_IS_GC(obj)
+           && (!PyTuple_CheckExact(obj) || _PyObject_GC_IS_TRACKED(obj));
+}
+
+/* _PyTuple_MaybeUntrack / _PyDict_MaybeUntrack, re-implemented (hidden in 3.13). */
+static void vgc_tuple_maybe_untrack(PyObject *op)
+{
+    if (!_PyObject_GC_IS_TRACKED(op))
+        return;
+    for (Py_ssize_t i = PyTuple_GET_SIZE(op); --i >= 0; ) {
+        PyObject *elt = PyTuple_GET_ITEM(op, i);
+        if (elt == NULL || may_be_tracked(elt))
+            return;
+    }
+    _PyObject_GC_UNTRACK(op);
+}
+
+static void vgc_dict_maybe_untrack(PyObject *op)
+{
+    if (!_PyObject_GC_IS_TRACKED(op))
+        return;
+    Py_ssize_t i = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(op, &i, &key, &value))
+        if (may_be_tracked(key) || may_be_tracked(value))
+            return;
+    _PyObject_GC_UNTRACK(op);
+}
+
+static void vgc_untrack_tuples(PyGC_Head *head)
+{
+    PyGC_Head *next;
+    for (PyGC_Head *gc = GC_NEXT(head); gc != head; gc = next) {
+        next = GC_NEXT(gc);
+        if (PyTuple_CheckExact(FROM_GC(gc)))
+            vgc_tuple_maybe_untrack(FROM_GC(gc));
+    }
+}
+
+static void vgc_untrack_dicts(PyGC_Head *head)
+{
+    PyGC_Head *next;
+    for (PyGC_Head *gc = GC_NEXT(head); gc != head; gc = next) {
+        next = GC_NEXT(gc);
+        if (PyDict_CheckExact(FROM_GC(gc)))
+            vgc_dict_maybe_untrack(FROM_GC(gc));
+    }
+}
+
+static void vgc_debug_cycle(const char *msg, PyObject *op)
+{
+    PySys_FormatStderr("gc: %s <%s %p>\n", msg, Py_TYPE(op)->tp_name, op);
+}
+
+static PyWeakReference **weakrefs_listptr(PyObject *op)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    return (PyWeakReference **)_PyObject_GET_WEAKREFS_LISTPTR_FROM_OFFSET(op);
+#else
+    return (PyWeakReference **)_PyObject_GET_WEAKREFS_LISTPTR(op);
+#endif
+}
+
+/* handle_weakrefs: clear every weakref to an unreachable object; call the callbacks of the
+ * weakrefs that are themselves reachable (after all are cleared).  Returns how many of those
+ * weakrefs died on the way (CPython counts them as collected). */
+static Py_ssize_t vgc_handle_weakrefs(PyGC_Head *unreachable, PyGC_Head *old)
+{
+    PyGC_Head wrcb_to_call;
+    gc_list_init(&wrcb_to_call);
+    Py_ssize_t num_freed = 0;
+    PyGC_Head *next;
+    for (PyGC_Head *gc = GC_NEXT(unreachable); gc != unreachable; gc = next) {
+        PyObject *op = FROM_GC(gc);
+        next = GC_NEXT(gc);
+        if (PyWeakref_Check(op))
+            _PyWeakref_ClearRef((PyWeakReference *)op);   /* trash weakrefs never call back */
+        if (!PyType_SUPPORTS_WEAKREFS(Py_TYPE(op)))
+            continue;
+        PyWeakReference **wrlist = weakrefs_listptr(op);
+        for (PyWeakReference *wr = *wrlist; wr != NULL; wr = *wrlist) {
+            _PyWeakref_ClearRef(wr);                       /* unlinks wr from *wrlist */
+            if (wr->wr_callback == NULL)
+                continue;
+            if (gc_is_collecting(AS_GC(wr)))               /* wr is trash too: no callback */
+                continue;
+            Py_INCREF(wr);
+            gc_list_move(AS_GC(wr), &wrcb_to_call);
+        }
+    }
+    while (!gc_list_is_empty(&wrcb_to_call)) {
+        PyGC_Head *gc = GC_NEXT(&wrcb_to_call);
+        PyWeakReference *wr = (PyWeakReference *)FROM_GC(gc);
+        PyObject *callback = wr->wr_callback;
+        PyObject *temp = PyObject_CallOneArg(callback, (PyObject *)wr);
+        if (temp == NULL)
+            PyErr_WriteUnraisable(callback);
+        else
+            Py_DECREF(temp);
+        Py_DECREF(wr);
+        if (GC_NEXT(&wrcb_to_call) == gc)
+            gc_list_move(gc, old);                         /* still alive */
+        else
+            num_freed++;
+    }
+    return num_freed;
+}
+
+/* finalize_garbage: PEP 442 tp_finalize once per object (FINALIZED bit set first). */
+static void vgc_finalize_garbage(PyGC_Head *collectable)
+{
+    PyGC_Head seen;
+    gc_list_init(&seen);
+    while (!gc_list_is_empty(collectable)) {
+        PyGC_Head *gc = GC_NEXT(collectable);
+        PyObject *op = FROM_GC(gc);
+        gc_list_move(gc, &seen);
+        destructor finalize = Py_TYPE(op)->tp_finalize;
+        if (!gc_is_finalized(gc) && finalize != NULL) {
+            gc_set_finalized(gc);
+            Py_INCREF(op);
+            finalize(op);
+            Py_DECREF(op);
+        }
+    }
+    gc_list_merge(&seen, collectable);
+}
+
+/* handle_resurrected_objects: re-run the proved phases on the unreachable set alone; what a
+ * finalizer made reachable again goes to old, the rest to still_unreachable.  If the re-check
+ * cannot allocate, everything is treated as resurrected (nothing is freed this time). */
+static void vgc_handle_resurrected_objects(GCState *gcstate, PyGC_Head *unreachable,
+                                           PyGC_Head *still_unreachable, PyGC_Head *old)
+{
+    gc_list_clear_collecting(unreachable);
+    if (vgc_deduce_unreachable(gcstate, unreachable, still_unreachable, NULL) < 0)
+        gc_list_init(still_unreachable);
+    gc_list_merge(unreachable, old);
+}
+
+/* delete_garbage: tp_clear (or, with DEBUG_SAVEALL, append to gc.garbage). */
+static void vgc_delete_garbage(GCState *gcstate, PyGC_Head *collectable, PyGC_Head *old)
+{
+    while (!gc_list_is_empty(collectable)) {
+        PyGC_Head *gc = GC_NEXT(collectable);
+        PyObject *op = FROM_GC(gc);
+        if (gcstate->debug & DEBUG_SAVEALL) {
+            if (PyList_Append(gcstate->garbage, op) < 0)
+                PyErr_Clear();
+        }
+        else {
+            inquiry clear = Py_TYPE(op)->tp_clear;
+            if (clear != NULL) {
+                Py_INCREF(op);
+                (void)clear(op);
+                if (PyErr_Occurred())
+                    write_unraisable("in tp_clear of", (PyObject *)Py_TYPE(op));
+                Py_DECREF(op);
+            }
+        }
+        if (GC_NEXT(collectable) == gc) {
+            gc_clear_collecting(gc);
+            gc_list_move(gc, old);                         /* still alive */
+        }
+    }
+}
+
+/* handle_legacy_finalizers: tp_del objects (all of them with DEBUG_SAVEALL) -> gc.garbage. */
+static void vgc_handle_legacy_finalizers(GCState *gcstate, PyGC_Head *finalizers, PyGC_Head *old)
+{
+    for (PyGC_Head *gc = GC_NEXT(finalizers); gc != finalizers; gc = GC_NEXT(gc)) {
+        PyObject *op = FROM_GC(gc);
+        if ((gcstate->debug & DEBUG_SAVEALL) || Py_TYPE(op)->tp_del != NULL) {
+            if (PyList_Append(gcstate->garbage, op) < 0) {
+                PyErr_Clear();
+                break;
+            }
+        }
+    }
+    gc_list_merge(finalizers, old);
+}
+
+static void vgc_show_stats_each_generations(GCState *gcstate)
+{
+    PySys_WriteStderr("gc: objects in each generation: %zd %zd %zd\n"
+                      "gc: objects in permanent generation: %zd\n",
+                      gc_list_size(GEN_HEAD(gcstate, 0)), gc_list_size(GEN_HEAD(gcstate, 1)),
+                      gc_list_size(GEN_HEAD(gcstate, 2)),
+                      gc_list_size(&gcstate->permanent_generation.head));
+}
+
+/* collect_main: one collection of `generation` (CPython's gc_collect_main, minus the parts
+ * CPython's own pass still does: free lists).  Returns 0, or -1 when the snapshot could not be
+ * allocated: then the counts are as on entry, no object moved generation, no Python code ran. */
+static int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
+                            Py_ssize_t *n_uncollectable)
+{
+    Py_ssize_t m = 0, n = 0;
+    const int debug = vgc_debug_flags(gcstate);
+    double t1 = now_seconds();
+    if (debug & DEBUG_STATS) {
+        PySys_WriteStderr("gc: collecting generation %d...\n", generation);
+        vgc_show_stats_each_generations(gcstate);
+    }
+    int counts[NUM_GENERATIONS];
+    for (int i = 0; i < NUM_GENERATIONS; i++)
+        counts[i] = gcstate->generations[i].count;
+    if (generation + 1 < NUM_GENERATIONS)
+        gcstate->generations[generation + 1].count += 1;
+    for (int i = 0; i <= generation; i++)
+        gcstate->generations[i].count = 0;
+    for (int i = 0; i < generation; i++)
+        gc_list_merge(GEN_HEAD(gcstate, i), GEN_HEAD(gcstate, generation));
+    PyGC_Head *young = GEN_HEAD(gcstate, generation);
+    PyGC_Head *old = generation < NUM_GENERATIONS - 1 ? GEN_HEAD(gcstate, generation + 1) : young;
+
+    PyGC_Head unreachable, finalizers;
+    if (vgc_deduce_unreachable(gcstate, young, &unreachable, &finalizers) < 0) {
+        for (int i = 0; i < NUM_GENERATIONS; i++)
+            gcstate->generations[i].count = counts[i];
+        return -1;
+    }
+
+    vgc_untrack_tuples(young);
+    if (young != old) {
+        if (generation == NUM_GENERATIONS - 2)
+            gcstate->long_lived_pending += gc_list_size(young);
+        gc_list_merge(young, old);
+    }
+    else {
+        vgc_untrack_dicts(young);                 /* only in full collections (bpo-14775) */
+        gcstate->long_lived_pending = 0;
+        gcstate->long_lived_total = gc_list_size(young);
+    }
+
+    if (debug & DEBUG_COLLECTABLE)
+        for (PyGC_Head *gc = GC_NEXT(&unreachable); gc != &unreachable; gc = GC_NEXT(gc))
+            vgc_debug_cycle("collectable", FROM_GC(gc));
+
+    m += vgc_handle_weakrefs(&unreachable, old);
+    vgc_finalize_garbage(&unreachable);
+    PyGC_Head final_unreachable;
+    vgc_handle_resurrected_objects(gcstate, &unreachable, &final_unreachable, old);
+    m += gc_list_size(&final_unreachable);
+    vgc_delete_garbage(gcstate, &final_unreachable, old);
+
+    for (PyGC_Head *gc = GC_NEXT(&finalizers); gc != &finalizers; gc = GC_NEXT(gc)) {
+        n++;
+        if (debug & DEBUG_UNCOLLECTABLE)
+            vgc_debug_cycle("uncollectable", FROM_GC(gc));
+    }
+    double elapsed = now_seconds() - t1;
+    if (debug & DEBUG_STATS)
+        PySys_WriteStderr("gc: done, %zd unreachable, %zd uncollectable, %.4fs elapsed\n",
+                          n + m, n, elapsed);
+    vgc_handle_legacy_finalizers(gcstate, &finalizers, old);
+    if (PyErr_Occurred())
+        write_unraisable("in garbage collection", NULL);
+
+    vgc.collections[generation]++;
+    vgc.collected += m;
+    vgc.uncollectable += n;
+    vgc.pause_total += elapsed;
+    if (elapsed > vgc.pause_max)
+        vgc.pause_max = elapsed;
+    *n_collected = m;
+    *n_uncollectable = n;
+    return 0;
+}
+
+/* ---- the trigger: the callback hook ------------------------------------------------------ */
+
+static void vgc_invoke_user_callbacks(PyObject *phase, PyObject *info)
+{
+    PyObject *cbs = vgc.user_callbacks;
+    if (cbs == NULL)
+        return;
+    Py_INCREF(cbs);
+#if PY_VERSION_HEX >= 0x030C0000
+    PyObject *stack[] = {phase, info};
+#endif
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(cbs); i++) {
+        PyObject *cb = PyList_GET_ITEM(cbs, i);
+        Py_INCREF(cb);
+#if PY_VERSION_HEX >= 0x030C0000
+        PyObject *r = PyObject_Vectorcall(cb, stack, 2, NULL);
+#else
+        PyObject *r = PyObject_CallFunction(cb, "OO", phase, info);
+#endif
+        if (r == NULL)
+            PyErr_WriteUnraisable(cb);
+        else
+            Py_DECREF(r);
+        Py_DECREF(cb);
+    }
+    Py_DECREF(cbs);
+}
+
+static void vgc_hook_start(GCState *gcstate, PyObject *phase, PyObject *info, int generation)
+{
+    if (PyList_GET_SIZE(vgc.user_callbacks) != 0)
+        vgc_invoke_user_callbacks(phase, info);
+    vgc.pending_gen = generation;
+    struct gc_generation_stats *st = &gcstate->generation_stats[generation];
+    Py_ssize_t m = 0, n = 0;
+    if (vgc_collect_main(gcstate, generation, &m, &n) < 0) {
+        vgc.fallbacks++;
+        vgc.pending = 2;                          /* CPython's collector does this one */
+        return;
+    }
+    /* CPython's pass now runs on empty lists: move the collected generations aside. */
+    for (int i = 0; i <= generation; i++) {
+        gc_list_init(&vgc.aside[i]);
+        gc_list_merge(GEN_HEAD(gcstate, i), &vgc.aside[i]);
+    }
+    for (int i = 0; i < NUM_GENERATIONS; i++)
+        vgc.saved_count[i] = gcstate->generations[i].count;
+    vgc.saved_long_lived_total = gcstate->long_lived_total;
+    vgc.saved_long_lived_pending = gcstate->long_lived_pending;
+    vgc.saved_stats_collected = st->collected;
+    vgc.saved_stats_uncollectable = st->uncollectable;
+    vgc.pending_m = m;
+    vgc.pending_n = n;
+    vgc.pending = 1;
+}
+
+static void vgc_hook_stop(GCState *gcstate, PyObject *phase, PyObject *info)
+{
+    int generation = vgc.pending_gen;
+    if (vgc.pending == 2) {                       /* fallback: CPython's numbers stand */
+        vgc.pending = 0;
+        PyObject *c = PyDict_GetItemString(info, "collected");
+        PyObject *u = PyDict_GetItemString(info, "uncollectable");
+        vgc.last_result = (c ? PyLong_AsSsize_t(c) : 0) + (u ? PyLong_AsSsize_t(u) : 0);
+        PyErr_Clear();
+        if (PyList_GET_SIZE(vgc.user_callbacks) != 0)
+            vgc_invoke_user_callbacks(phase, info);
+        return;
+    }
+    vgc.pending = 0;
+    struct gc_generation_stats *st = &gcstate->generation_stats[generation];
+    vgc.cpython_collected += (st->collected - vgc.saved_stats_collected)
+                             + (st->uncollectable - vgc.saved_stats_uncollectable);
+    for (int i = 0; i <= generation; i++) {
+        /* keep the order: what was aside first, then what arrived meanwhile */
+        gc_list_merge(GEN_HEAD(gcstate, i), &vgc.aside[i]);
+        gc_list_merge(&vgc.aside[i], GEN_HEAD(gcstate, i));
+    }
+    int arrived = gcstate->generations[0].count;  /* allocations during CPython's pass */
+    for (int i = 0; i < NUM_GENERATIONS; i++)
+        gcstate->generations[i].count = vgc.saved_count[i];
+    gcstate->generations[0].count += arrived;
+    gcstate->long_lived_total = vgc.saved_long_lived_total;
+    gcstate->long_lived_pending = vgc.saved_long_lived_pending;
+    st->collected += vgc.pending_m;
+    st->uncollectable += vgc.pending_n;
+    vgc.last_result = vgc.pending_m + vgc.pending_n;
+    if (PyList_GET_SIZE(vgc.user_callbacks) != 0) {
+        PyObject *myinfo = Py_BuildValue("{sisnsn}", "generation", generation,
+                                         "collected", vgc.pending_m,
+                                         "uncollectable", vgc.pending_n);
+        if (myinfo == NULL) {
+            PyErr_WriteUnraisable(NULL);
+            return;
+        }
+        vgc_invoke_user_callbacks(phase, myinfo);
+        Py_DECREF(myinfo);
+    }
+}
+
+/* The one entry of gcstate->callbacks while installed: hook(phase, info). */
+static PyObject *vgc_hook(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "vgc hook: expected (phase, info)");
+        return NULL;
+    }
+    GCState *gcstate = get_gc_state();
+    PyObject *phase = args[0], *info = args[1];
+    if (PyUnicode_CompareWithASCIIString(phase, "start") == 0) {
+        PyObject *g = PyDict_GetItemString(info, "generation");
+        int generation = g ? (int)PyLong_AsLong(g) : -1;
+        if (generation < 0 || generation >= NUM_GENERATIONS || vgc.pending) {
+            PyErr_Clear();
+            return Py_NewRef(Py_None);
+        }
+        vgc_hook_start(gcstate, phase, info, generation);
+    }
+    else if (vgc.pending) {
+        vgc_hook_stop(gcstate, phase, info);
+    }
+    else if (PyList_GET_SIZE(vgc.user_callbacks) != 0) {
+        vgc_invoke_user_callbacks(phase, info);
+    }
+    return Py_NewRef(Py_None);
+}
+
+static PyMethodDef vgc_hook_def = {"_vgc_hook", (PyCFunction)(void (*)(void))vgc_hook,
+                                   METH_FASTCALL, "vgc's collection trigger (internal)."};
+
+/* ---- module functions: install / status ------------------------------------------------- */
+
+static PyObject *py_install(PyObject *module, PyObject *unused)
+{
+    (void)unused;
+    if (vgc.installed)
+        Py_RETURN_FALSE;
+    if (_PyInterpreterState_GET() != PyInterpreterState_Main()) {
+        PyErr_SetString(PyExc_RuntimeError, "vgc can only be installed in the main interpreter");
+        return NULL;
+    }
+    GCState *gcstate = get_gc_state();
+    if (gcstate->callbacks == NULL || !PyList_CheckExact(gcstate->callbacks)) {
+        PyErr_SetString(PyExc_RuntimeError, "vgc: the gc state has no callbacks list");
+        return NULL;
+    }
+    PyObject *hook = PyCFunction_New(&vgc_hook_def, module);
+    if (hook == NULL)
+        return NULL;
+    PyObject *list = PyList_New(1);
+    if (list == NULL) {
+        Py_DECREF(hook);
+        return NULL;
+    }
+    PyList_SET_ITEM(list, 0, hook);
+    vgc.user_callbacks = gcstate->callbacks;      /* takes over gcstate's reference */
+    vgc.hook_list = list;
+    gcstate->callbacks = Py_NewRef(list);
+    vgc.stats_flag = gcstate->debug & DEBUG_STATS;
+    gcstate->debug &= ~DEBUG_STATS;               /* vgc prints the statistics */
+    memset(vgc.collections, 0, sizeof vgc.collections);
+    vgc.collected = vgc.uncollectable = vgc.fallbacks = vgc.cpython_collected = 0;
+    vgc.inconsistent = 0;
+    vgc.pause_total = vgc.pause_max = 0.0;
+    vgc.pending = 0;
+    vgc.installed = 1;
+    Py_RETURN_TRUE;
+}
+
+static PyObject *py_uninstall(PyObject *module, PyObject *unused)
+{
+    (void)module; (void)unused;
+    if (!vgc.installed)
+        Py_RETURN_FALSE;
+    if (vgc.pending) {
+        PyErr_SetString(PyExc_RuntimeError, "vgc: cannot uninstall during a collection");
+        return NULL;
+    }
+    GCState *gcstate = get_gc_state();
+    PyObject *hooks = gcstate->callbacks;
+    gcstate->callbacks = vgc.user_callbacks;      /* gives the reference back */
+    vgc.user_callbacks = NULL;
+    Py_XDECREF(hooks);
+    Py_CLEAR(vgc.hook_list);
+    gcstate->debug |= vgc.stats_flag;
+    vgc.stats_flag = 0;
+    vgc.installed = 0;
+    Py_RETURN_TRUE;
+}
+
+static PyObject *py_status(PyObject *module, PyObject *unused)
+{
+    (void)module; (void)unused;
+    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsdsdss}",
+                         "installed", vgc.installed ? Py_True : Py_False,
+                         "collections", vgc.collections[0], vgc.collections[1],
+                         vgc.collections[2],
+                         "collected", vgc.collected, "uncollectable", vgc.uncollectable,
+                         "fallbacks", vgc.fallbacks, "cpython_collected", vgc.cpython_collected,
+                         "inconsistent", vgc.inconsistent,
+                         "pause_total", vgc.pause_total, "pause_max", vgc.pause_max,
+                         "core_version", VGC_CORE_VERSION);
+}
+
+static PyObject *py_fail_alloc_after(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    long k = PyLong_AsLong(arg);
+    if (k == -1 && PyErr_Occurred())
+        return NULL;
+    vgc.fail_alloc_after = k;
+    Py_RETURN_NONE;
+}
+
+/* ---- the gc API -------------------------------------------------------------------------- */
+
+static PyObject *py_enable(PyObject *m, PyObject *u)
+{
+    (void)m; (void)u;
+    get_gc_state()->enabled = 1;
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_disable(PyObject *m, PyObject *u)
+{
+    (void)m; (void)u;
+    get_gc_state()->enabled = 0;
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_isenabled(PyObject *m, PyObject *u)
+{
+    (void)m; (void)u;
+    return PyBool_FromLong(get_gc_state()->enabled);
+}
+
+static PyObject *py_collect(PyObject *m, PyObject *args, PyObject *kwargs)
+{
+    (void)m;
+    static char *kwlist[] = {"generation", NULL};
+    int generation = NUM_GENERATIONS - 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|i:collect", kwlist, &generation))
+        return NULL;
+    if (generation < 0 || generation >= NUM_GENERATIONS) {
+        PyErr_SetString(PyExc_ValueError, "invalid generation");
+        return NULL;
+    }
+    if (get_gc_state()->collecting)
+        return PyLong_FromLong(0);                /* already collecting */
+    vgc.last_result = 0;
+    PyObject *r = PyObject_CallFunction(vgc.orig_collect, "i", generation);
+    if (r == NULL || !vgc.installed)
+        return r;
+    Py_DECREF(r);
+    return PyLong_FromSsize_t(vgc.last_result);
+}
+
+static PyObject *py_set_debug(PyObject *m, PyObject *arg)
+{
+    (void)m;
+#if PY_VERSION_HEX >= 0x030D0000
+    int flags = PyLong_AsInt(arg);
+#else
+    int flags = _PyLong_AsInt(arg);
+#endif
+    if (flags == -1 && PyErr_Occurred())
+        return NULL;
+    GCState *gcstate = get_gc_state();
+    if (vgc.installed) {
+        vgc.stats_flag = flags & DEBUG_STATS;
+        gcstate->debug = flags & ~DEBUG_STATS;
+    }
+    else {
+        gcstate->debug = flags;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_get_debug(PyObject *m, PyObject *u)
+{
+    (void)m; (void)u;
+    return PyLong_FromLong(vgc_debug_flags(get_gc_state()));
+}
+
+static PyObject *py_set_threshold(PyObject *m, PyObject *args)
+{
+    (void)m;
+    GCState *gcstate = get_gc_state();
+    int t[NUM_GENERATIONS];
+    for (int i = 0; i < NUM_GENERATIONS; i++)
+        t[i] = gcstate->generations[i].threshold;
+    if (!PyArg_ParseTuple(args, "i|ii:set_threshold", &t[0], &t[1], &t[2]))
+        return NULL;
+    for (int i = 0; i < NUM_GENERATIONS; i++)
+        gcstate->generations[i].threshold = t[i];
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_get_threshold(PyObject *m, PyObject *u)
+{
+    (void)m; (void)u;
+    GCState *s = get_gc_state();
+    return Py_BuildValue("(iii)", s->generations[0].threshold, s->generations[1].threshold,
+                         s->generations[2].threshold);
+}
+
+static PyObject *py_get_count(PyObject *m, PyObject *u)
+{
+    (void)m; (void)u;
+    GCState *s = get_gc_state();
+    return Py_BuildValue("(iii)", s->generations[0].count, s->generations[1].count,
+                         s->generations[2].count);
+}
+
+static int append_objects(PyObject *py_list, PyGC_Head *gc_list)
+{
+    for (PyGC_Head *gc = GC_NEXT(gc_list); gc != gc_list; gc = GC_NEXT(gc)) {
+        PyObject *op = FROM_GC(gc);
+        if (op != py_list && PyList_Append(py_list, op) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static PyObject *py_get_objects(PyObject *m, PyObject *args, PyObject *kwargs)
+{
+    (void)m;
+    static char *kwlist[] = {"generation", NULL};
+    PyObject *genobj = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O:get_objects", kwlist, &genobj))
+        return NULL;
+    Py_ssize_t generation = -1;
+    if (genobj != Py_None) {
+        if (!PyIndex_Check(genobj)) {
+            PyErr_Format(PyExc_TypeError,
+                         "argument should be integer or None, not '%.200s'",
+                         Py_TYPE(genobj)->tp_name);
+            return NULL;
+        }
+        generation = PyNumber_AsSsize_t(genobj, PyExc_OverflowError);
+        if (generation == -1 && PyErr_Occurred())
+            return NULL;
+    }
+    if (PySys_Audit("gc.get_objects", "n", generation) < 0)
+        return NULL;
+    PyObject *result = PyList_New(0);
+    if (result == NULL)
+        return NULL;
+    GCState *gcstate = get_gc_state();
+    if (generation != -1) {
+        if (generation >= NUM_GENERATIONS) {
+            PyErr_Format(PyExc_ValueError, "generation parameter must be less than the number "
+                         "of available generations (%i)", NUM_GENERATIONS);
+            goto error;
+        }
+        if (generation < 0) {
+            PyErr_SetString(PyExc_ValueError, "generation parameter cannot be negative");
+            goto error;
+        }
+        if (append_objects(result, GEN_HEAD(gcstate, generation)) < 0)
+            goto error;
+        return result;
+    }
+    for (int i = 0; i < NUM_GENERATIONS; i++)
+        if (append_objects(result, GEN_HEAD(gcstate, i)) < 0)
+            goto error;
+    return result;
+error:
+    Py_DECREF(result);
+    return NULL;
+}
+
+static int referrers_visit(PyObject *obj, void *objs)
+{
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE((PyObject *)objs); i++)
+        if (PyTuple_GET_ITEM((PyObject *)objs, i) == obj)
+            return 1;
+    return 0;
+}
+
+static PyObject *py_get_referrers(PyObject *m, PyObject *args)
+{
+    (void)m;
+    if (PySys_Audit("gc.get_referrers", "(O)", args) < 0)
+        return NULL;
+    PyObject *result = PyList_New(0);
+    if (result == NULL)
+        return NULL;
+    GCState *gcstate = get_gc_state();
+    for (int i = 0; i < NUM_GENERATIONS; i++) {
+        PyGC_Head *list = GEN_HEAD(gcstate, i);
+        for (PyGC_Head *gc = GC_NEXT(list); gc != list; gc = GC_NEXT(gc)) {
+            PyObject *obj = FROM_GC(gc);
+            if (obj == args || obj == result)
+                continue;
+            if (Py_TYPE(obj)->tp_traverse(obj, referrers_visit, args)) {
+                if (PyList_Append(result, obj) < 0) {
+                    Py_DECREF(result);
+                    return NULL;
+                }
+            }
+        }
+    }
+    return result;
+}
+
+static int referents_visit(PyObject *obj, void *list)
+{
+    return PyList_Append((PyObject *)list, obj) < 0;
+}
+
+static PyObject *py_get_referents(PyObject *m, PyObject *args)
+{
+    (void)m;
+    if (PySys_Audit("gc.get_referents", "(O)", args) < 0)
+        return NULL;
+    PyObject *result = PyList_New(0);
+    if (result == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(args); i++) {
+        PyObject *obj = PyTuple_GET_ITEM(args, i);
+        if (!_PyObject_IS_GC(obj))
+            continue;
+        traverseproc traverse = Py_TYPE(obj)->tp_traverse;
+        if (!traverse)
+            continue;
+        if (traverse(obj, referents_visit, result)) {
+            Py_DECREF(result);
+            return NULL;
+        }
+    }
+    return result;
+}
+
+static PyObject *py_get_stats(PyObject *m, PyObject *u)
+{
+    (void)m; (void)u;
+    struct gc_generation_stats stats[NUM_GENERATIONS];
+    GCState *gcstate = get_gc_state();
+    for (int i = 0; i < NUM_GENERATIONS; i++)
+        stats[i] = gcstate->generation_stats[i];
+    PyObject *result = PyList_New(0);
+    if (result == NULL)
+        return NULL;
+    for (int i = 0; i < NUM_GENERATIONS; i++) {
+        PyObject *d = Py_BuildValue("{snsnsn}", "collections", stats[i].collections,
+                                    "collected", stats[i].collected,
+                                    "uncollectable", stats[i].uncollectable);
+        if (d == NULL || PyList_Append(result, d) < 0) {
+            Py_XDECREF(d);
+            Py_DECREF(result);
+            return NULL;
+        }
+        Py_DECREF(d);
+    }
+    return result;
+}
+
+static PyObject *py_is_tracked(PyObject *m, PyObject *obj)
+{
+    (void)m;
+    return PyBool_FromLong(_PyObject_IS_GC(obj) && _PyObject_GC_IS_TRACKED(obj));
+}
+
+static PyObject *py_is_finalized(PyObject *m, PyObject *obj)
+{
+    (void)m;
+    return PyBool_FromLong(_PyObject_IS_GC(obj) && gc_is_finalized(AS_GC(obj)));
+}
+
+static PyObject *py_freeze(PyObject *m, PyObject *u)
+{
+    (void)m; (void)u;
+    GCState *gcstate = get_gc_state();
+    for (int i = 0; i < NUM_GENERATIONS; i++) {
+        gc_list_merge(GEN_HEAD(gcstate, i), &gcstate->permanent_generation.head);
+        gcstate->generations[i].count = 0;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_unfreeze(PyObject *m, PyObject *u)
+{
+    (void)m; (void)u;
+    GCState *gcstate = get_gc_state();
+    gc_list_merge(&gcstate->permanent_generation.head, GEN_HEAD(gcstate, NUM_GENERATIONS - 1));
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_get_freeze_count(PyObject *m, PyObject *u)
+{
+    (void)m; (void)u;
+    return PyLong_FromSsize_t(gc_list_size(&get_gc_state()->permanent_generation.head));
+}
+
+#define NOARGS(name, fn, doc) {name, (PyCFunction)(fn), METH_NOARGS, doc}
+static PyMethodDef vgc_methods[] = {
+    NOARGS("enable", py_enable,
+           "enable($module, /)\n--\n\nEnable automatic garbage collection."),
+    NOARGS("disable", py_disable,
+           "disable($module, /)\n--\n\nDisable automatic garbage collection."),
+    NOARGS("isenabled", py_isenabled,
+           "isenabled($module, /)\n--\n\nReturns true if automatic garbage collection is enabled."),
+    {"collect", (PyCFunction)(void (*)(void))py_collect, METH_VARARGS | METH_KEYWORDS,
+     "collect($module, /, generation=2)\n--\n\nRun the garbage collector (vgc's proved core "
+     "decides reachability).\n\nWith no arguments, run a full collection.  The optional argument\n"
+     "may be an integer specifying which generation to collect.  A ValueError\n"
+     "is raised if the generation number is invalid.\n\n"
+     "The number of unreachable objects is returned."},
+    {"set_debug", py_set_debug, METH_O,
+     "set_debug($module, flags, /)\n--\n\nSet the garbage collection debugging flags.\n\n"
+     "  flags\n    An integer that can have the following bits turned on:\n"
+     "      DEBUG_STATS - Print statistics during collection.\n"
+     "      DEBUG_COLLECTABLE - Print collectable objects found.\n"
+     "      DEBUG_UNCOLLECTABLE - Print unreachable but uncollectable objects found.\n"
+     "      DEBUG_SAVEALL - Save objects to gc.garbage rather than freeing them.\n"
+     "      DEBUG_LEAK - Debug leaking programs (everything but STATS).\n\n"
+     "Debugging information is written to sys.stderr."},
+    NOARGS("get_debug", py_get_debug,
+           "get_debug($module, /)\n--\n\nGet the garbage collection debugging flags."),
+    {"set_threshold", py_set_threshold, METH_VARARGS,
+     "set_threshold(threshold0, [threshold1, [threshold2]])\n"
+     "Set the collection thresholds (the collection frequency).\n\n"
+     "Setting 'threshold0' to zero disables collection.\n"},
+    NOARGS("get_threshold", py_get_threshold,
+           "get_threshold($module, /)\n--\n\nReturn the current collection thresholds."),
+    NOARGS("get_count", py_get_count,
+           "get_count($module, /)\n--\n\nReturn a three-tuple of the current collection counts."),
+    {"get_objects", (PyCFunction)(void (*)(void))py_get_objects, METH_VARARGS | METH_KEYWORDS,
+     "get_objects($module, /, generation=None)\n--\n\n"
+     "Return a list of objects tracked by the collector (excluding the list returned).\n\n"
+     "  generation\n    Generation to extract the objects from.\n\n"
+     "If generation is not None, return only the objects tracked by the collector\n"
+     "that are in that generation."},
+    NOARGS("get_stats", py_get_stats,
+           "get_stats($module, /)\n--\n\n"
+           "Return a list of dictionaries containing per-generation statistics."),
+    {"get_referrers", py_get_referrers, METH_VARARGS,
+     "get_referrers(*objs) -> list\nReturn the list of objects that directly refer to any of objs."},
+    {"get_referents", py_get_referents, METH_VARARGS,
+     "get_referents(*objs) -> list\nReturn the list of objects that are directly referred to by objs."},
+    {"is_tracked", py_is_tracked, METH_O,
+     "is_tracked($module, obj, /)\n--\n\n"
+     "Returns true if the object is tracked by the garbage collector.\n\n"
+     "Simple atomic objects will return false."},
+    {"is_finalized", py_is_finalized, METH_O,
+     "is_finalized($module, obj, /)\n--\n\n"
+     "Returns true if the object has been already finalized by the GC."},
+    NOARGS("freeze", py_freeze,
+           "freeze($module, /)\n--\n\n"
+           "Freeze all current tracked objects and ignore them for future collections.\n\n"
+           "This can be used before a POSIX fork() call to make the gc copy-on-write friendly.\n"
+           "Note: collection before a POSIX fork() call may free pages for future allocation\n"
+           "which can cause copy-on-write."),
+    NOARGS("unfreeze", py_unfreeze,
+           "unfreeze($module, /)\n--\n\n"
+           "Unfreeze all objects in the permanent generation.\n\n"
+           "Put all objects in the permanent generation back into oldest generation."),
+    NOARGS("get_freeze_count", py_get_freeze_count,
+           "get_freeze_count($module, /)\n--\n\n"
+           "Return the number of objects in the permanent generation."),
+    NOARGS("_install", py_install, "Install the collection hook; False if already installed."),
+    NOARGS("_uninstall", py_uninstall, "Remove the collection hook; False if not installed."),
+    NOARGS("_status", py_status, "vgc's counters since install (see vgc.status())."),
+    {"_fail_alloc_after", py_fail_alloc_after, METH_O,
+     "Test hook: make the k-th snapshot allocation fail (0 disables)."},
+    {NULL, NULL, 0, NULL}
+};
+
+static int vgc_exec(PyObject *module)
+{
+    PyObject *gc = PyImport_ImportModule("gc");
+    if (gc == NULL)
+        return -1;
+    if (vgc.orig_collect == NULL) {
+        vgc.orig_collect = PyObject_GetAttrString(gc, "collect");
+        if (vgc.orig_collect == NULL || !PyCFunction_Check(vgc.orig_collect)) {
+            Py_DECREF(gc);
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ImportError, "vgc._vgc must be imported before install()");
+            Py_CLEAR(vgc.orig_collect);
+            return -1;
+        }
+    }
+    Py_DECREF(gc);
+    GCState *gcstate = get_gc_state();
+    if (PyModule_AddObjectRef(module, "garbage", gcstate->garbage) < 0 ||
+        PyModule_AddIntConstant(module, "DEBUG_STATS", DEBUG_STATS) < 0 ||
+        PyModule_AddIntConstant(module, "DEBUG_COLLECTABLE", DEBUG_COLLECTABLE) < 0 ||
+        PyModule_AddIntConstant(module, "DEBUG_UNCOLLECTABLE", DEBUG_UNCOLLECTABLE) < 0 ||
+        PyModule_AddIntConstant(module, "DEBUG_SAVEALL", DEBUG_SAVEALL) < 0 ||
+        PyModule_AddIntConstant(module, "DEBUG_LEAK", DEBUG_LEAK) < 0 ||
+        PyModule_AddStringConstant(module, "core_version", VGC_CORE_VERSION) < 0)
+        return -1;
+    PyObject *cbs = vgc.installed ? vgc.user_callbacks : gcstate->callbacks;
+    return PyModule_AddObjectRef(module, "callbacks", cbs);
+}
+
+static PyModuleDef_Slot vgc_slots[] = {
+    {Py_mod_exec, vgc_exec},
+    {0, NULL}
+};
+
+static struct PyModuleDef vgc_module = {
+    PyModuleDef_HEAD_INIT, "vgc._vgc",
+    "vgc's CPython glue: the gc API with the proved core deciding reachability.",
+    0, vgc_methods, vgc_slots, NULL, NULL, NULL
+};
+
+PyMODINIT_FUNC PyInit__vgc(void)
+{
+    return PyModuleDef_Init(&vgc_module);
+}

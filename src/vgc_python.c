@@ -183,6 +183,7 @@ static struct {
     Py_ssize_t collected, uncollectable, fallbacks, cpython_collected, inconsistent;
     double pause_total, pause_max;
     long fail_alloc_after;            /* test hook: fail the k-th snapshot allocation (0: off) */
+    long alloc_count;                 /* test hook: vgc_malloc/vgc_realloc calls (_alloc_count) */
 } vgc;
 
 /* The debug flags in force: gcstate->debug, plus DEBUG_STATS which vgc keeps to itself while
@@ -206,6 +207,7 @@ static double now_seconds(void)
 
 static void *vgc_malloc(size_t size)
 {
+    vgc.alloc_count++;
     if (vgc.fail_alloc_after > 0 && --vgc.fail_alloc_after == 0)
         return NULL;
     return PyMem_RawMalloc(size ? size : 1);
@@ -213,6 +215,7 @@ static void *vgc_malloc(size_t size)
 
 static void *vgc_realloc(void *p, size_t size)
 {
+    vgc.alloc_count++;
     if (vgc.fail_alloc_after > 0 && --vgc.fail_alloc_after == 0)
         return NULL;
     return PyMem_RawRealloc(p, size ? size : 1);
@@ -843,6 +846,12 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
         return NULL;
     }
     GCState *gcstate = get_gc_state();
+    if (gcstate->collecting) {
+        /* CPython is iterating over gcstate->callbacks (a finalizer, weakref callback or gc
+         * callback called install()): swapping the list now would skip/repeat callbacks. */
+        PyErr_SetString(PyExc_RuntimeError, "vgc: cannot install during a collection");
+        return NULL;
+    }
     if (gcstate->callbacks == NULL || !PyList_CheckExact(gcstate->callbacks)) {
         PyErr_SetString(PyExc_RuntimeError, "vgc: the gc state has no callbacks list");
         return NULL;
@@ -875,11 +884,14 @@ static PyObject *py_uninstall(PyObject *module, PyObject *unused)
     (void)module; (void)unused;
     if (!vgc.installed)
         Py_RETURN_FALSE;
-    if (vgc.pending) {
+    GCState *gcstate = get_gc_state();
+    /* gcstate->collecting too: a user "start" callback or a finalizer runs before vgc.pending
+     * is set, and uninstalling then left the collected generations aside for good (the "stop"
+     * call no longer reached the hook). */
+    if (vgc.pending || gcstate->collecting) {
         PyErr_SetString(PyExc_RuntimeError, "vgc: cannot uninstall during a collection");
         return NULL;
     }
-    GCState *gcstate = get_gc_state();
     PyObject *hooks = gcstate->callbacks;
     gcstate->callbacks = vgc.user_callbacks;      /* gives the reference back */
     vgc.user_callbacks = NULL;
@@ -913,6 +925,27 @@ static PyObject *py_fail_alloc_after(PyObject *module, PyObject *arg)
         return NULL;
     vgc.fail_alloc_after = k;
     Py_RETURN_NONE;
+}
+
+/* Test hook: the number of vgc_malloc/vgc_realloc calls so far; _alloc_count(True) also resets
+ * it to 0 (returning the value before).  With _set_alloc_fail(k) (= _fail_alloc_after) this
+ * lets tests fail every k in 1.._alloc_count() of one collection. */
+static PyObject *py_alloc_count(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs > 1) {
+        PyErr_SetString(PyExc_TypeError, "_alloc_count([reset])");
+        return NULL;
+    }
+    long n = vgc.alloc_count;
+    if (nargs == 1) {
+        int reset = PyObject_IsTrue(args[0]);
+        if (reset < 0)
+            return NULL;
+        if (reset)
+            vgc.alloc_count = 0;
+    }
+    return PyLong_FromLong(n);
 }
 
 /* ---- the gc API -------------------------------------------------------------------------- */
@@ -1267,6 +1300,10 @@ static PyMethodDef vgc_methods[] = {
     NOARGS("_status", py_status, "vgc's counters since install (see vgc.status())."),
     {"_fail_alloc_after", py_fail_alloc_after, METH_O,
      "Test hook: make the k-th snapshot allocation fail (0 disables)."},
+    {"_set_alloc_fail", py_fail_alloc_after, METH_O,
+     "Test hook: make the k-th allocation from now fail (0 disables); = _fail_alloc_after."},
+    {"_alloc_count", (PyCFunction)(void (*)(void))py_alloc_count, METH_FASTCALL,
+     "Test hook: vgc_malloc/vgc_realloc calls so far; _alloc_count(True) resets the count."},
     {NULL, NULL, 0, NULL}
 };
 

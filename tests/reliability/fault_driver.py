@@ -19,7 +19,7 @@ Prints one JSON line "@@FAULT@@ {...}" with per-case outcomes: "fallback" (CPyth
 did that collection), "deferred" (the resurrection re-check failed: nothing freed this time,
 freed by the next collection), "none" (k beyond the collection's allocations).
 
-Usage: fault_driver.py [--heaps a,b,...] [--gens 2] [--size N] [--auto] [--debug-malloc-check]
+Usage: fault_driver.py [--heaps a,b@0,...] [--gens 2] [--size N] [--auto] [--debug-malloc-check]
 """
 import argparse
 import json
@@ -419,8 +419,9 @@ def main():
     a = ap.parse_args()
     gc.disable()
     summary = {"python": "%d.%d" % sys.version_info[:2], "cases": [], "failures": []}
-    for heap in a.heaps.split(","):
-        for gen in [int(g) for g in a.gens.split(",")]:
+    for spec in a.heaps.split(","):
+        heap, _, gens = spec.partition("@")          # heap@g overrides --gens
+        for gen in [int(g) for g in (gens or a.gens).split(",")]:
             ref = run_case(heap, a.size, gen, 0)
             n = ref["nalloc"]
             outcomes = {}

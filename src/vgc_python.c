@@ -975,8 +975,19 @@ static PyObject *py_collect(PyObject *m, PyObject *args, PyObject *kwargs)
     (void)m;
     static char *kwlist[] = {"generation", NULL};
     int generation = NUM_GENERATIONS - 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|i:collect", kwlist, &generation))
+    PyObject *genobj = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O:collect", kwlist, &genobj))
         return NULL;
+    if (genobj != NULL) {
+        /* as gc.collect's clinic `int` converter (not "i"): same OverflowError message */
+#if PY_VERSION_HEX >= 0x030D0000
+        generation = PyLong_AsInt(genobj);
+#else
+        generation = _PyLong_AsInt(genobj);
+#endif
+        if (generation == -1 && PyErr_Occurred())
+            return NULL;
+    }
     if (generation < 0 || generation >= NUM_GENERATIONS) {
         PyErr_SetString(PyExc_ValueError, "invalid generation");
         return NULL;
@@ -1025,6 +1036,13 @@ static PyObject *py_set_threshold(PyObject *m, PyObject *args)
     int t[NUM_GENERATIONS];
     for (int i = 0; i < NUM_GENERATIONS; i++)
         t[i] = gcstate->generations[i].threshold;
+#if PY_VERSION_HEX >= 0x030D0000
+    if (PyTuple_GET_SIZE(args) < 1 || PyTuple_GET_SIZE(args) > NUM_GENERATIONS) {
+        PyErr_SetString(PyExc_TypeError, "gc.set_threshold requires 1 to 3 arguments");
+        return NULL;                  /* 3.13's message */
+    }
+#endif
+    /* parsed into t first: unlike 3.11/3.12's gc, an error leaves every threshold unchanged */
     if (!PyArg_ParseTuple(args, "i|ii:set_threshold", &t[0], &t[1], &t[2]))
         return NULL;
     for (int i = 0; i < NUM_GENERATIONS; i++)

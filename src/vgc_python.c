@@ -839,12 +839,12 @@ static PyMethodDef vgc_hook_def = {"_vgc_hook", (PyCFunction)(void (*)(void))vgc
 static PyObject *py_install(PyObject *module, PyObject *unused)
 {
     (void)unused;
-    if (vgc.installed)
-        Py_RETURN_FALSE;
-    if (_PyInterpreterState_GET() != PyInterpreterState_Main()) {
+    if (_PyInterpreterState_GET() != PyInterpreterState_Main()) {   /* checked first */
         PyErr_SetString(PyExc_RuntimeError, "vgc can only be installed in the main interpreter");
         return NULL;
     }
+    if (vgc.installed)
+        Py_RETURN_FALSE;
     GCState *gcstate = get_gc_state();
     if (gcstate->collecting) {
         /* CPython is iterating over gcstate->callbacks (a finalizer, weakref callback or gc
@@ -1327,6 +1327,16 @@ static PyMethodDef vgc_methods[] = {
 
 static int vgc_exec(PyObject *module)
 {
+    /* The module state (vgc, orig_collect, the hook) is process-wide and belongs to the main
+     * interpreter: loaded in a subinterpreter, install() returned False there once the main
+     * interpreter had installed vgc, collect() returned the main interpreter's numbers and
+     * `callbacks` was the main interpreter's list.  Refuse to load instead (vgc/__init__.py then
+     * keeps `import vgc` working and install() raises RuntimeError with this reason). */
+    if (_PyInterpreterState_GET() != PyInterpreterState_Main()) {
+        PyErr_SetString(PyExc_ImportError, "vgc can only be installed in the main interpreter "
+                        "(vgc._vgc cannot be loaded in a subinterpreter)");
+        return -1;
+    }
     PyObject *gc = PyImport_ImportModule("gc");
     if (gc == NULL)
         return -1;

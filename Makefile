@@ -54,6 +54,7 @@ all: $(BUILD)/libvgccore.a ## build the core library, the standalone collector a
 include proofs/proofs.mk
 include tests/tests.mk
 include python/python.mk
+include tests/reliability.mk
 
 test: deps ## the whole check; ends with `N passed, N failed`
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS); rc=0; \

@@ -72,12 +72,14 @@ class Threads(unittest.TestCase):
             made = [0, 0, 0]
             def work(t):
                 i = 0
+                next_sample = time.monotonic()
                 while not stop.is_set():
                     made[t] = i
                     a = Node(); b = Node(); a.ref = b; b.ref = a
                     i += 1
-                    if i % 20000 == 0 and t == 0:
+                    if t == 0 and i % 500 == 0 and time.monotonic() >= next_sample:
                         samples.append((sys.getallocatedblocks(), vgc.status()["collections"]))
+                        next_sample += 0.05
                     if i >= 400000:
                         break
             ts = [threading.Thread(target=work, args=(t,)) for t in range(3)]
@@ -103,7 +105,7 @@ class Threads(unittest.TestCase):
         self.assertGreater(R["collections_while_blocked"], 10, R)
         self.assertTrue(R["worker_collections"], R)
         # without collections: >= 2 blocks per pair made (a and b), i.e. millions
-        self.assertGreater(R["pairs"], 50000, R)
+        self.assertGreater(R["pairs"], 20000, R)
         self.assertLess(R["growth"], R["pairs"] / 2, R)
         if "VGC_REL_VERBOSE" in os.environ:
             print(R, V)

@@ -65,14 +65,14 @@ asan-ext: deps
 	    cat $(REL_DIR)/lsan.supp > $(BUILD)/asan/lsan-$$ver.supp; \
 	    case $$ver in 3.11) ;; *) cat $(REL_DIR)/lsan-immortal-strings.supp >> $(BUILD)/asan/lsan-$$ver.supp;; esac; \
 	    venv=$(BUILD)/asan/venv-$$ver; [ -x $$venv/bin/python ] || $$p -m venv --without-pip $$venv || exit 1; \
-	    site=$$($$venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'); \
+	    site=$$(VGC_DISABLE=1 $$venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'); \
 	    rm -rf $$site/vgc; cp -r $$out $$site/vgc; echo "import vgc._autoinstall" > $$site/vgc-autoinstall.pth; \
 	done
 
 # tests/python + tests/reliability (ASan+UBSan+LSan in every process they start), then CPython's
 # test_gc with the ASan build auto-installed in every process (a venv with the .pth hook).
 test-asan: asan-ext ## ASan/UBSan/LSan build; Python suites + test_gc per version; writes $(RESULTS)/asan.txt
-	@mkdir -p $(RESULTS); rc=0; : > $(BUILD)/asan-tests.out; \
+	@mkdir -p $(RESULTS); rc=0; rm -f $(BUILD)/asan-*.out; : > $(BUILD)/asan-tests.out; \
 	for p in $(PY_INTERPS); do \
 	    ver=$$($$p -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
 	    supp=$(CURDIR)/$(BUILD)/asan/lsan-$$ver.supp; \
@@ -83,8 +83,10 @@ test-asan: asan-ext ## ASan/UBSan/LSan build; Python suites + test_gc per versio
 	    r=$$?; [ $$r = 0 ] || { rc=1; grep -v ' \.\.\. ok$$' $(BUILD)/asan-$$ver.out | tail -60; }; \
 	    tail -1 $(BUILD)/asan-$$ver.out | tee -a $(BUILD)/asan-tests.out; \
 	    echo "---- ASan: test_gc with vgc auto-installed, Python $$ver"; \
-	    (cd $(BUILD) && env $(ASAN_ENV) asan/venv-$$ver/bin/python -m test test_gc > asan-test_gc-$$ver.out 2>&1); \
+	    st=$(CURDIR)/$(BUILD)/asan/status-$$ver.jsonl; rm -f $$st; \
+	    (cd $(BUILD) && env $(ASAN_ENV) VGC_STATUS_FILE=$$st asan/venv-$$ver/bin/python -m test test_gc > asan-test_gc-$$ver.out 2>&1); \
 	    r=$$?; tail -3 $(BUILD)/asan-test_gc-$$ver.out; \
+	    $(PYTHON) $(REL_DIR)/status_check.py $$st || r=1; \
 	    if [ $$r = 0 ] && grep -q "Result: SUCCESS" $(BUILD)/asan-test_gc-$$ver.out; then echo "1 passed, 0 failed"; \
 	    else rc=1; grep -B2 -A30 "ERROR: \|runtime error" $(BUILD)/asan-test_gc-$$ver.out | head -60; echo "0 passed, 1 failed"; fi \
 	        | tail -1 >> $(BUILD)/asan-tests.out; \

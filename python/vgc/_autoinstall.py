@@ -12,7 +12,8 @@ if os.environ.get("VGC_DISABLE", "") not in ("1", "true", "yes"):
         import vgc
         vgc.install()
     except Exception as exc:  # never break interpreter start-up
-        sys.stderr.write("vgc: not installed: %s\n" % exc)
+        if "subinterpreter" not in str(exc):  # the main interpreter's vgc is what counts
+            sys.stderr.write("vgc: not installed: %s\n" % exc)
     else:
         _path = os.environ.get("VGC_STATUS_FILE")
         if _path:

@@ -246,10 +246,13 @@ class Repeated(unittest.TestCase):
 
 class Subinterpreters(unittest.TestCase):
     def test_install_refused_in_subinterpreters(self):
-        out, _ = run('''
+        out, proc = run('''
             import textwrap, tempfile
             path = tempfile.mktemp()
             code = textwrap.dedent(\'\'\'
+                import os
+                os.environ.pop("VGC_DISABLE", None)
+                import vgc._autoinstall        # what the .pth does: must stay quiet here
                 import vgc
                 try:
                     vgc.install()
@@ -291,6 +294,7 @@ class Subinterpreters(unittest.TestCase):
             self.assertRegex(line, "main interpreter|subinterpreter")
             self.assertRegex(line, r"gc=gc collect=[1-9]")   # the stock collector, real count
         self.assertEqual(R["main"], [True, 1, True])
+        self.assertNotIn("vgc: not installed", proc.stderr)
 
 
 if __name__ == "__main__":

@@ -61,6 +61,10 @@ else:  # keep `import vgc` working; install() explains why it cannot run
     _core_version = None
 
 _installed = False
+# The original module's collect: install() points the original module's attribute at vgc's
+# collect (so `gc.collect()` through a module object imported before install() returns vgc's
+# count too), uninstall() puts it back.
+_stock_collect = _stock_gc.collect
 
 
 def install():
@@ -74,6 +78,7 @@ def install():
         raise RuntimeError(_reason)
     _vgc._install()
     _sys.modules["gc"] = _sys.modules[__name__]
+    _stock_gc.collect = collect
     _installed = True
 
 
@@ -84,6 +89,8 @@ def uninstall():
         _vgc._uninstall()
     if _sys.modules.get("gc") is _sys.modules[__name__]:
         _sys.modules["gc"] = _stock_gc
+    if _stock_gc.collect is not _stock_collect and _vgc is not None:
+        _stock_gc.collect = _stock_collect
     _installed = False
 
 

@@ -31,6 +31,9 @@ T    ?=
 TIME ?= 60
 JOBS ?= 1
 
+# fuzz/<name>.ignorelist (optional): code left out of the coverage feedback of the libFuzzer and
+# AFL++ builds (sanitizer-coverage ignorelist syntax, `src:path` lines relative to the root).
+#
 # libFuzzer flags from fuzz/<name>.options ([libfuzzer] `key = value` lines; `dict` is given
 # with its repository path instead), and -dict=fuzz/<name>.dict when present.
 fuzz_opts = $(if $(wildcard fuzz/$(1).dict),-dict=fuzz/$(1).dict) \
@@ -40,16 +43,18 @@ fuzz_opts = $(if $(wildcard fuzz/$(1).dict),-dict=fuzz/$(1).dict) \
 define FUZZ_HARNESS_RULES
 FUZZ_SRC_$(1)  := $$(shell $(FUZZ_META) sources fuzz/fuzz_$(1).c)
 FUZZ_DEPS_$(1) := fuzz/fuzz_$(1).c $$(FUZZ_SRC_$(1)) $$(wildcard include/*.h spec/*.acsl) \
-                  fuzz/fuzz.mk
+                  fuzz/fuzz.mk $$(wildcard fuzz/$(1).ignorelist)
+FUZZ_IGN_$(1)  := $$(wildcard fuzz/$(1).ignorelist)
 
 $(FUZZ_BUILD)/libfuzzer/fuzz_$(1): $$(FUZZ_DEPS_$(1))
 	@mkdir -p $$(@D)
 	$(CLANG) $(FUZZ_CFLAGS) $$$$($(FUZZ_META) cflags $$<) -fsanitize=fuzzer $(FUZZ_SAN) \
+	    $$(if $$(FUZZ_IGN_$(1)),-fsanitize-coverage-ignorelist=$$(FUZZ_IGN_$(1))) \
 	    $$< $$(FUZZ_SRC_$(1)) $$$$($(FUZZ_META) ldflags $$<) -o $$@
 
 $(FUZZ_BUILD)/afl/fuzz_$(1): $$(FUZZ_DEPS_$(1))
 	@mkdir -p $$(@D)
-	AFL_QUIET=1 $(AFL_CC) $(FUZZ_CFLAGS) $$$$($(FUZZ_META) cflags $$<) -fsanitize=fuzzer \
+	AFL_QUIET=1 $$(if $$(FUZZ_IGN_$(1)),AFL_LLVM_DENYLIST=$$(FUZZ_IGN_$(1))) $(AFL_CC) $(FUZZ_CFLAGS) $$$$($(FUZZ_META) cflags $$<) -fsanitize=fuzzer \
 	    $(AFL_SAN) $$< $$(FUZZ_SRC_$(1)) $$$$($(FUZZ_META) ldflags $$<) -o $$@
 
 $(FUZZ_BUILD)/replay/fuzz_$(1): $$(FUZZ_DEPS_$(1)) fuzz/replay.c

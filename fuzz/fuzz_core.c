@@ -54,6 +54,25 @@ static const int64_t LARGE[16] = {
 /* The extra vgc_select range: indices into this table, resolved once live/kept are known. */
 enum { B_MIN, B_MINUS1, B_ZERO, B_ONE, B_LIVE, B_KEPT, B_N, B_MAX };
 
+/* Semantic feedback (libFuzzer extra counters; inert in the AFL++ and replay builds).  The core's
+ * control flow is tiny and saturates within seconds, so each input also marks the shape of its
+ * outcome: sizes of the live / finalizer-reachable / garbage classes (log buckets), whether some
+ * snapshot object is inconsistent, whether the legacy array is present.  Inputs reaching a new
+ * combination are kept even when they add no branch coverage. */
+#define SIZE_BUCKETS 7
+__attribute__((section("__libfuzzer_extra_counters"), used))
+static uint8_t shape_counters[SIZE_BUCKETS * SIZE_BUCKETS * SIZE_BUCKETS * 2 * 2];
+
+static int size_bucket(int32_t x)   /* 0, 1, 2, 3-4, 5-8, 9-16, 17+ */
+{
+    int b = 0;
+    while (x > 0 && b < SIZE_BUCKETS - 1) {
+        b++;
+        x = x == 1 ? 0 : (x + 1) / 2;
+    }
+    return b;
+}
+
 typedef struct reader {
     const uint8_t *p;
     size_t left;
@@ -250,6 +269,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (c2 != c || memcmp(s.out, s.order, (size_t)c * sizeof *s.out) != 0)
         dump(&s, &r, "vgc_select in place differs from vgc_select into a buffer");
 
+    shape_counters[(((size_bucket(r.live) * SIZE_BUCKETS + size_bucket(r.kept - r.live))
+                      * SIZE_BUCKETS + size_bucket(s.n - r.kept)) * 2 + (r.inconsistent > 0))
+                   * 2 + (s.legacy != NULL)] = 1;
     release(&s);
     return 0;
 }

@@ -144,7 +144,7 @@ fuzz-min: fuzz-check-T ## merge fuzz/work/<name> into fuzz/corpus/<name>, minimi
 fuzz-cov: ## llvm-cov line coverage of src/ from every committed corpus, as a table
 	@[ -n "$(FUZZ_HARNESSES)" ] || { echo "fuzz-cov: no harness"; exit 1; }
 	@$(MAKE) --no-print-directory $(addprefix $(FUZZ_BUILD)/cov/fuzz_,$(FUZZ_HARNESSES))
-	@rm -rf $(FUZZ_BUILD)/cov/prof; mkdir -p $(FUZZ_BUILD)/cov/prof; \
+	@set -o pipefail; rm -rf $(FUZZ_BUILD)/cov/prof; mkdir -p $(FUZZ_BUILD)/cov/prof; \
 	for h in $(FUZZ_HARNESSES); do \
 	    LLVM_PROFILE_FILE=$(FUZZ_BUILD)/cov/prof/$$h.profraw \
 	        $(FUZZ_BUILD)/cov/fuzz_$$h fuzz/corpus/$$h || exit 1; \
@@ -154,7 +154,8 @@ fuzz-cov: ## llvm-cov line coverage of src/ from every committed corpus, as a ta
 	$(LLVM_COV) report $(FUZZ_BUILD)/cov/fuzz_$(firstword $(FUZZ_HARNESSES)) \
 	    $(foreach h,$(wordlist 2,99,$(FUZZ_HARNESSES)),-object $(FUZZ_BUILD)/cov/fuzz_$(h)) \
 	    -instr-profile=$(FUZZ_BUILD)/cov/fuzz.profdata -show-region-summary=false \
-	    -show-branch-summary=false -show-instantiation-summary=false $(sort $(wildcard src/*.c))
+	    -show-branch-summary=false -show-instantiation-summary=false \
+	    $(sort $(wildcard src/*.c)) | awk 'NR == 1 { w = length($$0) } { print substr($$0, 1, w) }'
 
 # The test step: every harness's committed corpus, replayed under ASan+UBSan.  One test per
 # harness (a harness whose build fails, whose corpus is missing or empty, or any of whose inputs

@@ -24,7 +24,7 @@ TEST_STEPS := unit proof-pipeline prove
 .PHONY: help deps all test prove fuzz fuzz-afl bench run install clean $(addprefix test-,$(TEST_STEPS))
 
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  %-14s %s\n", $$1, $$2}' \
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  %-18s %s\n", $$1, $$2}' \
 	    $(MAKEFILE_LIST)
 
 deps: ## install missing apt packages (apt-get update first if needed) and run why3 config detect
@@ -54,6 +54,7 @@ all: $(BUILD)/libvgccore.a ## build the core library, the standalone collector a
 include proofs/proofs.mk
 include tests/tests.mk
 include python/python.mk
+include fuzz/fuzz.mk
 
 test: deps ## the whole check; ends with `N passed, N failed`
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS); rc=0; \

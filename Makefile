@@ -55,6 +55,7 @@ include proofs/proofs.mk
 include tests/tests.mk
 include python/python.mk
 include fuzz/fuzz.mk
+include tests/reliability.mk
 
 test: deps ## the whole check; ends with `N passed, N failed`
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS); rc=0; \

@@ -183,6 +183,7 @@ static struct {
     Py_ssize_t collected, uncollectable, fallbacks, cpython_collected, inconsistent;
     double pause_total, pause_max;
     long fail_alloc_after;            /* test hook: fail the k-th snapshot allocation (0: off) */
+    long alloc_count;                 /* test hook: vgc_malloc/vgc_realloc calls (_alloc_count) */
 } vgc;
 
 /* The debug flags in force: gcstate->debug, plus DEBUG_STATS which vgc keeps to itself while
@@ -206,6 +207,7 @@ static double now_seconds(void)
 
 static void *vgc_malloc(size_t size)
 {
+    vgc.alloc_count++;
     if (vgc.fail_alloc_after > 0 && --vgc.fail_alloc_after == 0)
         return NULL;
     return PyMem_RawMalloc(size ? size : 1);
@@ -213,6 +215,7 @@ static void *vgc_malloc(size_t size)
 
 static void *vgc_realloc(void *p, size_t size)
 {
+    vgc.alloc_count++;
     if (vgc.fail_alloc_after > 0 && --vgc.fail_alloc_after == 0)
         return NULL;
     return PyMem_RawRealloc(p, size ? size : 1);
@@ -836,13 +839,19 @@ static PyMethodDef vgc_hook_def = {"_vgc_hook", (PyCFunction)(void (*)(void))vgc
 static PyObject *py_install(PyObject *module, PyObject *unused)
 {
     (void)unused;
-    if (vgc.installed)
-        Py_RETURN_FALSE;
-    if (_PyInterpreterState_GET() != PyInterpreterState_Main()) {
+    if (_PyInterpreterState_GET() != PyInterpreterState_Main()) {   /* checked first */
         PyErr_SetString(PyExc_RuntimeError, "vgc can only be installed in the main interpreter");
         return NULL;
     }
+    if (vgc.installed)
+        Py_RETURN_FALSE;
     GCState *gcstate = get_gc_state();
+    if (gcstate->collecting) {
+        /* CPython is iterating over gcstate->callbacks (a finalizer, weakref callback or gc
+         * callback called install()): swapping the list now would skip/repeat callbacks. */
+        PyErr_SetString(PyExc_RuntimeError, "vgc: cannot install during a collection");
+        return NULL;
+    }
     if (gcstate->callbacks == NULL || !PyList_CheckExact(gcstate->callbacks)) {
         PyErr_SetString(PyExc_RuntimeError, "vgc: the gc state has no callbacks list");
         return NULL;
@@ -875,11 +884,14 @@ static PyObject *py_uninstall(PyObject *module, PyObject *unused)
     (void)module; (void)unused;
     if (!vgc.installed)
         Py_RETURN_FALSE;
-    if (vgc.pending) {
+    GCState *gcstate = get_gc_state();
+    /* gcstate->collecting too: a user "start" callback or a finalizer runs before vgc.pending
+     * is set, and uninstalling then left the collected generations aside for good (the "stop"
+     * call no longer reached the hook). */
+    if (vgc.pending || gcstate->collecting) {
         PyErr_SetString(PyExc_RuntimeError, "vgc: cannot uninstall during a collection");
         return NULL;
     }
-    GCState *gcstate = get_gc_state();
     PyObject *hooks = gcstate->callbacks;
     gcstate->callbacks = vgc.user_callbacks;      /* gives the reference back */
     vgc.user_callbacks = NULL;
@@ -915,6 +927,27 @@ static PyObject *py_fail_alloc_after(PyObject *module, PyObject *arg)
     Py_RETURN_NONE;
 }
 
+/* Test hook: the number of vgc_malloc/vgc_realloc calls so far; _alloc_count(True) also resets
+ * it to 0 (returning the value before).  With _set_alloc_fail(k) (= _fail_alloc_after) this
+ * lets tests fail every k in 1.._alloc_count() of one collection. */
+static PyObject *py_alloc_count(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs > 1) {
+        PyErr_SetString(PyExc_TypeError, "_alloc_count([reset])");
+        return NULL;
+    }
+    long n = vgc.alloc_count;
+    if (nargs == 1) {
+        int reset = PyObject_IsTrue(args[0]);
+        if (reset < 0)
+            return NULL;
+        if (reset)
+            vgc.alloc_count = 0;
+    }
+    return PyLong_FromLong(n);
+}
+
 /* ---- the gc API -------------------------------------------------------------------------- */
 
 static PyObject *py_enable(PyObject *m, PyObject *u)
@@ -942,8 +975,19 @@ static PyObject *py_collect(PyObject *m, PyObject *args, PyObject *kwargs)
     (void)m;
     static char *kwlist[] = {"generation", NULL};
     int generation = NUM_GENERATIONS - 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|i:collect", kwlist, &generation))
+    PyObject *genobj = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O:collect", kwlist, &genobj))
         return NULL;
+    if (genobj != NULL) {
+        /* as gc.collect's clinic `int` converter (not "i"): same OverflowError message */
+#if PY_VERSION_HEX >= 0x030D0000
+        generation = PyLong_AsInt(genobj);
+#else
+        generation = _PyLong_AsInt(genobj);
+#endif
+        if (generation == -1 && PyErr_Occurred())
+            return NULL;
+    }
     if (generation < 0 || generation >= NUM_GENERATIONS) {
         PyErr_SetString(PyExc_ValueError, "invalid generation");
         return NULL;
@@ -992,6 +1036,13 @@ static PyObject *py_set_threshold(PyObject *m, PyObject *args)
     int t[NUM_GENERATIONS];
     for (int i = 0; i < NUM_GENERATIONS; i++)
         t[i] = gcstate->generations[i].threshold;
+#if PY_VERSION_HEX >= 0x030D0000
+    if (PyTuple_GET_SIZE(args) < 1 || PyTuple_GET_SIZE(args) > NUM_GENERATIONS) {
+        PyErr_SetString(PyExc_TypeError, "gc.set_threshold requires 1 to 3 arguments");
+        return NULL;                  /* 3.13's message */
+    }
+#endif
+    /* parsed into t first: unlike 3.11/3.12's gc, an error leaves every threshold unchanged */
     if (!PyArg_ParseTuple(args, "i|ii:set_threshold", &t[0], &t[1], &t[2]))
         return NULL;
     for (int i = 0; i < NUM_GENERATIONS; i++)
@@ -1267,11 +1318,25 @@ static PyMethodDef vgc_methods[] = {
     NOARGS("_status", py_status, "vgc's counters since install (see vgc.status())."),
     {"_fail_alloc_after", py_fail_alloc_after, METH_O,
      "Test hook: make the k-th snapshot allocation fail (0 disables)."},
+    {"_set_alloc_fail", py_fail_alloc_after, METH_O,
+     "Test hook: make the k-th allocation from now fail (0 disables); = _fail_alloc_after."},
+    {"_alloc_count", (PyCFunction)(void (*)(void))py_alloc_count, METH_FASTCALL,
+     "Test hook: vgc_malloc/vgc_realloc calls so far; _alloc_count(True) resets the count."},
     {NULL, NULL, 0, NULL}
 };
 
 static int vgc_exec(PyObject *module)
 {
+    /* The module state (vgc, orig_collect, the hook) is process-wide and belongs to the main
+     * interpreter: loaded in a subinterpreter, install() returned False there once the main
+     * interpreter had installed vgc, collect() returned the main interpreter's numbers and
+     * `callbacks` was the main interpreter's list.  Refuse to load instead (vgc/__init__.py then
+     * keeps `import vgc` working and install() raises RuntimeError with this reason). */
+    if (_PyInterpreterState_GET() != PyInterpreterState_Main()) {
+        PyErr_SetString(PyExc_ImportError, "vgc can only be installed in the main interpreter "
+                        "(vgc._vgc cannot be loaded in a subinterpreter)");
+        return -1;
+    }
     PyObject *gc = PyImport_ImportModule("gc");
     if (gc == NULL)
         return -1;

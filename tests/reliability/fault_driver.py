@@ -1,0 +1,458 @@
+#!/usr/bin/env python3
+"""Allocation-failure injection driver: fail the k-th allocation of one vgc collection, for every k.
+
+Runs inside one interpreter with vgc importable (PYTHONPATH=build/py<X.Y>).  For each heap and
+generation: a reference run (no failure) measures the number N of vgc_malloc/vgc_realloc calls
+of the collection (`_vgc._alloc_count`) and the observables; then for every k in 1..N+1 the same
+heap is rebuilt, the k-th allocation fails (`_vgc._set_alloc_fail(k)`), and:
+
+  * right after the failed collection: every live object is intact (weakrefs to live objects
+    alive, their contents/checksum unchanged, tracked ones present in gc.get_objects() in the same
+    generation as in the reference run), the generation lists are walkable (gc.get_objects() and
+    the stock module's agree, every listed object is tracked), counts[1:] as in the reference;
+  * the next full collection (no failure) works, and after it the union of both collections is
+    the reference's: same total collected, each __del__ / weakref callback run exactly as often
+    (never twice), the same weakrefs to garbage dead, the same gc.garbage;
+  * the heap is still usable (allocate, collect to 0).
+
+Prints one JSON line "@@FAULT@@ {...}" with per-case outcomes: "fallback" (CPython's collector
+did that collection), "deferred" (the resurrection re-check failed: nothing freed this time,
+freed by the next collection), "none" (k beyond the collection's allocations).
+
+Usage: fault_driver.py [--heaps a,b@0,...] [--gens 2] [--size N] [--auto] [--debug-malloc-check]
+"""
+import argparse
+import json
+import sys
+import weakref
+
+import vgc
+
+vgc.install()
+import gc  # noqa: E402  (vgc)
+
+_vgc = vgc._vgc
+stock = vgc._stock_gc
+assert gc is vgc
+
+EV = []          # events: ("del", name), ("cb", name), ...
+SAVED = []       # resurrected objects
+UNRAISABLE = []
+
+
+def _hook(u):
+    UNRAISABLE.append("%s: %s" % (type(u.exc_value).__name__, u.exc_value))
+
+
+sys.unraisablehook = _hook
+
+
+class Node:
+    def __init__(self, name):
+        self.name = name
+        self.ref = None
+        self.other = None
+
+
+class Lazarus(Node):
+    """PEP 442 finalizer; names starting with 'r' resurrect themselves."""
+
+    def __del__(self):
+        EV.append(("del", self.name))
+        if self.name.startswith("r"):
+            SAVED.append(self)
+
+
+try:
+    import _testcapi
+
+    @_testcapi.with_tp_del
+    class Legacy(Node):
+        def __tp_del__(self):
+            EV.append(("tp_del", self.name))
+except (ImportError, AttributeError):  # pragma: no cover
+    Legacy = None
+
+
+class Scenario:
+    def __init__(self):
+        self.live = []          # strong references to the live part
+        self.live_wrs = []      # weakrefs to live objects
+        self.garbage_wrs = []   # (name, weakref) to garbage objects
+        self.keep = []          # weakrefs with callbacks etc. (live)
+
+    def checksum(self):
+        """Walk the live part; any freed/garbled object shows up here (or crashes)."""
+        out = []
+        for o in self.live:
+            if isinstance(o, Node):
+                out.append((o.name, getattr(o.ref, "name", type(o.ref).__name__),
+                            getattr(o.other, "name", type(o.other).__name__)))
+            elif isinstance(o, dict):
+                out.append(sorted((str(k), type(v).__name__) for k, v in o.items()))
+            elif isinstance(o, (list, tuple)):
+                out.append([type(x).__name__ for x in o])
+            else:
+                out.append(type(o).__name__)
+        return out
+
+
+def _live_part(s, size, tag):
+    root = Node(tag + "root")
+    prev = root
+    for i in range(size):
+        n = Node("%slive%d" % (tag, i))
+        prev.ref = n
+        n.other = {"i": i, "l": [n, root], "t": (n, i)}
+        prev = n
+        s.live.append(n)
+        s.live.append(n.other)
+    prev.ref = root                    # a live cycle
+    s.live.append(root)
+    lst = [root]
+    lst.append(lst)
+    s.live.append(lst)
+    for o in s.live:
+        try:
+            s.live_wrs.append(weakref.ref(o))
+        except TypeError:
+            pass
+    return root
+
+
+def heap_cycles(size):
+    s = Scenario()
+    root = _live_part(s, size, "c")
+    for i in range(size):
+        a = Node("ga%d" % i)
+        b = Node("gb%d" % i)
+        a.ref = b
+        b.ref = a
+        a.other = root                 # garbage points at live objects
+        b.other = [a, b, {"x": a}, (b, root)]
+        s.garbage_wrs += [(a.name, weakref.ref(a)), (b.name, weakref.ref(b))]
+        selfl = []
+        selfl.append(selfl)
+        d = {}
+        d["d"] = d
+    return s
+
+
+def heap_weakref_callbacks(size):
+    s = Scenario()
+    root = _live_part(s, size, "w")
+
+    def cb(wr, tag=None):
+        EV.append(("cb", cb_names.get(id(wr), "?")))
+        junk = Node("junk")            # allocation (and a new cycle) during the collection
+        junk.ref = junk
+
+    cb_names = {}
+    for i in range(size):
+        a = Node("wa%d" % i)
+        b = Node("wb%d" % i)
+        a.ref = b
+        b.ref = a
+        b.other = root
+        wr = weakref.ref(a, cb)        # live weakref with a callback: called
+        cb_names[id(wr)] = a.name
+        s.keep.append(wr)
+        a.other = weakref.ref(b, cb)   # trash weakref with a callback: never called
+        s.garbage_wrs += [(a.name, weakref.ref(a)), (b.name, weakref.ref(b))]
+    s.keep.append(cb_names)
+    return s
+
+
+def heap_resurrect(size):
+    s = Scenario()
+    root = _live_part(s, size, "z")
+    for i in range(size):
+        a = Lazarus("r%d" % i if i % 2 == 0 else "l%d" % i)   # every other one resurrects
+        b = Lazarus("m%d" % i)
+        c = Node("n%d" % i)
+        a.ref = b
+        b.ref = c
+        c.ref = a
+        c.other = root
+        s.garbage_wrs += [(x.name, weakref.ref(x)) for x in (a, b, c)]
+    return s
+
+
+def heap_legacy(size):
+    s = Scenario()
+    if Legacy is None:
+        return s
+    root = _live_part(s, size, "y")
+    for i in range(size):
+        a = Legacy("leg%d" % i)
+        b = Node("lb%d" % i)
+        a.ref = b
+        b.ref = a
+        b.other = Node("lc%d" % i)     # reachable from the legacy finalizer: uncollectable too
+        b.other.ref = root
+        s.garbage_wrs += [(a.name, weakref.ref(a)), (b.name, weakref.ref(b))]
+        x = Node("lx%d" % i)           # plain garbage next to it
+        x.ref = x
+        s.garbage_wrs.append((x.name, weakref.ref(x)))
+    return s
+
+
+def heap_wide(size):
+    """Many edges per object (more than the snapshot's first edge buffer): the edge buffer is
+    grown (vgc_realloc) during tp_traverse, so failures hit the middle of the traversal."""
+    s = Scenario()
+    root = _live_part(s, size, "v")
+    targets = [Node("vt%d" % i) for i in range(8)]
+    for t in targets:
+        t.ref = root
+    s.live += targets
+    s.live_wrs += [weakref.ref(t) for t in targets]
+    hub = [targets[i % 8] for i in range(200 * size)]   # live: a big fan-out
+    s.live.append(hub)
+    for i in range(size):
+        g = [targets[j % 8] for j in range(100)]          # garbage lists with many edges
+        g.append(g)
+        n = Node("vg%d" % i)
+        n.ref = g
+        n.other = n
+        s.garbage_wrs.append((n.name, weakref.ref(n)))
+    return s
+
+
+def heap_aged(size):
+    """Old live objects (moved to generation 1 by collect(0)) pointing at young ones only they
+    reach, and young garbage pointing at old objects: the generational boundary."""
+    s = Scenario()
+    root = _live_part(s, size, "o")
+    gc.collect(0)                     # the live part is now in generation 1
+    for i in range(size):
+        young = Node("oy%d" % i)      # reachable only from an old object
+        young.ref = young
+        s.live[2 * i].other["young"] = young
+        s.live.append(young)
+        s.live_wrs.append(weakref.ref(young))
+        a = Node("og%d" % i)
+        a.ref = a
+        a.other = s.live[2 * i]       # young garbage -> old live
+        s.garbage_wrs.append((a.name, weakref.ref(a)))
+    del root
+    return s
+
+
+def heap_mixed(size):
+    s = Scenario()
+    parts = [heap_cycles(size), heap_weakref_callbacks(size), heap_resurrect(size),
+             heap_legacy(size), heap_wide(size)]
+    for p in parts:
+        s.live += p.live
+        s.live_wrs += p.live_wrs
+        s.garbage_wrs += p.garbage_wrs
+        s.keep += p.keep
+    return s
+
+
+def heap_saveall(size):
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    return heap_mixed(size)
+
+
+HEAPS = {"cycles": heap_cycles, "weakref_callbacks": heap_weakref_callbacks,
+         "resurrect": heap_resurrect, "legacy": heap_legacy, "mixed": heap_mixed,
+         "saveall": heap_saveall, "wide": heap_wide, "aged": heap_aged}
+
+
+def settle():
+    """Back to a clean state: no garbage, nothing saved."""
+    gc.set_debug(0)
+    _vgc._set_alloc_fail(0)
+    for o in gc.garbage:
+        if isinstance(o, Node):
+            o.ref = o.other = None
+    gc.garbage.clear()
+    SAVED.clear()
+    for _ in range(10):
+        if gc.collect() == 0:
+            break
+    del EV[:]
+    del UNRAISABLE[:]
+
+
+def generation_of(o):
+    for g in range(3):
+        if any(x is o for x in gc.get_objects(g)):
+            return g
+    return None
+
+
+def observe_live(s):
+    ids = {id(x): g for g in range(3) for x in gc.get_objects(g)}
+    return {
+        "checksum": s.checksum(),
+        "live_wrs": [w() is not None for w in s.live_wrs],
+        "gens": [ids.get(id(o)) if gc.is_tracked(o) else "untracked" for o in s.live],
+    }
+
+
+def check_lists():
+    """Walk the generation lists through both modules; everything listed must be tracked."""
+    objs = gc.get_objects()
+    n_stock = len(stock.get_objects())
+    problems = []
+    if abs(len(objs) - n_stock) > 2:      # (each call's own temporaries)
+        problems.append("get_objects: vgc %d vs stock %d" % (len(objs), n_stock))
+    for o in objs:
+        if not gc.is_tracked(o):
+            problems.append("untracked object in a generation list: %r" % type(o))
+            break
+    return problems
+
+
+def run_case(heap, size, gen, k):
+    """Build heap, collect(gen) with the k-th allocation failing (k=0: none), then collect(2)."""
+    settle()
+    s = HEAPS[heap](size)
+    fallbacks0 = vgc.status()["fallbacks"]
+    _vgc._alloc_count(True)
+    _vgc._set_alloc_fail(k)
+    r1 = gc.collect(gen)
+    _vgc._set_alloc_fail(0)
+    nalloc = _vgc._alloc_count(True)
+    fell_back = vgc.status()["fallbacks"] - fallbacks0
+    after1 = observe_live(s)
+    after1["counts12"] = list(gc.get_count()[1:])
+    problems = check_lists()
+    ev1 = list(EV)
+    r2 = gc.collect(2)
+    after2 = observe_live(s)
+    res = {
+        "r1": r1, "r2": r2, "nalloc": nalloc, "fell_back": fell_back,
+        "after1": after1, "after2": after2, "ev1": ev1, "ev": sorted(map(list, EV)),
+        "garbage_dead": [w() is None for _, w in s.garbage_wrs],
+        "garbage": sorted(getattr(o, "name", type(o).__name__) for o in gc.garbage),
+        "unraisable": list(UNRAISABLE),
+        "problems": problems,
+    }
+    # the heap is still usable
+    junk = [Node("u%d" % i) for i in range(100)]
+    for j in junk:
+        j.ref = j
+    del junk
+    settle()
+    res["usable"] = gc.collect() == 0 and len(gc.get_objects()) > 0
+    s = None
+    return res
+
+
+def compare(ref, got, k):
+    errs = []
+    if got["problems"]:
+        errs += got["problems"]
+    a1, r1 = got["after1"], ref["after1"]
+    if a1["checksum"] != r1["checksum"]:
+        errs.append("live part changed by the failed collection")
+    if not all(a1["live_wrs"]):
+        errs.append("a live object died in the failed collection")
+    if a1["gens"] != r1["gens"]:
+        errs.append("live objects in other generations than in the reference: %s"
+                    % [(i, x, y) for i, (x, y) in enumerate(zip(a1["gens"], r1["gens"])) if x != y][:5])
+    if a1["counts12"] != r1["counts12"]:
+        errs.append("counts[1:] %s vs reference %s" % (a1["counts12"], r1["counts12"]))
+    if got["after2"]["checksum"] != ref["after2"]["checksum"] or not all(got["after2"]["live_wrs"]):
+        errs.append("live part damaged after the next collection")
+    if got["r1"] + got["r2"] != ref["r1"] + ref["r2"]:
+        errs.append("collected %d+%d vs reference %d+%d"
+                    % (got["r1"], got["r2"], ref["r1"], ref["r2"]))
+    if got["ev"] != ref["ev"]:
+        errs.append("finalizer/callback events differ: %s vs %s" % (got["ev"][:6], ref["ev"][:6]))
+    if got["garbage_dead"] != ref["garbage_dead"]:
+        errs.append("garbage weakrefs: %d dead vs reference %d"
+                    % (sum(got["garbage_dead"]), sum(ref["garbage_dead"])))
+    if got["garbage"] != ref["garbage"]:
+        errs.append("gc.garbage differs (%d vs %d)" % (len(got["garbage"]), len(ref["garbage"])))
+    if sorted(got["unraisable"]) != sorted(ref["unraisable"]):
+        errs.append("unraisable: %s vs %s" % (got["unraisable"][:3], ref["unraisable"][:3]))
+    if not got["usable"]:
+        errs.append("heap not usable afterwards")
+    return errs
+
+
+def auto_case(heap, size, k):
+    """An automatic collection (threshold 50) with the k-th allocation failing."""
+    settle()
+    s = HEAPS[heap](size)
+    before = observe_live(s)
+    st0 = vgc.status()
+    old = gc.get_threshold()
+    _vgc._set_alloc_fail(k)
+    gc.set_threshold(50)
+    gc.enable()
+    tmp = []
+    for i in range(5000):
+        tmp.append(Node("auto%d" % i))
+        st = vgc.status()
+        if st["collections"] + st["fallbacks"] > st0["collections"] + st0["fallbacks"]:
+            break
+    gc.disable()
+    gc.set_threshold(*old)
+    _vgc._set_alloc_fail(0)
+    del tmp
+    errs = check_lists()
+    after = observe_live(s)
+    if after["checksum"] != before["checksum"] or not all(after["live_wrs"]):
+        errs.append("auto: live part damaged")
+    st = vgc.status()
+    if st["collections"] + st["fallbacks"] == st0["collections"] + st0["fallbacks"]:
+        errs.append("auto: no automatic collection happened")
+    gc.collect()
+    if not all(observe_live(s)["live_wrs"]):
+        errs.append("auto: live part damaged by the next collection")
+    settle()
+    return errs, st["fallbacks"] - st0["fallbacks"]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--heaps", default="cycles,weakref_callbacks,resurrect,legacy")
+    ap.add_argument("--gens", default="2")
+    ap.add_argument("--size", type=int, default=3)
+    ap.add_argument("--auto", action="store_true")
+    a = ap.parse_args()
+    gc.disable()
+    summary = {"python": "%d.%d" % sys.version_info[:2], "cases": [], "failures": []}
+    for spec in a.heaps.split(","):
+        heap, _, gens = spec.partition("@")          # heap@g overrides --gens
+        for gen in [int(g) for g in (gens or a.gens).split(",")]:
+            ref = run_case(heap, a.size, gen, 0)
+            n = ref["nalloc"]
+            outcomes = {}
+            for k in range(1, n + 2):
+                got = run_case(heap, a.size, gen, k)
+                if got["fell_back"]:
+                    outcome = "fallback"
+                elif got["r1"] != ref["r1"]:
+                    outcome = "deferred"
+                else:
+                    outcome = "none"
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+                for e in compare(ref, got, k):
+                    summary["failures"].append("%s gen %d k=%d: %s" % (heap, gen, k, e))
+            summary["cases"].append({"heap": heap, "gen": gen, "size": a.size, "nalloc": n,
+                                     "k": [1, n + 1], "ref_collected": ref["r1"],
+                                     "outcomes": outcomes})
+        if a.auto:
+            auto_fb = 0
+            for k in range(1, 12):
+                errs, fb = auto_case(heap, a.size, k)
+                auto_fb += fb
+                summary["failures"] += ["%s auto k=%d: %s" % (heap, k, e) for e in errs]
+            summary["cases"].append({"heap": heap, "gen": "auto", "k": [1, 11],
+                                     "outcomes": {"fallback": auto_fb}})
+    st = vgc.status()
+    summary["cpython_collected"] = st["cpython_collected"]
+    summary["fallbacks"] = st["fallbacks"]
+    sys.stdout.write("@@FAULT@@ " + json.dumps(summary) + "\n")
+    return 1 if summary["failures"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -277,7 +277,7 @@ static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
             return NULL;
         return b->p;
     }
-    size_t cap = bytes + bytes / 4 + 4096;        /* slack: a heap that grows a little */
+    size_t cap = bytes + bytes / 8 + 4096;        /* slack: a heap that grows a little */
     void *p;
     if (keep) {
         p = vgc_realloc(b->p, cap);
@@ -313,7 +313,7 @@ static int vgc_visit_snapshot(PyObject *op, void *arg)
     if (!gc_is_collecting(g))
         return 0;
     if (e->len == e->cap) {
-        size_t cap = e->cap * 2;
+        size_t cap = e->cap + e->cap / 2;
         uint32_t *t = (cap > UINT32_MAX) ? NULL
                       : vgc_buf_take(&arena.targets, cap * sizeof(uint32_t), 1);
         if (t == NULL) {
@@ -449,7 +449,7 @@ static Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
     int any_legacy = 0;
     for (PyGC_Head *gc = GC_NEXT(base); gc != base; gc = GC_NEXT(gc), i++) {
         if (i == cap) {
-            cap *= 2;
+            cap += cap / 2;
             if (cap > (size_t)INT32_MAX
                 || !(objs = vgc_buf_take(&arena.objs, cap * sizeof(PyObject *), 1))
                 || !(refs = vgc_buf_take(&arena.refs, cap * sizeof(int64_t), 1))
@@ -469,8 +469,8 @@ static Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
     const int32_t n = (int32_t)i;
 
     size_t ecap = arena.targets.cap / sizeof(uint32_t);
-    if (ecap < 2 * (size_t)n + 16)
-        ecap = 2 * (size_t)n + 16;
+    if (ecap < 3 * (size_t)n + 16)
+        ecap = 3 * (size_t)n + 16;
     uint32_t *offsets = vgc_buf_take(&arena.offsets, sizeof(uint32_t) * ((size_t)n + 1), 0);
     int32_t *order = vgc_buf_take(&arena.order, sizeof(int32_t) * (size_t)n, 0);
     int32_t *pos = vgc_buf_take(&arena.pos, sizeof(int32_t) * (size_t)n, 0);
@@ -623,8 +623,9 @@ static PyWeakReference **weakrefs_listptr(PyObject *op)
 
 /* handle_weakrefs: clear every weakref to an unreachable object; call the callbacks of the
  * weakrefs that are themselves reachable (after all are cleared).  Returns how many of those
- * weakrefs died on the way (CPython counts them as collected). */
-static Py_ssize_t vgc_handle_weakrefs(PyGC_Head *unreachable, PyGC_Head *old)
+ * weakrefs died on the way (CPython counts them as collected).  *ran_code is set when a
+ * callback was called. */
+static Py_ssize_t vgc_handle_weakrefs(PyGC_Head *unreachable, PyGC_Head *old, int *ran_code)
 {
     PyGC_Head wrcb_to_call;
     gc_list_init(&wrcb_to_call);
@@ -648,6 +649,8 @@ static Py_ssize_t vgc_handle_weakrefs(PyGC_Head *unreachable, PyGC_Head *old)
             gc_list_move(AS_GC(wr), &wrcb_to_call);
         }
     }
+    if (!gc_list_is_empty(&wrcb_to_call))
+        *ran_code = 1;
     while (!gc_list_is_empty(&wrcb_to_call)) {
         PyGC_Head *gc = GC_NEXT(&wrcb_to_call);
         PyWeakReference *wr = (PyWeakReference *)FROM_GC(gc);
@@ -666,8 +669,9 @@ static Py_ssize_t vgc_handle_weakrefs(PyGC_Head *unreachable, PyGC_Head *old)
     return num_freed;
 }
 
-/* finalize_garbage: PEP 442 tp_finalize once per object (FINALIZED bit set first). */
-static void vgc_finalize_garbage(PyGC_Head *collectable)
+/* finalize_garbage: PEP 442 tp_finalize once per object (FINALIZED bit set first).
+ * *ran_code is set when a finalizer was called. */
+static void vgc_finalize_garbage(PyGC_Head *collectable, int *ran_code)
 {
     PyGC_Head seen;
     gc_list_init(&seen);
@@ -678,6 +682,7 @@ static void vgc_finalize_garbage(PyGC_Head *collectable)
         destructor finalize = Py_TYPE(op)->tp_finalize;
         if (!gc_is_finalized(gc) && finalize != NULL) {
             gc_set_finalized(gc);
+            *ran_code = 1;
             Py_INCREF(op);
             finalize(op);
             Py_DECREF(op);
@@ -688,10 +693,21 @@ static void vgc_finalize_garbage(PyGC_Head *collectable)
 
 /* handle_resurrected_objects: re-run the proved phases on the unreachable set alone; what a
  * finalizer made reachable again goes to old, the rest to still_unreachable.  If the re-check
- * cannot allocate, everything is treated as resurrected (nothing is freed this time). */
+ * cannot allocate, everything is treated as resurrected (nothing is freed this time).
+ * When no Python code ran since the unreachable set was computed (ran_code == 0: no weakref
+ * callback, no finalizer, no DEBUG_COLLECTABLE output to a Python-level stderr), no refcount
+ * changed, and every reference to an object of the set comes from the set (the legacy-finalizer
+ * closure was taken out whole): the re-check would find the whole set unreachable again, in the
+ * same order, so it is skipped. */
 static void vgc_handle_resurrected_objects(GCState *gcstate, PyGC_Head *unreachable,
-                                           PyGC_Head *still_unreachable, PyGC_Head *old)
+                                           PyGC_Head *still_unreachable, PyGC_Head *old,
+                                           int ran_code)
 {
+    if (!ran_code) {
+        gc_list_init(still_unreachable);
+        gc_list_merge(unreachable, still_unreachable);   /* COLLECTING stays set */
+        return;
+    }
     gc_list_clear_collecting(unreachable);
     if (vgc_deduce_unreachable(gcstate, unreachable, still_unreachable, NULL, 0, NULL) < 0)
         gc_list_init(still_unreachable);
@@ -798,10 +814,11 @@ static int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_coll
         for (PyGC_Head *gc = GC_NEXT(&unreachable); gc != &unreachable; gc = GC_NEXT(gc))
             vgc_debug_cycle("collectable", FROM_GC(gc));
 
-    m += vgc_handle_weakrefs(&unreachable, old);
-    vgc_finalize_garbage(&unreachable);
+    int ran_code = (debug & DEBUG_COLLECTABLE) != 0;     /* Python code since deduce */
+    m += vgc_handle_weakrefs(&unreachable, old, &ran_code);
+    vgc_finalize_garbage(&unreachable, &ran_code);
     PyGC_Head final_unreachable;
-    vgc_handle_resurrected_objects(gcstate, &unreachable, &final_unreachable, old);
+    vgc_handle_resurrected_objects(gcstate, &unreachable, &final_unreachable, old, ran_code);
     m += gc_list_size(&final_unreachable);
     vgc_delete_garbage(gcstate, &final_unreachable, old);
 

@@ -276,6 +276,7 @@ static void vgc_arena_release(void)
 static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
 {
     if (bytes <= b->cap) {
+        vgc.alloc_count++;                        /* an allocation point, as for the hook */
         if (vgc.fail_alloc_after > 0 && --vgc.fail_alloc_after == 0)
             return NULL;
         return b->p;
@@ -1078,7 +1079,22 @@ static PyObject *py_fail_alloc_after(PyObject *module, PyObject *arg)
     Py_RETURN_NONE;
 }
 
-/* Test hook: the number of vgc_malloc/vgc_realloc calls so far; _alloc_count(True) also resets
+/* Test hook: free the snapshot arena now (not during a collection), so that the next collection
+ * allocates every buffer again: the allocation-failure tests need allocations to fail. */
+static PyObject *py_arena_release(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    if (get_gc_state()->collecting) {
+        PyErr_SetString(PyExc_RuntimeError, "_arena_release() during a collection");
+        return NULL;
+    }
+    vgc_arena_release();
+    Py_RETURN_NONE;
+}
+
+/* Test hook: the number of allocation points so far (vgc_malloc/vgc_realloc calls and snapshot
+ * buffers reused from the arena, the same unit as _set_alloc_fail); _alloc_count(True) also resets
  * it to 0 (returning the value before).  With _set_alloc_fail(k) (= _fail_alloc_after) this
  * lets tests fail every k in 1.._alloc_count() of one collection. */
 static PyObject *py_alloc_count(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
@@ -1471,6 +1487,8 @@ static PyMethodDef vgc_methods[] = {
      "Test hook: make the k-th snapshot allocation fail (0 disables)."},
     {"_set_alloc_fail", py_fail_alloc_after, METH_O,
      "Test hook: make the k-th allocation from now fail (0 disables); = _fail_alloc_after."},
+    NOARGS("_arena_release", py_arena_release,
+           "Test hook: free the snapshot buffers kept between collections."),
     {"_alloc_count", (PyCFunction)(void (*)(void))py_alloc_count, METH_FASTCALL,
      "Test hook: vgc_malloc/vgc_realloc calls so far; _alloc_count(True) resets the count."},
     {NULL, NULL, 0, NULL}

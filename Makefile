@@ -21,10 +21,10 @@ APT_PACKAGES := frama-c-base why3 z3 cvc4 cvc5 afl++ clang libclang-rt-14-dev ll
 TEST_STEPS := unit proof-pipeline prove
 
 .DEFAULT_GOAL := all
-.PHONY: help deps all test prove fuzz fuzz-afl bench run install clean $(addprefix test-,$(TEST_STEPS))
+.PHONY: help deps all test prove fuzz fuzz-afl run install clean $(addprefix test-,$(TEST_STEPS))
 
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  %-14s %s\n", $$1, $$2}' \
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  %-18s %s\n", $$1, $$2}' \
 	    $(MAKEFILE_LIST)
 
 deps: ## install missing apt packages (apt-get update first if needed) and run why3 config detect
@@ -54,7 +54,9 @@ all: $(BUILD)/libvgccore.a ## build the core library, the standalone collector a
 include proofs/proofs.mk
 include tests/tests.mk
 include python/python.mk
+include fuzz/fuzz.mk
 include tests/reliability.mk
+include bench/bench.mk
 
 test: deps ## the whole check; ends with `N passed, N failed`
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS); rc=0; \
@@ -75,10 +77,3 @@ $(BUILD)/demo_core: examples/demo_core.c $(BUILD)/libvgccore.a
 
 clean: ## remove build outputs (keeps committed proof results)
 	rm -rf $(BUILD)
-
-$(BUILD)/bench_core: bench/bench_core.c $(BUILD)/libvgccore.a
-	$(CC) $(CFLAGS_COMMON) -O2 $< $(BUILD)/libvgccore.a -o $@
-
-bench: $(BUILD)/bench_core ## benchmarks: the core alone (table + build/bench/*.json)
-	@mkdir -p $(BUILD)/bench
-	@$(BUILD)/bench_core $(BUILD)/bench/core.json

@@ -15,12 +15,13 @@ WP_FLAGS      = -pp-annot -cpp-extra-args="-Iinclude" \
 
 WP_REPORTS := $(patsubst src/%.c,proofs/%.json,$(PROVED_SRC))
 
-# frama-c exits non-zero on user errors only; wp-report.py decides on the goals.
+# frama-c exits non-zero on user errors and when goals fail; the (partial) report is kept either
+# way so that wp-report.py can say which goals failed.
 proofs/%.json: src/%.c include/*.h spec/*.acsl | deps
 	@echo "WP: proving $< (timeout $(WP_TIMEOUT)s/goal, $(WP_PAR) jobs)"
-	@frama-c $(WP_FLAGS) $< -wp-report-json $@.tmp > $(BUILD)/wp-$*.log 2>&1 || \
-	    { tail -20 $(BUILD)/wp-$*.log; rm -f $@.tmp; exit 1; }
-	@mv $@.tmp $@
+	@frama-c $(WP_FLAGS) $< -wp-report-json $@.tmp > $(BUILD)/wp-$*.log 2>&1; rc=$$?; \
+	    [ $$rc = 0 ] || tail -20 $(BUILD)/wp-$*.log; \
+	    [ -s $@.tmp ] && mv $@.tmp $@; exit $$rc
 
 .PHONY: prove-run
 prove: deps ## run Frama-C WP on every proved file, write proofs/*.json, fail unless all goals Valid
@@ -41,6 +42,6 @@ test-prove:
 WP_REPORTS += proofs/witness.json
 proofs/witness.json: proofs/witness.c include/*.h spec/*.acsl | deps
 	@echo "WP: proving $< (non-vacuity witness)"
-	@frama-c $(WP_FLAGS) $< -wp-report-json $@.tmp > $(BUILD)/wp-witness.log 2>&1 || \
-	    { tail -20 $(BUILD)/wp-witness.log; rm -f $@.tmp; exit 1; }
-	@mv $@.tmp $@
+	@frama-c $(WP_FLAGS) $< -wp-report-json $@.tmp > $(BUILD)/wp-witness.log 2>&1; rc=$$?; \
+	    [ $$rc = 0 ] || tail -20 $(BUILD)/wp-witness.log; \
+	    [ -s $@.tmp ] && mv $@.tmp $@; exit $$rc

@@ -58,7 +58,8 @@ int32_t vgc_update_refs(int32_t n, const uint32_t *offsets, const uint32_t *targ
   requires permutation: perm(n, order, pos);
   requires w_range:   0 <= w < n;
   requires white:     0 <= tail <= pos[w];
-  assigns order[tail], order[pos[w]], pos[w], pos[order[tail]];
+  assigns order[0 .. n - 1], pos[0 .. n - 1];   // exactly two entries of each change; the
+                                                 // ensures say which, callers need no more
   ensures permutation: perm(n, order, pos);
   ensures discovered:  pos[w] == tail;
   ensures stable:

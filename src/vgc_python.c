@@ -182,6 +182,7 @@ static struct {
     Py_ssize_t collections[NUM_GENERATIONS];
     Py_ssize_t collected, uncollectable, fallbacks, cpython_collected, inconsistent;
     double pause_total, pause_max;
+    Py_ssize_t snapshot_objects, snapshot_edges, snapshot_bytes;   /* the last snapshot */
     long fail_alloc_after;            /* test hook: fail the k-th snapshot allocation (0: off) */
     long alloc_count;                 /* test hook: vgc_malloc/vgc_realloc calls (_alloc_count) */
 } vgc;
@@ -233,11 +234,76 @@ static void write_unraisable(const char *msg, PyObject *obj)
 #endif
 }
 
+/* ---- the snapshot arena ------------------------------------------------------------------ */
+
+/* The snapshot's arrays are kept between collections (a full collection of a big heap would
+ * otherwise pay malloc, page faults and zeroing of tens of MB each time); uninstall() frees
+ * them, status()["arena_bytes"] shows what is held.  Capacities are in bytes. */
+typedef struct {
+    void *p;
+    size_t cap;
+} vgc_buf_t;
+
+static struct {
+    vgc_buf_t objs, refs, flags, offsets, targets, order, pos;
+} arena;
+
+#define ARENA_BUFS(a) {&(a).objs, &(a).refs, &(a).flags, &(a).offsets, &(a).targets, \
+                       &(a).order, &(a).pos}
+
+static size_t vgc_arena_bytes(void)
+{
+    vgc_buf_t *bufs[] = ARENA_BUFS(arena);
+    size_t total = 0;
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
+        total += bufs[i]->cap;
+    return total;
+}
+
+static void vgc_arena_release(void)
+{
+    vgc_buf_t *bufs[] = ARENA_BUFS(arena);
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) {
+        PyMem_RawFree(bufs[i]->p);
+        bufs[i]->p = NULL;
+        bufs[i]->cap = 0;
+    }
+}
+
+/* At least `bytes` of buffer b (its contents kept when `keep`), or NULL.  Each call counts as
+ * one snapshot allocation for the _fail_alloc_after test hook, whether or not it has to
+ * allocate (vgc_malloc/vgc_realloc count it when they are called). */
+static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
+{
+    if (bytes <= b->cap) {
+        vgc.alloc_count++;                        /* an allocation point, as for the hook */
+        if (vgc.fail_alloc_after > 0 && --vgc.fail_alloc_after == 0)
+            return NULL;
+        return b->p;
+    }
+    size_t cap = bytes + bytes / 8 + 4096;        /* slack: a heap that grows a little */
+    void *p;
+    if (keep) {
+        p = vgc_realloc(b->p, cap);
+    }
+    else {
+        PyMem_RawFree(b->p);
+        b->p = NULL;
+        b->cap = 0;
+        p = vgc_malloc(cap);
+    }
+    if (p == NULL)
+        return NULL;
+    b->p = p;
+    b->cap = cap;
+    return p;
+}
+
 /* ---- the snapshot and the proved core ---------------------------------------------------- */
 
 typedef struct {
     uint32_t *targets;
-    size_t len, cap;
+    size_t len, cap;                  /* in edges */
     int failed;
 } edges_t;
 
@@ -251,14 +317,15 @@ static int vgc_visit_snapshot(PyObject *op, void *arg)
     if (!gc_is_collecting(g))
         return 0;
     if (e->len == e->cap) {
-        size_t cap = e->cap * 2;
-        uint32_t *t = (cap > UINT32_MAX) ? NULL : vgc_realloc(e->targets, cap * sizeof(uint32_t));
+        size_t cap = e->cap + e->cap / 2;
+        uint32_t *t = (cap > UINT32_MAX) ? NULL
+                      : vgc_buf_take(&arena.targets, cap * sizeof(uint32_t), 1);
         if (t == NULL) {
             e->failed = 1;
             return -1;               /* stops tp_traverse */
         }
         e->targets = t;
-        e->cap = cap;
+        e->cap = arena.targets.cap / sizeof(uint32_t);
     }
     e->targets[e->len++] = (uint32_t)(g->_gc_prev >> _PyGC_PREV_SHIFT);
     return 0;
@@ -284,149 +351,216 @@ static void vgc_move_immortals(PyGC_Head *base, GCState *gcstate)
  * end.  Not a correctness matter (the reachable SET is the core's), but observable: it is
  * gc.get_objects()'s order and, later, the order in which weakref callbacks and finalizers of
  * those objects run.  A replay over the snapshot with the gc_refs the proved vgc_update_refs
- * computed.  seq has room for 2n entries (each object is appended at most once more); state
- * has n.  Writes the scanned objects, in CPython's order, to out; returns their number. */
-enum { REPLAY_ZERO, REPLAY_POSITIVE, REPLAY_TENTATIVE, REPLAY_SCANNED };
+ * computed.  The resulting order is: the objects scanned where they stand (state
+ * REPLAY_SCANNED), in index order, then the re-appended ones (REPLAY_MOVED) in the order they
+ * were re-appended, which this writes to moved[] (room for n); returns their number. */
+enum { REPLAY_ZERO, REPLAY_POSITIVE, REPLAY_TENTATIVE, REPLAY_SCANNED, REPLAY_MOVED };
+
+static inline void vgc_replay_scan(int32_t v, const uint32_t *offsets, const uint32_t *targets,
+                                   uint8_t *state, int32_t *moved, int32_t *len)
+{
+    for (uint32_t k = offsets[v]; k < offsets[v + 1]; k++) {
+        int32_t t = (int32_t)targets[k];
+        if (state[t] == REPLAY_TENTATIVE) {           /* moved back, to the end */
+            state[t] = REPLAY_POSITIVE;
+            moved[(*len)++] = t;
+        }
+        else if (state[t] == REPLAY_ZERO) {
+            state[t] = REPLAY_POSITIVE;
+        }
+    }
+}
 
 static int32_t vgc_replay_move_unreachable_order(int32_t n, const uint32_t *offsets,
                                                  const uint32_t *targets, const int64_t *gc_refs,
-                                                 int32_t *seq, uint8_t *state, int32_t *out)
+                                                 uint8_t *state, int32_t *moved)
 {
-    int64_t len = n;
-    int32_t count = 0;
-    for (int32_t v = 0; v < n; v++) {
-        seq[v] = v;
+    int32_t len = 0;
+    for (int32_t v = 0; v < n; v++)
         state[v] = gc_refs[v] != 0 ? REPLAY_POSITIVE : REPLAY_ZERO;
-    }
-    for (int64_t i = 0; i < len; i++) {
-        int32_t v = seq[i];
+    for (int32_t v = 0; v < n; v++) {                 /* the walk over the list itself */
         if (state[v] == REPLAY_ZERO) {
             state[v] = REPLAY_TENTATIVE;              /* moved to the unreachable list */
         }
-        else if (state[v] == REPLAY_POSITIVE) {
-            for (uint32_t k = offsets[v]; k < offsets[v + 1]; k++) {
-                int32_t t = (int32_t)targets[k];
-                if (state[t] == REPLAY_TENTATIVE) {   /* moved back, to the end */
-                    state[t] = REPLAY_POSITIVE;
-                    if (len < 2 * (int64_t)n)
-                        seq[len++] = t;
-                }
-                else if (state[t] == REPLAY_ZERO) {
-                    state[t] = REPLAY_POSITIVE;
-                }
-            }
+        else {                                        /* POSITIVE: never TENTATIVE ahead */
+            vgc_replay_scan(v, offsets, targets, state, moved, &len);
             state[v] = REPLAY_SCANNED;
-            out[count++] = v;
         }
     }
-    return count;
+    for (int32_t q = 0; q < len; q++) {               /* ... and over what it re-appended */
+        int32_t v = moved[q];
+        vgc_replay_scan(v, offsets, targets, state, moved, &len);
+        state[v] = REPLAY_MOVED;
+    }
+    return len;
 }
+
+/* Put the numbered objects objs[0..n) back as they were: _gc_prev = previous | FINALIZED.
+ * (_gc_next was never changed.) */
+static void vgc_unnumber(PyGC_Head *base, PyObject **objs, int32_t n)
+{
+    PyGC_Head *prev = base;
+    for (int32_t i = 0; i < n; i++) {
+        PyGC_Head *g = AS_GC(objs[i]);
+        g->_gc_prev = (uintptr_t)prev | (g->_gc_prev & _PyGC_PREV_MASK_FINALIZED);
+        prev = g;
+    }
+}
+
+static void vgc_tuple_maybe_untrack(PyObject *op);
+
+/* How far ahead the snapshot loops prefetch object headers (objects, not bytes). */
+#define PREFETCH_AHEAD 8
 
 /* deduce_unreachable: snapshot `base`, run the proved phases, rebuild the lists.
  * Afterwards: base holds the reachable objects (COLLECTING clear, in CPython's order), unreachable
  * the garbage candidates (COLLECTING set, original order) and, when finalizers != NULL, the
  * unreachable objects reachable from a legacy finalizer, in CPython's breadth-first order
- * (COLLECTING clear) — the garbage candidates then exclude them.
+ * (COLLECTING clear) — the garbage candidates then exclude them.  With untrack_tuples, the
+ * reachable tuples are offered to untracking in the rebuilt list's order, as CPython's
+ * untrack_tuples(young) does right after deduce_unreachable (fused here: one walk less).
  * Returns the number of snapshot objects, or -1 on an allocation failure: then nothing changed
- * (base is intact, unreachable/finalizers are empty) and no Python code ran. */
+ * (base is intact, unreachable/finalizers are empty) and no Python code ran.  *n_reachable
+ * (if not NULL) receives the length of base afterwards. */
 static Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
-                                         PyGC_Head *unreachable, PyGC_Head *finalizers)
+                                         PyGC_Head *unreachable, PyGC_Head *finalizers,
+                                         int untrack_tuples, Py_ssize_t *n_reachable)
 {
     gc_list_init(unreachable);
     if (finalizers != NULL)
         gc_list_init(finalizers);
+    if (n_reachable != NULL)
+        *n_reachable = 0;
 #if PY_VERSION_HEX >= 0x030C0000
     vgc_move_immortals(base, gcstate);
 #else
     (void)gcstate;
 #endif
-    Py_ssize_t count = gc_list_size(base);
-    if (count == 0)
+    if (gc_list_is_empty(base))
         return 0;
-    if (count > INT32_MAX)
-        return -1;
-    int32_t n = (int32_t)count;
 
-    PyObject **objs = vgc_malloc(sizeof(PyObject *) * (size_t)n);
-    int64_t *refs = vgc_malloc(sizeof(int64_t) * (size_t)n);
-    uint32_t *offsets = vgc_malloc(sizeof(uint32_t) * ((size_t)n + 1));
-    uint8_t *legacy = vgc_malloc((size_t)n);
-    int32_t *order = vgc_malloc(sizeof(int32_t) * (size_t)n);
-    int32_t *pos = vgc_malloc(sizeof(int32_t) * (size_t)n);
-    int32_t *seq = vgc_malloc(sizeof(int32_t) * 2 * (size_t)n);
-    edges_t e = {NULL, 0, (size_t)n * 2 + 16, 0};
-    e.targets = vgc_malloc(sizeof(uint32_t) * e.cap);
-    Py_ssize_t result = -1;
-    if (!objs || !refs || !offsets || !legacy || !order || !pos || !seq || !e.targets)
-        goto done;                   /* nothing touched yet */
-
-    /* Number the objects in list order; the index lives in _gc_prev (see the file header). */
-    int32_t i = 0;
+    /* Number the objects in list order; the index lives in _gc_prev (see the file header).
+     * The arrays start at the arena's size and grow if the list is longer. */
+    size_t cap = arena.objs.cap / sizeof(PyObject *);
+    if (cap < 256)
+        cap = 256;
+    PyObject **objs = vgc_buf_take(&arena.objs, cap * sizeof(PyObject *), 0);
+    int64_t *refs = vgc_buf_take(&arena.refs, cap * sizeof(int64_t), 0);
+    uint8_t *flags = vgc_buf_take(&arena.flags, cap, 0);
+    if (!objs || !refs || !flags)
+        return -1;                   /* nothing touched yet */
+    size_t i = 0;
+    int any_legacy = 0;
     for (PyGC_Head *gc = GC_NEXT(base); gc != base; gc = GC_NEXT(gc), i++) {
+        if (i == cap) {
+            cap += cap / 2;
+            if (cap > (size_t)INT32_MAX
+                || !(objs = vgc_buf_take(&arena.objs, cap * sizeof(PyObject *), 1))
+                || !(refs = vgc_buf_take(&arena.refs, cap * sizeof(int64_t), 1))
+                || !(flags = vgc_buf_take(&arena.flags, cap, 1))) {
+                vgc_unnumber(base, (PyObject **)arena.objs.p, (int32_t)i);
+                return -1;
+            }
+        }
         PyObject *op = FROM_GC(gc);
         objs[i] = op;
         refs[i] = (int64_t)Py_REFCNT(op);
-        legacy[i] = Py_TYPE(op)->tp_del != NULL;
+        flags[i] = Py_TYPE(op)->tp_del != NULL;
+        any_legacy |= flags[i];
         gc->_gc_prev = ((uintptr_t)i << _PyGC_PREV_SHIFT) | _PyGC_PREV_MASK_COLLECTING
                        | (gc->_gc_prev & _PyGC_PREV_MASK_FINALIZED);
     }
+    const int32_t n = (int32_t)i;
+
+    size_t ecap = arena.targets.cap / sizeof(uint32_t);
+    if (ecap < 3 * (size_t)n + 16)
+        ecap = 3 * (size_t)n + 16;
+    uint32_t *offsets = vgc_buf_take(&arena.offsets, sizeof(uint32_t) * ((size_t)n + 1), 0);
+    int32_t *order = vgc_buf_take(&arena.order, sizeof(int32_t) * (size_t)n, 0);
+    int32_t *pos = vgc_buf_take(&arena.pos, sizeof(int32_t) * (size_t)n, 0);
+    edges_t e = {NULL, 0, 0, 0};
+    e.targets = vgc_buf_take(&arena.targets, sizeof(uint32_t) * ecap, 0);
+    e.cap = arena.targets.cap / sizeof(uint32_t);
+    if (!offsets || !order || !pos || !e.targets) {
+        vgc_unnumber(base, objs, n);
+        return -1;
+    }
+
     /* The edges (CSR), multi-edges kept.  tp_traverse runs no Python code. */
-    for (i = 0; i < n && !e.failed; i++) {
-        offsets[i] = (uint32_t)e.len;
-        traverseproc traverse = Py_TYPE(objs[i])->tp_traverse;
-        (void)traverse(objs[i], vgc_visit_snapshot, &e);
+    for (int32_t j = 0; j < n && !e.failed; j++) {
+        if (j + PREFETCH_AHEAD < n)
+            __builtin_prefetch(AS_GC(objs[j + PREFETCH_AHEAD]));
+        offsets[j] = (uint32_t)e.len;
+        traverseproc traverse = Py_TYPE(objs[j])->tp_traverse;
+        (void)traverse(objs[j], vgc_visit_snapshot, &e);
+    }
+    if (e.failed) {
+        vgc_unnumber(base, objs, n);
+        return -1;
     }
     offsets[n] = (uint32_t)e.len;
 
-    int32_t live = 0, kept = 0;
-    if (!e.failed) {
-        /* The proved phases (include/vgc_core.h). */
-        int32_t negative = vgc_update_refs(n, offsets, e.targets, refs);
-        vgc.inconsistent += negative;
-        live = vgc_move_unreachable(n, offsets, e.targets, refs, order, pos);
-        kept = live;
-        if (finalizers != NULL)
-            kept = vgc_move_legacy_finalizer_reachable(n, offsets, e.targets, legacy, live,
-                                                       order, pos);
+    /* The proved phases (include/vgc_core.h).  Without a legacy finalizer in the snapshot,
+     * move_legacy_finalizer_reachable has no seed and would return live. */
+    int32_t negative = vgc_update_refs(n, offsets, e.targets, refs);
+    vgc.inconsistent += negative;
+    int32_t live = vgc_move_unreachable(n, offsets, e.targets, refs, order, pos);
+    int32_t kept = live;
+    if (finalizers != NULL && any_legacy)
+        kept = vgc_move_legacy_finalizer_reachable(n, offsets, e.targets, flags, live,
+                                                   order, pos);
+
+    if (finalizers != NULL) {         /* a collection's snapshot, not the re-check */
+        vgc.snapshot_objects = n;
+        vgc.snapshot_edges = (Py_ssize_t)e.len;
+        vgc.snapshot_bytes = (Py_ssize_t)((size_t)n * (sizeof *objs + sizeof *refs
+                                                       + sizeof *flags + sizeof *offsets
+                                                       + sizeof *order + sizeof *pos)
+                                          + sizeof *offsets + e.len * sizeof(uint32_t));
     }
 
     /* Rebuild the lists from objs; each object is relinked exactly once, reading its FINALIZED
      * bit from the still-encoded _gc_prev just before. */
     gc_list_init(base);
 #define FIN(op) (AS_GC(op)->_gc_prev & _PyGC_PREV_MASK_FINALIZED)
-    if (e.failed) {
-        for (i = 0; i < n; i++)
-            gc_list_append_flags(AS_GC(objs[i]), base, FIN(objs[i]));
-        goto done;
-    }
     for (int32_t j = live; j < kept; j++)
         gc_list_append_flags(AS_GC(objs[order[j]]), finalizers, FIN(objs[order[j]]));
     int32_t nsel = vgc_select(n, pos, kept, n, order);
     for (int32_t j = 0; j < nsel; j++)
         gc_list_append_flags(AS_GC(objs[order[j]]), unreachable,
                              FIN(objs[order[j]]) | _PyGC_PREV_MASK_COLLECTING);
-    /* The reachable ones (pos < live, the core's set) in CPython's order; `legacy` is reused as
-     * the replay's state.  Anything the replay did not scan (impossible when both agree) follows
-     * in list order, so every reachable object is relinked exactly once. */
-    nsel = vgc_replay_move_unreachable_order(n, offsets, e.targets, refs, seq, legacy, order);
-    for (int32_t j = 0; j < nsel; j++)
-        if (pos[order[j]] < live)
-            gc_list_append_flags(AS_GC(objs[order[j]]), base, FIN(objs[order[j]]));
-    for (i = 0; i < n; i++)
-        if (pos[i] < live && legacy[i] != REPLAY_SCANNED)
-            gc_list_append_flags(AS_GC(objs[i]), base, FIN(objs[i]));
+    /* The reachable ones (pos < live, the core's set) in CPython's order; `flags` becomes the
+     * replay's state and `order` its re-appended objects.  Anything the replay did not scan
+     * (impossible when both agree) follows in list order, so every reachable object is
+     * relinked exactly once. */
+    int32_t nmoved = vgc_replay_move_unreachable_order(n, offsets, e.targets, refs, flags, order);
+    Py_ssize_t nbase = 0, relinked = 0;
+#define RELINK(op) do {                                                                       \
+        PyObject *op_ = (op);                                                                 \
+        relinked++;                                                                           \
+        gc_list_append_flags(AS_GC(op_), base, FIN(op_));                                     \
+        if (untrack_tuples && PyTuple_CheckExact(op_))                                        \
+            vgc_tuple_maybe_untrack(op_);                                                     \
+        nbase += _PyObject_GC_IS_TRACKED(op_);                                                \
+    } while (0)
+    for (int32_t j = 0; j < n; j++) {
+        if (j + PREFETCH_AHEAD < n)
+            __builtin_prefetch(AS_GC(objs[j + PREFETCH_AHEAD]), 1);
+        if (flags[j] == REPLAY_SCANNED && pos[j] < live)
+            RELINK(objs[j]);
+    }
+    for (int32_t q = 0; q < nmoved; q++)
+        if (pos[order[q]] < live)
+            RELINK(objs[order[q]]);
+    if (relinked != live)
+        for (int32_t j = 0; j < n; j++)
+            if (pos[j] < live && flags[j] != REPLAY_SCANNED && flags[j] != REPLAY_MOVED)
+                RELINK(objs[j]);
+#undef RELINK
 #undef FIN
-    result = n;
-done:
-    PyMem_RawFree(objs);
-    PyMem_RawFree(refs);
-    PyMem_RawFree(offsets);
-    PyMem_RawFree(legacy);
-    PyMem_RawFree(order);
-    PyMem_RawFree(pos);
-    PyMem_RawFree(seq);
-    PyMem_RawFree(e.targets);
-    return result;
+    if (n_reachable != NULL)
+        *n_reachable = nbase;
+    return n;
 }
 
 /* ---- CPython-specific phases ------------------------------------------------------------- */
@@ -462,24 +596,19 @@ static void vgc_dict_maybe_untrack(PyObject *op)
     _PyObject_GC_UNTRACK(op);
 }
 
-static void vgc_untrack_tuples(PyGC_Head *head)
+/* untrack_dicts, fused with the gc_list_size(young) that follows it in CPython: returns the
+ * number of objects left in the list. */
+static Py_ssize_t vgc_untrack_dicts(PyGC_Head *head)
 {
-    PyGC_Head *next;
-    for (PyGC_Head *gc = GC_NEXT(head); gc != head; gc = next) {
-        next = GC_NEXT(gc);
-        if (PyTuple_CheckExact(FROM_GC(gc)))
-            vgc_tuple_maybe_untrack(FROM_GC(gc));
-    }
-}
-
-static void vgc_untrack_dicts(PyGC_Head *head)
-{
+    Py_ssize_t size = 0;
     PyGC_Head *next;
     for (PyGC_Head *gc = GC_NEXT(head); gc != head; gc = next) {
         next = GC_NEXT(gc);
         if (PyDict_CheckExact(FROM_GC(gc)))
             vgc_dict_maybe_untrack(FROM_GC(gc));
+        size += GC_NEXT(gc) != NULL;              /* still tracked */
     }
+    return size;
 }
 
 static void vgc_debug_cycle(const char *msg, PyObject *op)
@@ -498,8 +627,9 @@ static PyWeakReference **weakrefs_listptr(PyObject *op)
 
 /* handle_weakrefs: clear every weakref to an unreachable object; call the callbacks of the
  * weakrefs that are themselves reachable (after all are cleared).  Returns how many of those
- * weakrefs died on the way (CPython counts them as collected). */
-static Py_ssize_t vgc_handle_weakrefs(PyGC_Head *unreachable, PyGC_Head *old)
+ * weakrefs died on the way (CPython counts them as collected).  *ran_code is set when a
+ * callback was called. */
+static Py_ssize_t vgc_handle_weakrefs(PyGC_Head *unreachable, PyGC_Head *old, int *ran_code)
 {
     PyGC_Head wrcb_to_call;
     gc_list_init(&wrcb_to_call);
@@ -523,6 +653,8 @@ static Py_ssize_t vgc_handle_weakrefs(PyGC_Head *unreachable, PyGC_Head *old)
             gc_list_move(AS_GC(wr), &wrcb_to_call);
         }
     }
+    if (!gc_list_is_empty(&wrcb_to_call))
+        *ran_code = 1;
     while (!gc_list_is_empty(&wrcb_to_call)) {
         PyGC_Head *gc = GC_NEXT(&wrcb_to_call);
         PyWeakReference *wr = (PyWeakReference *)FROM_GC(gc);
@@ -541,8 +673,9 @@ static Py_ssize_t vgc_handle_weakrefs(PyGC_Head *unreachable, PyGC_Head *old)
     return num_freed;
 }
 
-/* finalize_garbage: PEP 442 tp_finalize once per object (FINALIZED bit set first). */
-static void vgc_finalize_garbage(PyGC_Head *collectable)
+/* finalize_garbage: PEP 442 tp_finalize once per object (FINALIZED bit set first).
+ * *ran_code is set when a finalizer was called. */
+static void vgc_finalize_garbage(PyGC_Head *collectable, int *ran_code)
 {
     PyGC_Head seen;
     gc_list_init(&seen);
@@ -553,6 +686,7 @@ static void vgc_finalize_garbage(PyGC_Head *collectable)
         destructor finalize = Py_TYPE(op)->tp_finalize;
         if (!gc_is_finalized(gc) && finalize != NULL) {
             gc_set_finalized(gc);
+            *ran_code = 1;
             Py_INCREF(op);
             finalize(op);
             Py_DECREF(op);
@@ -563,12 +697,23 @@ static void vgc_finalize_garbage(PyGC_Head *collectable)
 
 /* handle_resurrected_objects: re-run the proved phases on the unreachable set alone; what a
  * finalizer made reachable again goes to old, the rest to still_unreachable.  If the re-check
- * cannot allocate, everything is treated as resurrected (nothing is freed this time). */
+ * cannot allocate, everything is treated as resurrected (nothing is freed this time).
+ * When no Python code ran since the unreachable set was computed (ran_code == 0: no weakref
+ * callback, no finalizer, no DEBUG_COLLECTABLE output to a Python-level stderr), no refcount
+ * changed, and every reference to an object of the set comes from the set (the legacy-finalizer
+ * closure was taken out whole): the re-check would find the whole set unreachable again, in the
+ * same order, so it is skipped. */
 static void vgc_handle_resurrected_objects(GCState *gcstate, PyGC_Head *unreachable,
-                                           PyGC_Head *still_unreachable, PyGC_Head *old)
+                                           PyGC_Head *still_unreachable, PyGC_Head *old,
+                                           int ran_code)
 {
+    if (!ran_code) {
+        gc_list_init(still_unreachable);
+        gc_list_merge(unreachable, still_unreachable);   /* COLLECTING stays set */
+        return;
+    }
     gc_list_clear_collecting(unreachable);
-    if (vgc_deduce_unreachable(gcstate, unreachable, still_unreachable, NULL) < 0)
+    if (vgc_deduce_unreachable(gcstate, unreachable, still_unreachable, NULL, 0, NULL) < 0)
         gc_list_init(still_unreachable);
     gc_list_merge(unreachable, old);
 }
@@ -650,32 +795,34 @@ static int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_coll
     PyGC_Head *old = generation < NUM_GENERATIONS - 1 ? GEN_HEAD(gcstate, generation + 1) : young;
 
     PyGC_Head unreachable, finalizers;
-    if (vgc_deduce_unreachable(gcstate, young, &unreachable, &finalizers) < 0) {
+    Py_ssize_t n_young;               /* young's length after deduce (and untrack_tuples) */
+    if (vgc_deduce_unreachable(gcstate, young, &unreachable, &finalizers, 1, &n_young) < 0) {
         for (int i = 0; i < NUM_GENERATIONS; i++)
             gcstate->generations[i].count = counts[i];
         return -1;
     }
 
-    vgc_untrack_tuples(young);
+    /* untrack_tuples(young) ran inside vgc_deduce_unreachable */
     if (young != old) {
         if (generation == NUM_GENERATIONS - 2)
-            gcstate->long_lived_pending += gc_list_size(young);
+            gcstate->long_lived_pending += n_young;
         gc_list_merge(young, old);
     }
     else {
-        vgc_untrack_dicts(young);                 /* only in full collections (bpo-14775) */
+        /* only in full collections (bpo-14775); returns young's length afterwards */
+        gcstate->long_lived_total = vgc_untrack_dicts(young);
         gcstate->long_lived_pending = 0;
-        gcstate->long_lived_total = gc_list_size(young);
     }
 
     if (debug & DEBUG_COLLECTABLE)
         for (PyGC_Head *gc = GC_NEXT(&unreachable); gc != &unreachable; gc = GC_NEXT(gc))
             vgc_debug_cycle("collectable", FROM_GC(gc));
 
-    m += vgc_handle_weakrefs(&unreachable, old);
-    vgc_finalize_garbage(&unreachable);
+    int ran_code = (debug & DEBUG_COLLECTABLE) != 0;     /* Python code since deduce */
+    m += vgc_handle_weakrefs(&unreachable, old, &ran_code);
+    vgc_finalize_garbage(&unreachable, &ran_code);
     PyGC_Head final_unreachable;
-    vgc_handle_resurrected_objects(gcstate, &unreachable, &final_unreachable, old);
+    vgc_handle_resurrected_objects(gcstate, &unreachable, &final_unreachable, old, ran_code);
     m += gc_list_size(&final_unreachable);
     vgc_delete_garbage(gcstate, &final_unreachable, old);
 
@@ -900,13 +1047,14 @@ static PyObject *py_uninstall(PyObject *module, PyObject *unused)
     gcstate->debug |= vgc.stats_flag;
     vgc.stats_flag = 0;
     vgc.installed = 0;
+    vgc_arena_release();
     Py_RETURN_TRUE;
 }
 
 static PyObject *py_status(PyObject *module, PyObject *unused)
 {
     (void)module; (void)unused;
-    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsdsdss}",
+    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsdsdsssnsnsnsn}",
                          "installed", vgc.installed ? Py_True : Py_False,
                          "collections", vgc.collections[0], vgc.collections[1],
                          vgc.collections[2],
@@ -914,7 +1062,11 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
                          "fallbacks", vgc.fallbacks, "cpython_collected", vgc.cpython_collected,
                          "inconsistent", vgc.inconsistent,
                          "pause_total", vgc.pause_total, "pause_max", vgc.pause_max,
-                         "core_version", VGC_CORE_VERSION);
+                         "core_version", VGC_CORE_VERSION,
+                         "snapshot_objects", vgc.snapshot_objects,
+                         "snapshot_edges", vgc.snapshot_edges,
+                         "snapshot_bytes", vgc.snapshot_bytes,
+                         "arena_bytes", (Py_ssize_t)vgc_arena_bytes());
 }
 
 static PyObject *py_fail_alloc_after(PyObject *module, PyObject *arg)
@@ -927,7 +1079,22 @@ static PyObject *py_fail_alloc_after(PyObject *module, PyObject *arg)
     Py_RETURN_NONE;
 }
 
-/* Test hook: the number of vgc_malloc/vgc_realloc calls so far; _alloc_count(True) also resets
+/* Test hook: free the snapshot arena now (not during a collection), so that the next collection
+ * allocates every buffer again: the allocation-failure tests need allocations to fail. */
+static PyObject *py_arena_release(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    if (get_gc_state()->collecting) {
+        PyErr_SetString(PyExc_RuntimeError, "_arena_release() during a collection");
+        return NULL;
+    }
+    vgc_arena_release();
+    Py_RETURN_NONE;
+}
+
+/* Test hook: the number of allocation points so far (vgc_malloc/vgc_realloc calls and snapshot
+ * buffers reused from the arena, the same unit as _set_alloc_fail); _alloc_count(True) also resets
  * it to 0 (returning the value before).  With _set_alloc_fail(k) (= _fail_alloc_after) this
  * lets tests fail every k in 1.._alloc_count() of one collection. */
 static PyObject *py_alloc_count(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
@@ -1320,6 +1487,8 @@ static PyMethodDef vgc_methods[] = {
      "Test hook: make the k-th snapshot allocation fail (0 disables)."},
     {"_set_alloc_fail", py_fail_alloc_after, METH_O,
      "Test hook: make the k-th allocation from now fail (0 disables); = _fail_alloc_after."},
+    NOARGS("_arena_release", py_arena_release,
+           "Test hook: free the snapshot buffers kept between collections."),
     {"_alloc_count", (PyCFunction)(void (*)(void))py_alloc_count, METH_FASTCALL,
      "Test hook: vgc_malloc/vgc_realloc calls so far; _alloc_count(True) resets the count."},
     {NULL, NULL, 0, NULL}

@@ -61,6 +61,10 @@ else:  # keep `import vgc` working; install() explains why it cannot run
     _core_version = None
 
 _installed = False
+# The original module's collect: install() points the original module's attribute at vgc's
+# collect (so `gc.collect()` through a module object imported before install() returns vgc's
+# count too), uninstall() puts it back.
+_stock_collect = _stock_gc.collect
 
 
 def install():
@@ -74,6 +78,7 @@ def install():
         raise RuntimeError(_reason)
     _vgc._install()
     _sys.modules["gc"] = _sys.modules[__name__]
+    _stock_gc.collect = collect
     _installed = True
 
 
@@ -84,6 +89,8 @@ def uninstall():
         _vgc._uninstall()
     if _sys.modules.get("gc") is _sys.modules[__name__]:
         _sys.modules["gc"] = _stock_gc
+    if _stock_gc.collect is not _stock_collect and _vgc is not None:
+        _stock_gc.collect = _stock_collect
     _installed = False
 
 
@@ -95,12 +102,16 @@ def status():
     to CPython because the snapshot could not be allocated), cpython_collected (objects
     CPython's own collector found while vgc was installed: expected 0), inconsistent
     (objects whose traversal reported more references than their refcount), core_version,
-    reason (why install() cannot run, or None).
+    reason (why install() cannot run, or None); snapshot_objects, snapshot_edges,
+    snapshot_bytes (the last collection's snapshot: objects, internal references, bytes of its
+    arrays) and arena_bytes (the snapshot buffers vgc keeps between collections; freed by
+    uninstall()).
     """
     raw = _vgc._status() if _vgc is not None else {
         "installed": False, "collections": (0, 0, 0), "collected": 0, "uncollectable": 0,
         "fallbacks": 0, "cpython_collected": 0, "inconsistent": 0, "pause_total": 0.0,
         "pause_max": 0.0, "core_version": None}
+    raw = dict(raw)
     per_gen = tuple(raw["collections"])
     return {
         "installed": bool(raw["installed"]),
@@ -117,4 +128,8 @@ def status():
         "inconsistent": raw["inconsistent"],
         "core_version": raw["core_version"],
         "reason": _reason,
+        "snapshot_objects": raw.get("snapshot_objects", 0),
+        "snapshot_edges": raw.get("snapshot_edges", 0),
+        "snapshot_bytes": raw.get("snapshot_bytes", 0),
+        "arena_bytes": raw.get("arena_bytes", 0),
     }

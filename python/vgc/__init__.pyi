@@ -26,6 +26,10 @@ class Status(TypedDict):
     inconsistent: int
     core_version: str | None
     reason: str | None
+    snapshot_objects: int
+    snapshot_edges: int
+    snapshot_bytes: int
+    arena_bytes: int
 
 def install() -> None: ...
 def uninstall() -> None: ...

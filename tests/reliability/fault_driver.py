@@ -312,6 +312,7 @@ def run_case(heap, size, gen, k):
     settle()
     s = HEAPS[heap](size)
     fallbacks0 = vgc.status()["fallbacks"]
+    _vgc._arena_release()        # the snapshot buffers are kept between collections: start empty
     _vgc._alloc_count(True)
     _vgc._set_alloc_fail(k)
     r1 = gc.collect(gen)
@@ -383,6 +384,7 @@ def auto_case(heap, size, k):
     before = observe_live(s)
     st0 = vgc.status()
     old = gc.get_threshold()
+    _vgc._arena_release()
     _vgc._set_alloc_fail(k)
     gc.set_threshold(50)
     gc.enable()

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""bench/run.py — vgc's benchmark driver: stock gc vs vgc, side by side.  Not in proof scope.
+
+Each workload of bench/workloads.py runs in fresh subprocesses, stock and vgc alternating (the
+order flips every repetition, so load from other processes hits both), REPS times each.  Prints a
+table of medians and vgc/stock ratios, writes build/bench/results.json and build/bench/bench.svg.
+
+    python bench/run.py [--python PY] [--build build] [--quick] [--only NAME,...]
+
+The vgc package for PY must be built in BUILD/py<X.Y> (make ext) and, for the floor row,
+bench/_vgcfloor.c in BUILD/bench/py<X.Y> (make bench builds both).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import svgchart  # noqa: E402
+
+
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else 0.5 * (xs[n // 2 - 1] + xs[n // 2])
+
+
+# name, workload, size (default), size (quick), reps (default), reps (quick), kind
+#   kind "time": lower is better; "rate": objects freed per second, higher is better
+PLAN = [
+    ("full_collect_10k", "full_collect", 10000, 10000, 7, 2, "time"),
+    ("full_collect_100k", "full_collect", 100000, 100000, 5, 2, "time"),
+    ("full_collect_1M", "full_collect", 1000000, 200000, 7, 1, "time"),
+    ("garbage_self_loops", "garbage:self_loops", 200000, 20000, 5, 1, "rate"),
+    ("garbage_two_cycles", "garbage:two_cycles", 200000, 20000, 5, 1, "rate"),
+    ("garbage_rings_1k", "garbage:rings_1k", 200000, 20000, 5, 1, "rate"),
+    ("garbage_one_cycle_1M", "garbage:one_cycle", 1000000, 100000, 3, 1, "rate"),
+    ("garbage_trees", "garbage:trees", 200000, 20000, 5, 1, "rate"),
+    ("steady_alloc", "steady", 300000, 50000, 5, 1, "time"),
+    ("pyperf_gc_collect", "gc_collect", 20, 3, 5, 1, "time"),
+    ("pyperf_gc_traversal", "gc_traversal", 20, 3, 5, 1, "time"),
+    ("pyperf_create_gc_cycles", "create_gc_cycles", 300000, 30000, 5, 1, "time"),
+    ("micro_10k", "micro", 50, 5, 5, 1, "time"),
+    ("memory_1M", "memory", 1000000, 100000, 1, 1, "mem"),
+]
+
+
+def run_one(py, env, mode, workload, size):
+    out = subprocess.run([py, os.path.join(HERE, "workloads.py"), mode, workload, str(size)],
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if out.returncode != 0:
+        raise SystemExit("bench: %s %s %s failed:\n%s" % (mode, workload, size, out.stderr))
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--python", default=sys.executable)
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", default="")
+    ap.add_argument("--out", default=None)
+    args = ap.parse_args()
+    py = args.python
+    ver = subprocess.run([py, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                         stdout=subprocess.PIPE, text=True, check=True).stdout.strip()
+    full = subprocess.run([py, "-c", "import sys; print(sys.version.split()[0])"],
+                          stdout=subprocess.PIPE, text=True, check=True).stdout.strip()
+    build = os.path.abspath(args.build)
+    outdir = os.path.join(build, "bench")
+    os.makedirs(outdir, exist_ok=True)
+    env = dict(os.environ)
+    env.pop("VGC_DISABLE", None)
+    env["PYTHONPATH"] = os.pathsep.join([os.path.join(build, "py" + ver),
+                                         os.path.join(outdir, "py" + ver)])
+    env["PYTHONHASHSEED"] = "0"
+    only = set(filter(None, args.only.split(",")))
+    results = {"python": full, "quick": args.quick, "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+               "command": " ".join([os.path.basename(sys.argv[0])] + sys.argv[1:]),
+               "workloads": {}}
+    t_start = time.time()
+    hdr = "%-26s %9s %11s %11s %8s  %s" % ("workload (py %s)" % full, "size", "stock", "vgc",
+                                            "vgc/stk", "note")
+    print(hdr)
+    print("-" * len(hdr))
+    for name, wl, size, qsize, reps, qreps, kind in PLAN:
+        if only and name not in only and wl.split(":")[0] not in only:
+            continue
+        size = qsize if args.quick else size
+        reps = qreps if args.quick else reps
+        runs = {"stock": [], "vgc": []}
+        for r in range(reps):
+            order = ("stock", "vgc") if r % 2 == 0 else ("vgc", "stock")
+            for mode in order:
+                runs[mode].append(run_one(py, env, mode, wl, size))
+        row = {"size": size, "reps": reps, "kind": kind, "runs": runs}
+        if kind == "mem":
+            s, v = runs["stock"][0], runs["vgc"][0]
+            row.update(stock=s["transient_bytes"], vgc=v["transient_bytes"])
+            n = v.get("snapshot_objects") or v["tracked"]
+            e = v.get("snapshot_edges")
+            sb = v.get("snapshot_bytes")
+            note = "peak B/object: vgc %.1f, arena kept %.1f (tracemalloc)" % (
+                v["transient_bytes"] / n, v.get("retained_bytes", 0) / n)
+            if sb is not None and e is not None:
+                row["bytes_per_object"] = (sb - 4 * e) / n
+                row["bytes_per_edge"] = 4.0
+                row["edges_per_object"] = e / n
+                note += "; snapshot %.1f B/obj + 4 B/edge (%.2f edges/obj)" % (
+                    (sb - 4 * e) / n, e / n)
+            note += "; RSS peak delta KiB stock %d vgc %d" % (s["rss_delta_kib"],
+                                                              v["rss_delta_kib"])
+            row["rss_delta_kib"] = {"stock": s["rss_delta_kib"], "vgc": v["rss_delta_kib"]}
+            print("%-26s %9d %10.1fM %10.1fM %8s  %s" % (name, size, s["transient_bytes"] / 1e6,
+                                                         v["transient_bytes"] / 1e6, "-", note))
+        else:
+            key = "objects_per_s" if kind == "rate" else "time"
+            sm = median([x[key] for x in runs["stock"]])
+            vm = median([x[key] for x in runs["vgc"]])
+            ratio = vm / sm if kind == "time" else vm / sm
+            row.update(stock=sm, vgc=vm, ratio=ratio,
+                       stock_min=min(x[key] for x in runs["stock"]) if kind == "time" else
+                       max(x[key] for x in runs["stock"]),
+                       vgc_min=min(x[key] for x in runs["vgc"]) if kind == "time" else
+                       max(x[key] for x in runs["vgc"]))
+            note = ""
+            if kind == "rate":
+                fmt = "%9.2fM/s"
+                sm_s, vm_s = sm / 1e6, vm / 1e6
+                note = "objects freed/s (higher is better)"
+            else:
+                fmt = "%9.2fms"
+                sm_s, vm_s = sm * 1e3, vm * 1e3
+            if "wall" in runs["stock"][0]:
+                ws = median([x["wall"] for x in runs["stock"]])
+                wv = median([x["wall"] for x in runs["vgc"]])
+                row["wall"] = {"stock": ws, "vgc": wv, "ratio": wv / ws}
+                note = "wall %.3f" % (wv / ws)
+            if wl == "steady":
+                row["pauses"] = {}
+                for g in range(3):
+                    k = "gen%d" % g
+                    p = {}
+                    for stat in ("p50", "p99", "max"):
+                        s_ = median([x[k][stat] for x in runs["stock"]])
+                        v_ = median([x[k][stat] for x in runs["vgc"]])
+                        p[stat] = {"stock": s_, "vgc": v_, "ratio": v_ / s_ if s_ else None}
+                    p["count"] = {"stock": median([x[k]["count"] for x in runs["stock"]]),
+                                  "vgc": median([x[k]["count"] for x in runs["vgc"]])}
+                    row["pauses"][k] = p
+            print(("%-26s %9d " + fmt + " " + fmt + " %8.3f  %s")
+                  % (name, size, sm_s, vm_s, ratio, note))
+            if wl == "steady":
+                for g in range(3):
+                    p = row["pauses"]["gen%d" % g]
+                    print("  %-24s %9s %s" % ("pause gen%d (n=%d)" % (g, p["count"]["vgc"]), "",
+                          "  ".join("%s %.1f/%.1fus %.2f" % (st, p[st]["stock"] * 1e6,
+                                                              p[st]["vgc"] * 1e6,
+                                                              p[st]["ratio"] or 0)
+                                    for st in ("p50", "p99", "max"))))
+        sys.stdout.flush()
+        results["workloads"][name] = row
+    # the floor: same code in one process (no stock/vgc distinction)
+    if not only or "floor" in only:
+        size = 200000 if args.quick else 1000000
+        try:
+            fl = run_one(py, env, "stock", "floor", size)
+            results["floor"] = fl
+            print("%-26s %9d  walk %.2fms  walk+tp_traverse %.2fms  +visit headers %.2fms"
+                  "  (%d objects, %d edges)" % ("floor (same process)", size, fl["walk"] * 1e3,
+                                                 fl["traverse"] * 1e3,
+                                                 fl["traverse_visit_headers"] * 1e3,
+                                                 fl["objects"], fl["edges"]))
+            fc = results["workloads"].get("full_collect_1M")
+            if fc and fc["size"] == size:
+                print("  full collect 1M vs floor: stock %.2fx  vgc %.2fx" % (
+                    fc["stock"] / fl["traverse_visit_headers"],
+                    fc["vgc"] / fl["traverse_visit_headers"]))
+        except SystemExit as exc:
+            print("floor: skipped (%s)" % str(exc).splitlines()[0])
+    results["elapsed_s"] = time.time() - t_start
+    out = args.out or os.path.join(outdir, "results.json")
+    with open(out, "w") as f:
+        json.dump(results, f, indent=1)
+    svg = os.path.splitext(out)[0] + ".svg"
+    svgchart.write(results, svg)
+    print("json: %s  chart: %s  (%.0f s)" % (out, svg, results["elapsed_s"]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+# fuzz/fuzz.mk — fuzz harnesses: builds (libFuzzer, AFL++, replay, coverage), campaigns, corpus
+# minimisation, coverage report and the `fuzz-replay` test step (included by the Makefile).
+#
+# A harness is a file fuzz/fuzz_<name>.c defining LLVMFuzzerTestOneInput (and optionally
+# LLVMFuzzerInitialize), with its committed seeds in fuzz/corpus/<name>/ and optionally
+# fuzz/<name>.dict and fuzz/<name>.options.  The harness names what it links in its opening
+# comment (see fuzz/harness-meta.sh):  ` * fuzz-sources: src/a.c src/b.c`, and optionally
+# ` * fuzz-cflags: ...` / ` * fuzz-ldflags: ...` (shell-expanded).  Nothing below names a harness:
+# adding fuzz/fuzz_<name>.c + fuzz/corpus/<name>/ needs no change here.
+#
+# Directories: $(BUILD)/fuzz/<engine>/fuzz_<name> binaries; fuzz/work/<name> the git-ignored
+# libFuzzer work corpus (AFL++ queues are copied there too); fuzz/out/ git-ignored artifacts.
+
+FUZZ_HARNESSES := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_BUILD     := $(BUILD)/fuzz
+FUZZ_WORK      := fuzz/work
+FUZZ_OUT       := fuzz/out
+FUZZ_META      := fuzz/harness-meta.sh
+AFL_CC         ?= afl-clang-fast
+LLVM_COV       ?= $(firstword $(shell command -v llvm-cov-14 llvm-cov))
+LLVM_PROFDATA  ?= $(firstword $(shell command -v llvm-profdata-14 llvm-profdata))
+
+FUZZ_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Iinclude -fno-omit-frame-pointer
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
+# AFL++ builds carry ASan+UBSan too (set AFL_SAN= for a faster uninstrumented-memory build).
+AFL_SAN     ?= $(FUZZ_SAN)
+# The same harness under one sanitizer set for libFuzzer and for the replay test.
+FUZZ_ENV    := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+
+T    ?=
+TIME ?= 60
+JOBS ?= 1
+
+# fuzz/<name>.ignorelist (optional): code left out of the coverage feedback of the libFuzzer and
+# AFL++ builds (sanitizer-coverage ignorelist syntax, `src:path` lines relative to the root).
+#
+# libFuzzer flags from fuzz/<name>.options ([libfuzzer] `key = value` lines; `dict` is given
+# with its repository path instead), and -dict=fuzz/<name>.dict when present.
+fuzz_opts = $(if $(wildcard fuzz/$(1).dict),-dict=fuzz/$(1).dict) \
+    $(if $(wildcard fuzz/$(1).options),$(shell sed -n '/^\[libfuzzer\]/,/^\[/{s/^ *\([a-z_]*\) *= *\(.*[^ ]\) *$$/-\1=\2/p}' fuzz/$(1).options | grep -v '^-dict='))
+
+# Per-harness build rules: $(1) = name.
+define FUZZ_HARNESS_RULES
+FUZZ_SRC_$(1)  := $$(shell $(FUZZ_META) sources fuzz/fuzz_$(1).c)
+FUZZ_DEPS_$(1) := fuzz/fuzz_$(1).c $$(FUZZ_SRC_$(1)) $$(wildcard include/*.h spec/*.acsl) \
+                  fuzz/fuzz.mk $$(wildcard fuzz/$(1).ignorelist)
+FUZZ_IGN_$(1)  := $$(wildcard fuzz/$(1).ignorelist)
+
+$(FUZZ_BUILD)/libfuzzer/fuzz_$(1): $$(FUZZ_DEPS_$(1))
+	@mkdir -p $$(@D)
+	$(CLANG) $(FUZZ_CFLAGS) $$$$($(FUZZ_META) cflags $$<) -fsanitize=fuzzer $(FUZZ_SAN) \
+	    $$(if $$(FUZZ_IGN_$(1)),-fsanitize-coverage-ignorelist=$$(FUZZ_IGN_$(1))) \
+	    $$< $$(FUZZ_SRC_$(1)) $$$$($(FUZZ_META) ldflags $$<) -o $$@
+
+$(FUZZ_BUILD)/afl/fuzz_$(1): $$(FUZZ_DEPS_$(1))
+	@mkdir -p $$(@D)
+	AFL_QUIET=1 $$(if $$(FUZZ_IGN_$(1)),AFL_LLVM_DENYLIST=$$(FUZZ_IGN_$(1))) $(AFL_CC) $(FUZZ_CFLAGS) $$$$($(FUZZ_META) cflags $$<) -fsanitize=fuzzer \
+	    $(AFL_SAN) $$< $$(FUZZ_SRC_$(1)) $$$$($(FUZZ_META) ldflags $$<) -o $$@
+
+$(FUZZ_BUILD)/replay/fuzz_$(1): $$(FUZZ_DEPS_$(1)) fuzz/replay.c
+	@mkdir -p $$(@D)
+	$(CLANG) $(FUZZ_CFLAGS) $$$$($(FUZZ_META) cflags $$<) $(FUZZ_SAN) \
+	    $$< fuzz/replay.c $$(FUZZ_SRC_$(1)) $$$$($(FUZZ_META) ldflags $$<) -o $$@
+
+$(FUZZ_BUILD)/cov/fuzz_$(1): $$(FUZZ_DEPS_$(1)) fuzz/replay.c
+	@mkdir -p $$(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -O0 $$$$($(FUZZ_META) cflags $$<) \
+	    -fprofile-instr-generate -fcoverage-mapping \
+	    $$< fuzz/replay.c $$(FUZZ_SRC_$(1)) $$$$($(FUZZ_META) ldflags $$<) -o $$@
+endef
+$(foreach h,$(FUZZ_HARNESSES),$(eval $(call FUZZ_HARNESS_RULES,$(h))))
+
+.PHONY: fuzz fuzz-afl fuzz-min fuzz-cov fuzz-check-T test-fuzz-replay
+
+fuzz-check-T:
+	@[ -n "$(T)" ] && [ -f fuzz/fuzz_$(T).c ] || \
+	    { echo "T=<name> is required, one of: $(FUZZ_HARNESSES)"; exit 2; }
+	@[ -d fuzz/corpus/$(T) ] || { echo "fuzz/corpus/$(T)/ is missing"; exit 2; }
+
+fuzz: fuzz-check-T ## libFuzzer campaign: make fuzz T=<name> TIME=<seconds> [JOBS=n]
+	@$(MAKE) --no-print-directory $(FUZZ_BUILD)/libfuzzer/fuzz_$(T)
+	@mkdir -p $(FUZZ_WORK)/$(T) $(FUZZ_OUT)/$(T)
+	$(FUZZ_ENV) $(FUZZ_BUILD)/libfuzzer/fuzz_$(T) $(FUZZ_WORK)/$(T) fuzz/corpus/$(T) \
+	    $(call fuzz_opts,$(T)) -max_total_time=$(TIME) -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_OUT)/$(T)/ $(if $(filter-out 0 1,$(JOBS)),-fork=$(JOBS))
+	@echo "fuzz: work corpus $(FUZZ_WORK)/$(T): $$(ls $(FUZZ_WORK)/$(T) | wc -l) inputs" \
+	    "(merge with: make fuzz-min T=$(T))"
+
+# AFL++: seeds = committed corpus + work corpus (non-empty files); a fresh output directory per
+# run; -M/-S instances when JOBS > 1; afterwards the queues are copied into the work corpus.
+fuzz-afl: fuzz-check-T ## AFL++ campaign: make fuzz-afl T=<name> TIME=<seconds> [JOBS=n]
+	@$(MAKE) --no-print-directory $(FUZZ_BUILD)/afl/fuzz_$(T)
+	@in=$(FUZZ_OUT)/afl/$(T).in; out=$(FUZZ_OUT)/afl/$(T); \
+	rm -rf $$in $$out; mkdir -p $$in $(FUZZ_WORK)/$(T); \
+	find fuzz/corpus/$(T) $(FUZZ_WORK)/$(T) -type f -size +0 -exec cp -t $$in {} +; \
+	dict=$$([ -f fuzz/$(T).dict ] && echo "-x fuzz/$(T).dict"); \
+	export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1; \
+	echo "afl-fuzz -V $(TIME) -i $$in -o $$out $$dict -- $(FUZZ_BUILD)/afl/fuzz_$(T)  (JOBS=$(JOBS))"; \
+	if [ "$(JOBS)" -le 1 ]; then \
+	    afl-fuzz -V $(TIME) -i $$in -o $$out $$dict -- $(FUZZ_BUILD)/afl/fuzz_$(T) \
+	        > $(FUZZ_OUT)/afl/$(T).log 2>&1; \
+	else \
+	    afl-fuzz -M main -V $(TIME) -i $$in -o $$out $$dict -- $(FUZZ_BUILD)/afl/fuzz_$(T) \
+	        > $(FUZZ_OUT)/afl/$(T).main.log 2>&1 & \
+	    for i in $$(seq 2 $(JOBS)); do \
+	        afl-fuzz -S sec$$i -V $(TIME) -i $$in -o $$out $$dict -- \
+	            $(FUZZ_BUILD)/afl/fuzz_$(T) > $(FUZZ_OUT)/afl/$(T).sec$$i.log 2>&1 & \
+	    done; wait; \
+	fi; \
+	crashes=0; stats=0; \
+	for s in $$out/*/fuzzer_stats; do \
+	    [ -f $$s ] || continue; stats=$$((stats + 1)); \
+	    eval $$(sed -n 's/^\(execs_per_sec\|execs_done\|saved_crashes\|corpus_count\|run_time\) *: *\(.*\)/\1=\2/p' $$s); \
+	    echo "afl $$(basename $$(dirname $$s)): execs_per_sec=$$execs_per_sec execs_done=$$execs_done run_time=$${run_time}s corpus_count=$$corpus_count saved_crashes=$$saved_crashes"; \
+	    crashes=$$((crashes + saved_crashes)); \
+	done; \
+	[ $$stats -gt 0 ] || { echo "fuzz-afl: no fuzzer_stats (see $(FUZZ_OUT)/afl/$(T)*.log)"; \
+	    tail -20 $(FUZZ_OUT)/afl/$(T)*.log; exit 1; }; \
+	for q in $$out/*/queue/id*; do \
+	    [ -f "$$q" ] && cp "$$q" $(FUZZ_WORK)/$(T)/$$(sha1sum < "$$q" | cut -c1-40); \
+	done; \
+	echo "fuzz-afl: queue copied into $(FUZZ_WORK)/$(T) ($$(ls $(FUZZ_WORK)/$(T) | wc -l) inputs)"; \
+	if [ $$crashes -gt 0 ]; then ls $$out/*/crashes/id* 2>/dev/null; \
+	    echo "fuzz-afl: $$crashes crashes saved"; exit 1; fi
+
+# Minimise committed corpus + work corpus into a fresh set with libFuzzer's -merge=1; the
+# hand-made seeds (seed-*) are always kept, merged inputs are named by their SHA-1.
+fuzz-min: fuzz-check-T ## merge fuzz/work/<name> into fuzz/corpus/<name>, minimised (keeps seed-*)
+	@$(MAKE) --no-print-directory $(FUZZ_BUILD)/libfuzzer/fuzz_$(T) $(FUZZ_BUILD)/replay/fuzz_$(T)
+	@c=fuzz/corpus/$(T); tmp=$(FUZZ_OUT)/min-$(T); rm -rf $$tmp; mkdir -p $$tmp $(FUZZ_WORK)/$(T); \
+	before="$$(ls $$c | wc -l) files, $$(cat $$c/* | wc -c) bytes"; \
+	work="$$(ls $(FUZZ_WORK)/$(T) | wc -l) files"; \
+	cp $$c/seed-* $$tmp/ 2>/dev/null || true; \
+	$(FUZZ_ENV) $(FUZZ_BUILD)/libfuzzer/fuzz_$(T) -merge=1 $$tmp $$c $(FUZZ_WORK)/$(T) \
+	    > $(FUZZ_OUT)/min-$(T).log 2>&1 || { tail -20 $(FUZZ_OUT)/min-$(T).log; exit 1; }; \
+	find $$c -maxdepth 1 -type f ! -name 'seed-*' -delete; \
+	for f in $$tmp/*; do b=$$(basename $$f); \
+	    case $$b in seed-*) ;; *) cp $$f $$c/$$b ;; esac; done; \
+	echo "fuzz-min $(T): corpus before: $$before; work: $$work;" \
+	     "after: $$(ls $$c | wc -l) files, $$(cat $$c/* | wc -c) bytes"; \
+	$(FUZZ_ENV) $(FUZZ_BUILD)/replay/fuzz_$(T) $$c
+
+# Line coverage of src/ from the committed corpora: one profile per harness, merged.
+fuzz-cov: ## llvm-cov line coverage of src/ from every committed corpus, as a table
+	@[ -n "$(FUZZ_HARNESSES)" ] || { echo "fuzz-cov: no harness"; exit 1; }
+	@$(MAKE) --no-print-directory $(addprefix $(FUZZ_BUILD)/cov/fuzz_,$(FUZZ_HARNESSES))
+	@set -o pipefail; rm -rf $(FUZZ_BUILD)/cov/prof; mkdir -p $(FUZZ_BUILD)/cov/prof; \
+	for h in $(FUZZ_HARNESSES); do \
+	    LLVM_PROFILE_FILE=$(FUZZ_BUILD)/cov/prof/$$h.profraw \
+	        $(FUZZ_BUILD)/cov/fuzz_$$h fuzz/corpus/$$h || exit 1; \
+	done; \
+	$(LLVM_PROFDATA) merge -sparse $(FUZZ_BUILD)/cov/prof/*.profraw \
+	    -o $(FUZZ_BUILD)/cov/fuzz.profdata && \
+	$(LLVM_COV) report $(FUZZ_BUILD)/cov/fuzz_$(firstword $(FUZZ_HARNESSES)) \
+	    $(foreach h,$(wordlist 2,99,$(FUZZ_HARNESSES)),-object $(FUZZ_BUILD)/cov/fuzz_$(h)) \
+	    -instr-profile=$(FUZZ_BUILD)/cov/fuzz.profdata -show-region-summary=false \
+	    -show-branch-summary=false -show-instantiation-summary=false \
+	    $(sort $(wildcard src/*.c)) | awk 'NR == 1 { w = length($$0) } { print substr($$0, 1, w) }'
+
+# The test step: every harness's committed corpus, replayed under ASan+UBSan.  One test per
+# harness (a harness whose build fails, whose corpus is missing or empty, or any of whose inputs
+# fails counts as one failure); the replay driver prints how many inputs it ran.
+TEST_STEPS += fuzz-replay
+
+test-fuzz-replay: deps ## replay every committed corpus under ASan+UBSan (one test per harness)
+	@mkdir -p $(RESULTS); pass=0; fail=0; \
+	for h in $(FUZZ_HARNESSES); do \
+	    if $(MAKE) --no-print-directory $(FUZZ_BUILD)/replay/fuzz_$$h && \
+	       $(FUZZ_ENV) $(FUZZ_BUILD)/replay/fuzz_$$h fuzz/corpus/$$h; then \
+	        pass=$$((pass + 1)); echo "  ok   $$h"; \
+	    else fail=$$((fail + 1)); echo "  FAIL $$h"; fi; \
+	done; \
+	[ -n "$(FUZZ_HARNESSES)" ] || { echo "  FAIL no harness in fuzz/"; fail=1; }; \
+	echo "$$pass passed, $$fail failed" | tee $(RESULTS)/fuzz-replay.txt; [ $$fail -eq 0 ]

@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -36,8 +37,15 @@ test_array test_bytes test_property
 """.split()
 
 
+def _default_sigint():
+    # started from a background job, SIGINT is ignored and the children inherit that: regrtest's
+    # KeyboardInterrupt tests (test_threading, test_generators) would then fail in both runs
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def sh(cmd, **kw):
-    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          preexec_fn=_default_sigint, **kw)
 
 
 def junit_counts(path):

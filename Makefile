@@ -53,6 +53,7 @@ all: $(BUILD)/libvgccore.a ## build the core library, the standalone collector a
 
 include proofs/proofs.mk
 include tests/tests.mk
+include src/lib.mk
 
 test: deps ## the whole check; ends with `N passed, N failed`
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS); rc=0; \

@@ -230,6 +230,45 @@ int vgc_gen_should_collect(const vgc_gen *s);
 */
 void vgc_gen_set_threshold(vgc_gen *s, int g, int64_t v);
 
+/* The count update at the start of a collection of generation g (CPython gc_collect_main):
+ * count[g+1] += 1, count[0..g] = 0.  Part of vgc_gen_collect_begin. */
+/*@
+  requires wf:        gen_wf(s);
+  requires g_range:   0 <= g < VGC_NGEN;
+  assigns s->count[0 .. VGC_NGEN - 1];
+  ensures wf:         gen_wf(s);
+  ensures older_count: g + 1 < VGC_NGEN ==> s->count[g + 1] == sat_add(\old(s->count[g + 1]), 1);
+  ensures oldest_count: g + 2 < VGC_NGEN ==> s->count[g + 2] == \old(s->count[g + 2]);
+  ensures reset:      \forall integer i; 0 <= i <= g ==> s->count[i] == 0;
+*/
+void vgc_gen_count_collection(vgc_gen *s, int g);
+
+/* The long-lived bookkeeping of a collection of generation g, once list g holds exactly the
+ * survivors (CPython gc_collect_main, "Move reachable objects to next generation"):
+ * g == 1: long_lived_pending += len(survivors); g == 2: long_lived_pending = 0 and
+ * long_lived_total = len(survivors); g == 0: nothing.  Part of vgc_gen_promote. */
+/*@
+  requires wf:        gen_wf(s);
+  requires g_range:   0 <= g < VGC_NGEN;
+  assigns s->long_lived_total, s->long_lived_pending;
+  ensures wf:         gen_wf(s);
+  ensures pending:    g == 1 ==> s->long_lived_pending ==
+                        sat_add(\old(s->long_lived_pending), s->len[1]);
+  ensures total_kept: g <= 1 ==> s->long_lived_total == \old(s->long_lived_total);
+  ensures young:      g == 0 ==> s->long_lived_pending == \old(s->long_lived_pending);
+  ensures full:       g == 2 ==> s->long_lived_pending == 0 && s->long_lived_total == s->len[2];
+*/
+void vgc_gen_long_lived(vgc_gen *s, int g);
+
+/* gc.freeze()'s count reset: count[0] = 0.  Part of vgc_gen_freeze. */
+/*@
+  requires wf:        gen_wf(s);
+  assigns s->count[0];
+  ensures wf:         gen_wf(s);
+  ensures count:      s->count[0] == 0;
+*/
+void vgc_gen_freeze_count(vgc_gen *s);
+
 /* Start collecting generation g (CPython gc_collect_main, before deduce_unreachable):
  * count[g+1] += 1, count[0..g] = 0, merge generations 0..g-1 into g. */
 /*@

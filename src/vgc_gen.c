@@ -1,193 +1,13 @@
-/* vgc_gen.c — the proved generational tracker and policy (contracts in include/vgc_gen.h).
+/* vgc_gen.c — the proved generational policy: queries, selection, counts, long-lived
+ * bookkeeping (contracts in include/vgc_gen.h).
  * In proof scope: every function here is proved with Frama-C WP -wp-rte (make prove).
- * Mirrors CPython's gc_list_* primitives, generation counts, gc_collect_generations' selection,
- * gc_collect_main's bookkeeping, gc.freeze/unfreeze; the model is spec/vgc_gen.acsl, explained
- * in spec/SPEC-tracker.md.
- *
- * Every write of a tag goes through vgc_set_tag, whose ghost loop proves how the per-list slot
- * counts change (an induction over the slots that the SMT provers cannot do by themselves).
- * Ghost code is not compiled: it costs nothing at run time.
+ * Mirrors CPython's gc_collect_generations (selection with the long-lived rule), the
+ * _PyObject_GC_Alloc trigger, gc_collect_main's count updates and long_lived_* bookkeeping,
+ * gc.set_threshold, gc.freeze's count reset, and gc_list_size / list iteration.
+ * The list operations are in src/vgc_gen_lists.c (contracts stated, proof not complete: see
+ * spec/SPEC-tracker.md §6).
  */
 #include "vgc_gen.h"
-
-/* ---- tags -------------------------------------------------------------------------------- */
-
-/* Set tag[x] = t.  For every list g and prefix j, count_tag changes by +1 (g == t) and -1
- * (g == old tag) once the prefix covers x; every count stays within [0, j]. */
-/*@
-  requires mem:       gen_mem(s);
-  requires x_range:   0 <= x < s->cap;
-  assigns s->tag[x];
-  ensures set:        s->tag[x] == t;
-  ensures others:     \forall integer y; 0 <= y < s->cap && y != x ==>
-                        s->tag[y] == \old(s->tag[y]);
-  ensures counts:
-    \forall integer j, g; 0 <= j <= s->cap ==>
-      count_tag(s->tag, j, g) == \old(count_tag(s->tag, j, g)) +
-        (j > x ? (g == t ? 1 : 0) - (g == \old(s->tag[x]) ? 1 : 0) : 0);
-  ensures bounded:    \forall integer j, g; 0 <= j <= s->cap ==>
-                        0 <= count_tag(s->tag, j, g) <= j;
-*/
-static void vgc_set_tag(vgc_gen *s, int32_t x, uint8_t t)
-{
-    s->tag[x] = t;
-    /*@ ghost
-      /@ loop invariant range: 0 <= i <= s->cap;
-         loop invariant counts:
-           \forall integer j, g; 0 <= j <= i ==>
-             count_tag(s->tag, j, g) == count_tag{Pre}(s->tag, j, g) +
-               (j > x ? (g == t ? 1 : 0) - (g == \at(s->tag[x], Pre) ? 1 : 0) : 0);
-         loop invariant bounded:
-           \forall integer j, g; 0 <= j <= i ==> 0 <= count_tag(s->tag, j, g) <= j;
-         loop assigns i;
-         loop variant s->cap - i; @/
-      for (int64_t i = 0; i < s->cap; i++)
-          ;
-    */
-}
-
-/* ---- init ------------------------------------------------------------------------------- */
-
-void vgc_gen_init(vgc_gen *s, int64_t cap, int32_t *next, int32_t *prev, uint8_t *tag,
-                  int64_t threshold0)
-{
-    s->cap = cap;
-    s->next = next;
-    s->prev = prev;
-    s->tag = tag;
-    /*@
-      loop invariant range: 0 <= l <= VGC_NLISTS;
-      loop invariant heads: \forall integer k; 0 <= k < l ==>
-                              next[cap + k] == cap + k && prev[cap + k] == cap + k;
-      loop assigns l, next[cap .. cap + VGC_NLISTS - 1], prev[cap .. cap + VGC_NLISTS - 1];
-      loop variant VGC_NLISTS - l;
-    */
-    for (int l = 0; l < VGC_NLISTS; l++) {
-        const int32_t h = (int32_t)(cap + l);
-        /*@ assert h_value: h == cap + l; */
-        next[h] = h;
-        prev[h] = h;
-    }
-    /*@
-      loop invariant range: 0 <= l <= VGC_NLISTS;
-      loop invariant zero: \forall integer k; 0 <= k < l ==> s->len[k] == 0;
-      loop assigns l, s->len[0 .. VGC_NLISTS - 1];
-      loop variant VGC_NLISTS - l;
-    */
-    for (int l = 0; l < VGC_NLISTS; l++)
-        s->len[l] = 0;
-    /*@
-      loop invariant range: 0 <= i <= cap;
-      loop invariant untracked: \forall integer j; 0 <= j < i ==> tag[j] == VGC_UNTRACKED;
-      loop invariant counts: \forall integer j, g; 0 <= j <= i && g != VGC_UNTRACKED ==>
-                               count_tag(tag, j, g) == 0;
-      loop assigns i, tag[0 .. cap - 1];
-      loop variant cap - i;
-    */
-    for (int32_t i = 0; i < cap; i++)
-        vgc_set_tag(s, i, VGC_UNTRACKED);
-    s->count[0] = s->count[1] = s->count[2] = 0;
-    s->threshold[0] = threshold0;
-    s->threshold[1] = VGC_THRESHOLD1;
-    s->threshold[2] = VGC_THRESHOLD2;
-    s->long_lived_total = 0;
-    s->long_lived_pending = 0;
-    /*@ assert mem: gen_mem(s); */
-    /*@ assert tags: gen_tags(s); */
-    /*@ assert links: gen_links(s); */
-    /*@ assert lengths: gen_lengths(s); */
-    /*@ assert counters: gen_counters(s); */
-}
-
-/* ---- track / untrack / move ------------------------------------------------------------- */
-
-void vgc_gen_track(vgc_gen *s, int32_t x)
-{
-    const int32_t h = (int32_t)s->cap;      /* head of generation 0 */
-    const int32_t last = s->prev[h];
-    vgc_set_tag(s, x, 0);
-    s->next[x] = h;
-    s->prev[x] = last;
-    s->next[last] = x;
-    s->prev[h] = x;
-    s->len[0]++;
-    if (s->count[0] < INT64_MAX)
-        s->count[0]++;
-}
-
-void vgc_gen_untrack(vgc_gen *s, int32_t x)
-{
-    const int32_t p = s->prev[x], n = s->next[x];
-    const uint8_t t = s->tag[x];
-    s->next[p] = n;
-    s->prev[n] = p;
-    vgc_set_tag(s, x, VGC_UNTRACKED);
-    s->len[t]--;
-    if (s->count[0] > 0)
-        s->count[0]--;
-}
-
-void vgc_gen_move(vgc_gen *s, int32_t x, int l)
-{
-    const int32_t p = s->prev[x], n = s->next[x];
-    const uint8_t t = s->tag[x];
-    s->next[p] = n;
-    s->prev[n] = p;
-    const int32_t h = (int32_t)(s->cap + l);
-    const int32_t last = s->prev[h];
-    vgc_set_tag(s, x, (uint8_t)l);
-    s->next[x] = h;
-    s->prev[x] = last;
-    s->next[last] = x;
-    s->prev[h] = x;
-    s->len[t]--;
-    s->len[l]++;
-}
-
-/* ---- merge ------------------------------------------------------------------------------ */
-
-void vgc_gen_merge(vgc_gen *s, int from, int to)
-{
-    const int32_t hf = (int32_t)(s->cap + from), ht = (int32_t)(s->cap + to);
-    const int32_t first = s->next[hf];
-    if (first != hf) {
-        const int32_t last = s->prev[hf], tl = s->prev[ht];
-        s->next[tl] = first;
-        s->prev[first] = tl;
-        s->next[last] = ht;
-        s->prev[ht] = last;
-        s->next[hf] = hf;
-        s->prev[hf] = hf;
-    }
-    /*@ assert spliced: gen_links_merged(s, from, to); */
-    /*@ assert from_head: s->next[hf] == hf && s->prev[hf] == hf; */
-    /*@
-      loop invariant range: 0 <= i <= s->cap;
-      loop invariant links: gen_links_merged(s, from, to);
-      loop invariant done: \forall integer j; 0 <= j < i ==> s->tag[j] != from;
-      loop invariant moved: \forall integer j; 0 <= j < i && \at(s->tag[j], LoopEntry) == from ==>
-                              s->tag[j] == to;
-      loop invariant others: \forall integer j; 0 <= j < s->cap &&
-                               (j >= i || \at(s->tag[j], LoopEntry) != from) ==>
-                               s->tag[j] == \at(s->tag[j], LoopEntry);
-      loop invariant tags: gen_tags(s);
-      loop invariant from_prefix: count_tag(s->tag, i, from) == 0;
-      loop invariant pair: count_tag(s->tag, s->cap, from) + count_tag(s->tag, s->cap, to) ==
-                             s->len[from] + s->len[to];
-      loop invariant rest: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>
-                             count_tag(s->tag, s->cap, g) == s->len[g];
-      loop invariant bounded: \forall integer j, g; 0 <= j <= s->cap ==>
-                                0 <= count_tag(s->tag, j, g) <= j;
-      loop assigns i, s->tag[0 .. s->cap - 1];
-      loop variant s->cap - i;
-    */
-    for (int32_t i = 0; i < s->cap; i++)
-        if (s->tag[i] == from)
-            vgc_set_tag(s, i, (uint8_t)to);
-    /*@ assert none_from: \forall integer j; 0 <= j < s->cap ==> s->tag[j] != from; */
-    s->len[to] += s->len[from];
-    s->len[from] = 0;
-}
 
 /* ---- queries ------------------------------------------------------------------------------ */
 
@@ -235,7 +55,7 @@ void vgc_gen_set_threshold(vgc_gen *s, int g, int64_t v)
 
 /* ---- collection bookkeeping --------------------------------------------------------------- */
 
-void vgc_gen_collect_begin(vgc_gen *s, int g)
+void vgc_gen_count_collection(vgc_gen *s, int g)
 {
     if (g + 1 < VGC_NGEN && s->count[g + 1] < INT64_MAX)
         s->count[g + 1]++;
@@ -244,37 +64,22 @@ void vgc_gen_collect_begin(vgc_gen *s, int g)
         s->count[1] = 0;
     if (g >= 2)
         s->count[2] = 0;
-    if (g >= 1)
-        vgc_gen_merge(s, 0, g);
-    if (g >= 2)
-        vgc_gen_merge(s, 1, g);
 }
 
-void vgc_gen_promote(vgc_gen *s, int g)
+void vgc_gen_long_lived(vgc_gen *s, int g)
 {
     if (g == VGC_NGEN - 1) {
         s->long_lived_pending = 0;
         s->long_lived_total = s->len[2];
-        return;
-    }
-    if (g == 1) {
+    } else if (g == 1) {
         if (s->long_lived_pending <= INT64_MAX - s->len[1])
             s->long_lived_pending += s->len[1];
         else
             s->long_lived_pending = INT64_MAX;
     }
-    vgc_gen_merge(s, g, g + 1);
 }
 
-void vgc_gen_freeze(vgc_gen *s)
+void vgc_gen_freeze_count(vgc_gen *s)
 {
-    vgc_gen_merge(s, 0, VGC_PERMANENT);
-    vgc_gen_merge(s, 1, VGC_PERMANENT);
-    vgc_gen_merge(s, 2, VGC_PERMANENT);
     s->count[0] = 0;
-}
-
-void vgc_gen_unfreeze(vgc_gen *s)
-{
-    vgc_gen_merge(s, VGC_PERMANENT, VGC_NGEN - 1);
 }

@@ -89,7 +89,8 @@ vgc_status vgc_unregister(vgc_heap *heap, vgc_handle h);
 /* Track / untrack a registered object (gen-0 count up / down as in the tracker). */
 vgc_status vgc_track(vgc_heap *heap, vgc_handle h);
 vgc_status vgc_untrack(vgc_heap *heap, vgc_handle h);
-/* 1 if tracked, 0 if not; the generation (0..2, 3 = permanent; -1 untracked). */
+/* 1 if tracked, 0 if not; the generation (0..2, 3 = permanent, -1 untracked; from inside a
+ * collection's callbacks, 4..6 = the collector's work lists: unreachable, finalizers, seen). */
 vgc_status vgc_is_tracked(vgc_heap *heap, vgc_handle h, int *tracked);
 vgc_status vgc_generation_of(vgc_heap *heap, vgc_handle h, int *generation);
 vgc_status vgc_object(vgc_heap *heap, vgc_handle h, void **obj);

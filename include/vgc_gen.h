@@ -41,10 +41,13 @@ typedef struct vgc_gen {
     int32_t *next, *prev;         /* cap + VGC_NLISTS entries each */
     uint8_t *tag;                 /* cap entries */
     int64_t len[VGC_NLISTS];      /* list lengths */
-    int64_t count[VGC_NGEN];      /* CPython generations[g].count */
-    int64_t threshold[VGC_NGEN];  /* CPython generations[g].threshold */
-    int64_t long_lived_total;     /* CPython gcstate->long_lived_total */
-    int64_t long_lived_pending;   /* CPython gcstate->long_lived_pending */
+    /* Counters are unsigned (they are never negative in CPython either) so that they live in a
+     * memory chunk of their own in WP's typed model: see spec/vgc_gen.acsl.  They stay
+     * <= INT64_MAX (saturation). */
+    uint64_t count[VGC_NGEN];     /* CPython generations[g].count */
+    uint64_t threshold[VGC_NGEN]; /* CPython generations[g].threshold */
+    uint64_t long_lived_total;    /* CPython gcstate->long_lived_total */
+    uint64_t long_lived_pending;  /* CPython gcstate->long_lived_pending */
 } vgc_gen;
 
 #include "../spec/vgc_gen.acsl"

@@ -75,7 +75,7 @@ static int heap_ok(const vgc_heap *h) { return h != NULL && h->magic == VGC_MAGI
 
 static int handle_ok(const vgc_heap *h, vgc_handle x)
 {
-    return x >= 0 && x < h->gen.cap && (h->slot[x].flags & SLOT_REGISTERED);
+    return x >= 0 && (int64_t)x < h->gen.cap && (h->slot[x].flags & SLOT_REGISTERED);
 }
 
 static FILE *dbg(vgc_heap *h) { return h->debug_stream ? h->debug_stream : stderr; }
@@ -264,7 +264,7 @@ vgc_status vgc_generation_of(vgc_heap *h, vgc_handle x, int *generation)
         return VGC_EINVAL;
     if (!handle_ok(h, x))
         return VGC_EHANDLE;
-    /* Work lists only exist inside a collection; report them as the generation collected. */
+    /* Work lists (4..6) only exist inside a collection (see vgc.h). */
     *generation = h->tag[x] == VGC_UNTRACKED ? -1 : h->tag[x];
     return VGC_OK;
 }
@@ -324,7 +324,7 @@ static void visit_edge(vgc_handle child, void *arg)
 {
     visit_ctx *c = arg;
     vgc_heap *h = c->h;
-    if (child < 0 || child >= h->gen.cap || h->snap_idx[child] < 0)
+    if (child < 0 || (int64_t)child >= h->gen.cap || h->snap_idx[child] < 0)
         return;                        /* not in the collected set: an external reference */
     snapshot *s = c->s;
     if (c->counting) {
@@ -643,7 +643,7 @@ vgc_status vgc_get_threshold(vgc_heap *h, int g, int64_t *threshold)
         return VGC_EINVAL;
     if (g < 0 || g >= VGC_NGEN)
         return VGC_EGEN;
-    *threshold = h->gen.threshold[g];
+    *threshold = (int64_t)h->gen.threshold[g];
     return VGC_OK;
 }
 
@@ -653,7 +653,7 @@ vgc_status vgc_get_count(vgc_heap *h, int g, int64_t *count)
         return VGC_EINVAL;
     if (g < 0 || g >= VGC_NGEN)
         return VGC_EGEN;
-    *count = h->gen.count[g];
+    *count = (int64_t)h->gen.count[g];
     return VGC_OK;
 }
 
@@ -816,10 +816,10 @@ vgc_status vgc_heap_check(vgc_heap *h, char *msg, size_t msglen)
             FAIL("free slot %d is in use", x);
     }
     for (int g = 0; g < VGC_NGEN; g++)
-        if (s->count[g] < 0 || s->threshold[g] < 0)
-            FAIL("generation %d: negative count or threshold", g);
-    if (s->long_lived_total < 0 || s->long_lived_pending < 0)
-        FAIL("negative long_lived_*");
+        if (s->count[g] > INT64_MAX || s->threshold[g] > INT64_MAX)
+            FAIL("generation %d: count or threshold beyond INT64_MAX", g);
+    if (s->long_lived_total > INT64_MAX || s->long_lived_pending > INT64_MAX)
+        FAIL("long_lived_* beyond INT64_MAX");
     int64_t in_garbage = 0;
     for (int64_t x = 0; x < cap; x++)
         in_garbage += (h->slot[x].flags & SLOT_IN_GARBAGE) != 0;

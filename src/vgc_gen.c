@@ -19,13 +19,13 @@ int64_t vgc_gen_len(const vgc_gen *s, int l)
 int32_t vgc_gen_first(const vgc_gen *s, int l)
 {
     const int32_t f = s->next[s->cap + l];
-    return f < s->cap ? f : -1;
+    return (int64_t)f < s->cap ? f : -1;
 }
 
 int32_t vgc_gen_next(const vgc_gen *s, int32_t x)
 {
     const int32_t n = s->next[x];
-    return n < s->cap ? n : -1;
+    return (int64_t)n < s->cap ? n : -1;
 }
 
 /* ---- policy ------------------------------------------------------------------------------- */
@@ -50,7 +50,7 @@ int vgc_gen_should_collect(const vgc_gen *s)
 
 void vgc_gen_set_threshold(vgc_gen *s, int g, int64_t v)
 {
-    s->threshold[g] = v;
+    s->threshold[g] = (uint64_t)v;
 }
 
 /* ---- collection bookkeeping --------------------------------------------------------------- */
@@ -70,10 +70,11 @@ void vgc_gen_long_lived(vgc_gen *s, int g)
 {
     if (g == VGC_NGEN - 1) {
         s->long_lived_pending = 0;
-        s->long_lived_total = s->len[2];
+        s->long_lived_total = (uint64_t)s->len[2];
     } else if (g == 1) {
-        if (s->long_lived_pending <= INT64_MAX - s->len[1])
-            s->long_lived_pending += s->len[1];
+        const uint64_t survivors = (uint64_t)s->len[1];
+        if (s->long_lived_pending <= (uint64_t)INT64_MAX - survivors)
+            s->long_lived_pending += survivors;
         else
             s->long_lived_pending = INT64_MAX;
     }

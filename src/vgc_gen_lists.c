@@ -105,12 +105,23 @@ void vgc_gen_init(vgc_gen *s, int64_t cap, int32_t *next, int32_t *prev, uint8_t
 void vgc_gen_track(vgc_gen *s, int32_t x)
 {
     const int32_t h = (int32_t)s->cap;      /* head of generation 0 */
+    /*@ assert h_value: h == s->cap; */
+    /*@ assert h_node: node(s, h) && tagof(s, h) == 0; */
     const int32_t last = s->prev[h];
+    /*@ assert last_node: 0 <= last < s->cap + VGC_NLISTS && tagof(s, last) == 0 &&
+                          node(s, last) && s->next[last] == h; */
+    /*@ assert x_free: tagof(s, x) == VGC_UNTRACKED && !node(s, x) && last != x; */
     vgc_set_tag(s, x, 0);
+    /*@ assert tag_frame: \forall integer y; 0 <= y < s->cap + VGC_NLISTS && y != x ==>
+                            tagof(s, y) == \at(tagof(s, y), Pre); */
     s->next[x] = h;
     s->prev[x] = last;
     s->next[last] = x;
     s->prev[h] = x;
+    /*@ assert next_frame: \forall integer y; 0 <= y < s->cap + VGC_NLISTS && y != x &&
+                             y != last ==> s->next[y] == \at(s->next[y], Pre); */
+    /*@ assert prev_frame: \forall integer y; 0 <= y < s->cap + VGC_NLISTS && y != x &&
+                             y != h ==> s->prev[y] == \at(s->prev[y], Pre); */
     s->len[0]++;
     if (s->count[0] < INT64_MAX)
         s->count[0]++;
@@ -118,11 +129,22 @@ void vgc_gen_track(vgc_gen *s, int32_t x)
 
 void vgc_gen_untrack(vgc_gen *s, int32_t x)
 {
+    /*@ assert x_node: node(s, x) && tagof(s, x) == s->tag[x]; */
     const int32_t p = s->prev[x], n = s->next[x];
     const uint8_t t = s->tag[x];
+    /*@ assert p_node: node(s, p) && tagof(s, p) == t && s->next[p] == x; */
+    /*@ assert n_node: node(s, n) && tagof(s, n) == t && s->prev[n] == x; */
+    /*@ assert only_p: \forall integer y; node(s, y) && s->next[y] == x ==> y == p; */
+    /*@ assert only_n: \forall integer y; node(s, y) && s->prev[y] == x ==> y == n; */
     s->next[p] = n;
     s->prev[n] = p;
+    /*@ assert next_frame: \forall integer y; 0 <= y < s->cap + VGC_NLISTS && y != p ==>
+                             s->next[y] == \at(s->next[y], Pre); */
+    /*@ assert prev_frame: \forall integer y; 0 <= y < s->cap + VGC_NLISTS && y != n ==>
+                             s->prev[y] == \at(s->prev[y], Pre); */
     vgc_set_tag(s, x, VGC_UNTRACKED);
+    /*@ assert tag_frame: \forall integer y; 0 <= y < s->cap + VGC_NLISTS && y != x ==>
+                            tagof(s, y) == \at(tagof(s, y), Pre); */
     s->len[t]--;
     if (s->count[0] > 0)
         s->count[0]--;

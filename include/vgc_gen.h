@@ -37,17 +37,16 @@
 #define VGC_THRESHOLD2         10
 
 typedef struct vgc_gen {
-    int64_t cap;                  /* number of slots */
+    uint32_t cap;                 /* number of slots */
     int32_t *next, *prev;         /* cap + VGC_NLISTS entries each */
     uint8_t *tag;                 /* cap entries */
-    int64_t len[VGC_NLISTS];      /* list lengths */
-    /* Counters are unsigned (they are never negative in CPython either) so that they live in a
-     * memory chunk of their own in WP's typed model: see spec/vgc_gen.acsl.  They stay
-     * <= INT64_MAX (saturation). */
-    uint64_t count[VGC_NGEN];     /* CPython generations[g].count */
-    uint64_t threshold[VGC_NGEN]; /* CPython generations[g].threshold */
-    uint64_t long_lived_total;    /* CPython gcstate->long_lived_total */
-    uint64_t long_lived_pending;  /* CPython gcstate->long_lived_pending */
+    uint32_t len[VGC_NLISTS];     /* list lengths */
+    /* cap and len are uint32_t, the counters int64_t, so that each lives in a memory chunk of
+     * its own in WP's typed model (spec/vgc_gen.acsl). */
+    int64_t count[VGC_NGEN];      /* CPython generations[g].count */
+    int64_t threshold[VGC_NGEN];  /* CPython generations[g].threshold */
+    int64_t long_lived_total;     /* CPython gcstate->long_lived_total */
+    int64_t long_lived_pending;   /* CPython gcstate->long_lived_pending */
 } vgc_gen;
 
 #include "../spec/vgc_gen.acsl"

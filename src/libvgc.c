@@ -643,7 +643,7 @@ vgc_status vgc_get_threshold(vgc_heap *h, int g, int64_t *threshold)
         return VGC_EINVAL;
     if (g < 0 || g >= VGC_NGEN)
         return VGC_EGEN;
-    *threshold = (int64_t)h->gen.threshold[g];
+    *threshold = h->gen.threshold[g];
     return VGC_OK;
 }
 
@@ -653,7 +653,7 @@ vgc_status vgc_get_count(vgc_heap *h, int g, int64_t *count)
         return VGC_EINVAL;
     if (g < 0 || g >= VGC_NGEN)
         return VGC_EGEN;
-    *count = (int64_t)h->gen.count[g];
+    *count = h->gen.count[g];
     return VGC_OK;
 }
 
@@ -799,7 +799,7 @@ vgc_status vgc_heap_check(vgc_heap *h, char *msg, size_t msglen)
         if (steps != tagged[l])
             FAIL("list %d: %lld reachable from the head, %lld tagged", l, (long long)steps,
                  (long long)tagged[l]);
-        if (s->len[l] != steps)
+        if ((int64_t)s->len[l] != steps)
             FAIL("list %d: len %lld, walked %lld", l, (long long)s->len[l], (long long)steps);
         if (h->phase == PHASE_IDLE && l > VGC_PERMANENT && steps != 0)
             FAIL("work list %d not empty outside a collection", l);
@@ -816,10 +816,10 @@ vgc_status vgc_heap_check(vgc_heap *h, char *msg, size_t msglen)
             FAIL("free slot %d is in use", x);
     }
     for (int g = 0; g < VGC_NGEN; g++)
-        if (s->count[g] > INT64_MAX || s->threshold[g] > INT64_MAX)
-            FAIL("generation %d: count or threshold beyond INT64_MAX", g);
-    if (s->long_lived_total > INT64_MAX || s->long_lived_pending > INT64_MAX)
-        FAIL("long_lived_* beyond INT64_MAX");
+        if (s->count[g] < 0 || s->threshold[g] < 0)
+            FAIL("generation %d: negative count or threshold", g);
+    if (s->long_lived_total < 0 || s->long_lived_pending < 0)
+        FAIL("negative long_lived_*");
     int64_t in_garbage = 0;
     for (int64_t x = 0; x < cap; x++)
         in_garbage += (h->slot[x].flags & SLOT_IN_GARBAGE) != 0;

@@ -50,7 +50,7 @@ int vgc_gen_should_collect(const vgc_gen *s)
 
 void vgc_gen_set_threshold(vgc_gen *s, int g, int64_t v)
 {
-    s->threshold[g] = (uint64_t)v;
+    s->threshold[g] = v;
 }
 
 /* ---- collection bookkeeping --------------------------------------------------------------- */
@@ -70,10 +70,10 @@ void vgc_gen_long_lived(vgc_gen *s, int g)
 {
     if (g == VGC_NGEN - 1) {
         s->long_lived_pending = 0;
-        s->long_lived_total = (uint64_t)s->len[2];
+        s->long_lived_total = s->len[2];
     } else if (g == 1) {
-        const uint64_t survivors = (uint64_t)s->len[1];
-        if (s->long_lived_pending <= (uint64_t)INT64_MAX - survivors)
+        const int64_t survivors = s->len[1];
+        if (s->long_lived_pending <= INT64_MAX - survivors)
             s->long_lived_pending += survivors;
         else
             s->long_lived_pending = INT64_MAX;

@@ -52,7 +52,7 @@ static void vgc_set_tag(vgc_gen *s, int32_t x, uint8_t t)
 void vgc_gen_init(vgc_gen *s, int64_t cap, int32_t *next, int32_t *prev, uint8_t *tag,
                   int64_t threshold0)
 {
-    s->cap = cap;
+    s->cap = (uint32_t)cap;
     s->next = next;
     s->prev = prev;
     s->tag = tag;
@@ -204,7 +204,7 @@ void vgc_gen_merge(vgc_gen *s, int from, int to)
       loop assigns i, s->tag[0 .. s->cap - 1];
       loop variant s->cap - i;
     */
-    for (int32_t i = 0; i < s->cap; i++)
+    for (int32_t i = 0; (int64_t)i < (int64_t)s->cap; i++)
         if (s->tag[i] == from)
             vgc_set_tag(s, i, (uint8_t)to);
     /*@ assert none_from: \forall integer j; 0 <= j < s->cap ==> s->tag[j] != from; */

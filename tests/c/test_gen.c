@@ -36,11 +36,11 @@ static int walk_ok(const vgc_gen *s)
             p = x;
             x = s->next[x];
         }
-        if (s->prev[head] != p || steps != tagged[l] || s->len[l] != steps) return 0;
+        if (s->prev[head] != p || steps != tagged[l] || (int64_t)s->len[l] != steps) return 0;
     }
     for (int g = 0; g < VGC_NGEN; g++)
-        if (s->count[g] > INT64_MAX || s->threshold[g] > INT64_MAX) return 0;
-    return s->long_lived_total <= INT64_MAX && s->long_lived_pending <= INT64_MAX;
+        if (s->count[g] < 0 || s->threshold[g] < 0) return 0;
+    return s->long_lived_total >= 0 && s->long_lived_pending >= 0;
 }
 
 /* The list as an array, in order. */

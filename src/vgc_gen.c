@@ -18,14 +18,19 @@ int64_t vgc_gen_len(const vgc_gen *s, int l)
 
 int32_t vgc_gen_first(const vgc_gen *s, int l)
 {
-    const int32_t f = s->next[s->cap + l];
-    return (int64_t)f < s->cap ? f : -1;
+    const int64_t h = (int64_t)s->cap + l;
+    /*@ assert h_node: node(s, h) && tagof(s, h) == l; */
+    const int32_t f = s->next[h];
+    /*@ assert f_list: 0 <= f < s->cap + VGC_NLISTS && tagof(s, f) == l; */
+    return (int64_t)f < (int64_t)s->cap ? f : -1;
 }
 
 int32_t vgc_gen_next(const vgc_gen *s, int32_t x)
 {
+    /*@ assert x_node: node(s, x) && tagof(s, x) == s->tag[x]; */
     const int32_t n = s->next[x];
-    return (int64_t)n < s->cap ? n : -1;
+    /*@ assert n_list: 0 <= n < s->cap + VGC_NLISTS && tagof(s, n) == s->tag[x]; */
+    return (int64_t)n < (int64_t)s->cap ? n : -1;
 }
 
 /* ---- policy ------------------------------------------------------------------------------- */

@@ -122,6 +122,12 @@ void vgc_gen_track(vgc_gen *s, int32_t x)
                              y != last ==> s->next[y] == \at(s->next[y], Pre); */
     /*@ assert prev_frame: \forall integer y; 0 <= y < s->cap + VGC_NLISTS && y != x &&
                              y != h ==> s->prev[y] == \at(s->prev[y], Pre); */
+    /*@ assert cases: \forall integer y; node(s, y) ==>
+          y == x || y == last || y == h ||
+          (node{Pre}(s, y) && tagof(s, y) == tagof{Pre}(s, y) &&
+           s->next[y] == \at(s->next[y], Pre) && s->prev[y] == \at(s->prev[y], Pre)); */
+    /*@ assert old_next: \forall integer y; node{Pre}(s, y) ==>
+          \at(s->next[y], Pre) != x && \at(s->prev[y], Pre) != x; */
     s->len[0]++;
     if (s->count[0] < INT64_MAX)
         s->count[0]++;
@@ -156,7 +162,7 @@ void vgc_gen_move(vgc_gen *s, int32_t x, int l)
     const uint8_t t = s->tag[x];
     s->next[p] = n;
     s->prev[n] = p;
-    const int32_t h = (int32_t)(s->cap + l);
+    const int32_t h = (int32_t)((int64_t)s->cap + l);
     const int32_t last = s->prev[h];
     vgc_set_tag(s, x, (uint8_t)l);
     s->next[x] = h;
@@ -171,7 +177,7 @@ void vgc_gen_move(vgc_gen *s, int32_t x, int l)
 
 void vgc_gen_merge(vgc_gen *s, int from, int to)
 {
-    const int32_t hf = (int32_t)(s->cap + from), ht = (int32_t)(s->cap + to);
+    const int32_t hf = (int32_t)((int64_t)s->cap + from), ht = (int32_t)((int64_t)s->cap + to);
     const int32_t first = s->next[hf];
     if (first != hf) {
         const int32_t last = s->prev[hf], tl = s->prev[ht];

@@ -34,6 +34,16 @@ int vgc_gen_witness(void)
     s.threshold[2] = 10;
     s.long_lived_total = 0;
     s.long_lived_pending = 0;
+    /*@ assert heads: \forall integer x; 0 <= x < VGC_NLISTS ==>
+          next[x] == x && prev[x] == x && s.len[x] == 0; */
+    /*@ assert nodes: \forall integer x; node(&s, x) ==> 0 <= x < VGC_NLISTS && tagof(&s, x) == x; */
+    /*@ assert mem: gen_mem(&s); */
+    /*@ assert tags: gen_tags(&s); */
+    /*@ assert range: links_range(&s); */
+    /*@ assert same_list: links_same_list(&s); */
+    /*@ assert agree: links_agree(&s); */
+    /*@ assert lengths: gen_lengths(&s); */
+    /*@ assert counters: gen_counters(&s); */
     /*@ assert wf: gen_wf(&s); */
     int g = vgc_gen_select(&s);
     /*@ assert selects_0: g == 0; */
@@ -46,5 +56,6 @@ int vgc_gen_witness(void)
     int64_t n = vgc_gen_len(&s, 0);
     int32_t f = vgc_gen_first(&s, VGC_PERMANENT);
     /*@ assert empty: n == 0 && f == -1; */
-    return g + t + (int)n + f;
+    (void)t;
+    return g;
 }

@@ -53,6 +53,7 @@ all: $(BUILD)/libvgccore.a ## build the core library, the standalone collector a
 
 include proofs/proofs.mk
 include tests/tests.mk
+include src/lib.mk
 include python/python.mk
 include fuzz/fuzz.mk
 include tests/reliability.mk

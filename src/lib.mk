@@ -63,7 +63,8 @@ run-host: $(BUILD)/host ## run the example host on libvgc and print its statisti
 PROVED_SRC += src/vgc_gen.c
 WP_REPORTS += proofs/vgc_gen.json proofs/witness_gen.json
 proofs/vgc_gen.json: WP_FLAGS += -wp-split
-proofs/vgc_gen.json: WP_TIMEOUT = 60   # the slowest goal needs 7-28 s on a loaded 2-core machine
+# The slowest goal of vgc_gen.c needs 7-28 s on a loaded 2-core machine.
+proofs/vgc_gen.json: WP_TIMEOUT = 60
 proofs/witness_gen.json: WP_TIMEOUT = 60
 proofs/witness_gen.json: proofs/witness_gen.c include/*.h spec/*.acsl | deps
 	@echo "WP: proving $< (non-vacuity witness of the tracker)"

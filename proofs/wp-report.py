@@ -19,10 +19,13 @@ import sys
 def load(path):
     with open(path) as f:
         data = json.load(f)
-    # Frama-C 25: {"wp:global": {...}, "wp:functions": {fn: {goal: {...}}}}
-    funcs = data.get("wp:functions", {})
+    # Frama-C 25: {"wp:global": {...}, "wp:functions": {fn: {goal: {...}}},
+    #              "wp:axiomatics": {axiomatic or "": {lemma: {...}}}}
+    groups = dict(data.get("wp:functions", {}))
+    for ax, goals in data.get("wp:axiomatics", {}).items():
+        groups["lemmas" + (" of " + ax if ax else "")] = goals
     rows = {}
-    for fn, goals in funcs.items():
+    for fn, goals in groups.items():
         valid = total = 0
         failed = []
         for name, g in goals.items():
@@ -36,6 +39,11 @@ def load(path):
             if ok < main.get("total", 1):
                 failed.append(name)
         rows[fn] = (valid, total, failed)
+    # Nothing may fall out of the count: the groups must add up to WP's own total.
+    expected = data.get("wp:global", {}).get("wp:main", {}).get("total", 0)
+    counted = sum(t for _, t, _ in rows.values())
+    if counted != expected:
+        rows["(goals not attributed: %s)" % path] = (0, expected - counted, ["unattributed"])
     return rows
 
 
@@ -81,8 +89,10 @@ def main(argv):
     rows = {}
     goals = {}
     for r in reports:
-        for fn, v in load(r).items():
-            rows[fn] = v
+        for fn, (v, t, failed) in load(r).items():
+            # the same name in two reports (e.g. the lemmas of each file) adds up
+            v0, t0, f0 = rows.get(fn, (0, 0, []))
+            rows[fn] = (v0 + v, t0 + t, f0 + failed)
         with open(r) as f:
             goals.update(json.load(f).get("wp:functions", {}))
     valid = sum(v for v, _, _ in rows.values())

@@ -109,15 +109,6 @@ static inline void gc_list_append_flags(PyGC_Head *node, PyGC_Head *list, uintpt
     list->_gc_prev = (uintptr_t)node;
 }
 
-static inline void gc_list_remove(PyGC_Head *node)
-{
-    PyGC_Head *prev = GC_PREV(node);
-    PyGC_Head *next = GC_NEXT(node);
-    prev->_gc_next = (uintptr_t)next;
-    _PyGCHead_SET_PREV(next, prev);
-    node->_gc_next = 0;
-}
-
 /* Move node from its list to the end of list, keeping its flag bits. */
 static void gc_list_move(PyGC_Head *node, PyGC_Head *list)
 {

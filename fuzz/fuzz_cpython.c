@@ -3,7 +3,7 @@
  * be identical.  Not in proof scope: it tests the trusted glue (src/vgc_python.c, compiled in with
  * the sanitizers and the fuzzer's coverage) against the reference implementation.
  *
- * fuzz-sources: src/vgc_python.c src/vgc_core.c
+ * fuzz-sources: src/vgc_python.c src/vgc_core.c src/vgc_policy.c
  * fuzz-cflags: -std=gnu11 -Wno-unused-parameter -Wno-missing-field-initializers
  * fuzz-cflags: -I${PYENV_ROOT:-$HOME/.pyenv}/versions/3.11.7/include/python3.11
  * fuzz-ldflags: -L${PYENV_ROOT:-$HOME/.pyenv}/versions/3.11.7/lib -lpython3.11

@@ -2,7 +2,7 @@
  * an independent model of the host heap.  Not in proof scope: it tests libvgc (the tracker, the
  * collector's glue around the proved core) and the tracker's generation bookkeeping.
  *
- * fuzz-sources: src/libvgc.c src/vgc_gen.c src/vgc_gen_lists.c src/vgc_core.c
+ * fuzz-sources: src/libvgc.c src/vgc_gen.c src/vgc_gen_lists.c src/vgc_policy.c src/vgc_core.c
  *
  * Input.  Bytes 0-1: k (little endian); the k-th allocation libvgc makes after vgc_heap_new
  * fails (0: none), so every error path of a collection is reached.  Then operations, one opcode

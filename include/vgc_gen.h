@@ -21,7 +21,8 @@
 
 #include <stdint.h>
 
-#define VGC_NGEN          3    /* collected generations 0, 1, 2 */
+#include "vgc_policy.h"   /* VGC_NGEN; the policy rules, stated once over plain integers */
+
 #define VGC_PERMANENT     3    /* gc.freeze()'s permanent generation */
 #define VGC_UNREACHABLE   4    /* work list: a collection's unreachable objects */
 #define VGC_FINALIZERS    5    /* work list: unreachable objects kept by legacy finalizers */
@@ -262,12 +263,13 @@ void vgc_gen_count_collection(vgc_gen *s, int g);
 */
 void vgc_gen_long_lived(vgc_gen *s, int g);
 
-/* gc.freeze()'s count reset: count[0] = 0.  Part of vgc_gen_freeze. */
+/* gc.freeze()'s count reset: every count becomes 0 (CPython gc_freeze_impl).  Part of
+ * vgc_gen_freeze. */
 /*@
   requires wf:        gen_wf(s);
-  assigns s->count[0];
+  assigns s->count[0 .. VGC_NGEN - 1];
   ensures wf:         gen_wf(s);
-  ensures count:      s->count[0] == 0;
+  ensures count:      \forall integer i; 0 <= i < VGC_NGEN ==> s->count[i] == 0;
 */
 void vgc_gen_freeze_count(vgc_gen *s);
 

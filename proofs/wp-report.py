@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Summarise Frama-C WP JSON reports; fail unless every goal is Valid.
 
-Usage: wp-report.py [--table OUT.md] [--results FILE] [--spec SPEC.md] REPORT.json...
+Usage: wp-report.py [--table OUT.md] [--results FILE] [--spec SPEC.md]... REPORT.json...
 
 Prints one line per function (valid/total goals, named clauses that failed) and a final line
 `WP: <valid>/<total> goals proved`.  Exits 1 when any goal is not Valid or a report has no goals
@@ -48,14 +48,22 @@ def load(path):
 
 
 def spec_rows(path):
-    """(theorem id, function, clause) for every theorem row of SPEC.md and function it names."""
+    """(theorem id, function, clause) for every proved-theorem row of a SPEC table and each
+    function it names.  Rows are those whose id is T<n> (core), G<n> (tracker) or P<n>
+    (policy); rows of theorems stated but not proved use other letters (L<n>, C<n>) and are
+    listed in the SPEC as such.  A clause cell with `;`-separated groups pairs group i with the
+    i-th function; otherwise every clause is checked for every function."""
     for line in open(path):
         cells = [c.strip() for c in line.split("|")]
-        if len(cells) < 6 or not re.match(r"^T\d+$", cells[1]):
+        if len(cells) < 6 or not re.match(r"^[TGP]\d+$", cells[1]):
             continue
         fns = re.findall(r"`(\w+)`", cells[4])
-        clauses = re.findall(r"`(\w+)`", cells[3])
-        for fn in fns:
+        groups = cells[3].split(";")
+        if len(groups) > 1 and len(groups) == len(fns):
+            pairs = [(fn, re.findall(r"`(\w+)`", grp)) for fn, grp in zip(fns, groups)]
+        else:
+            pairs = [(fn, re.findall(r"`(\w+)`", cells[3])) for fn in fns]
+        for fn, clauses in pairs:
             for c in clauses:
                 yield cells[1], fn, c
 
@@ -83,7 +91,7 @@ def main(argv):
         elif a == "--results":
             results = next(it)
         elif a == "--spec":
-            spec = next(it)
+            spec = (spec or []) + [next(it)]
         else:
             reports.append(a)
     rows = {}
@@ -113,9 +121,9 @@ def main(argv):
             f.write(f"| **all** | **{valid}** | **{total}** |\n")
     ntests = len(rows)
     nfail = sum(1 for v, t, _ in rows.values() if v != t)
-    if spec:
-        print(f"theorems of {spec}:")
-        n, bad = check_spec(spec, goals)
+    for sp in spec or []:
+        print(f"theorems of {sp}:")
+        n, bad = check_spec(sp, goals)
         ntests += n
         nfail += bad
     if results:

@@ -24,9 +24,9 @@ ext-one:
 	inc=$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])'); \
 	suf=$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))'); \
 	out=$(BUILD)/py$$ver/vgc; mkdir -p $$out; \
-	if [ ! -f $$out/_vgc$$suf ] || [ -n "$$(find src/vgc_python.c $(CORE_SRC) include/vgc_core.h -newer $$out/_vgc$$suf)" ]; then \
+	if [ ! -f $$out/_vgc$$suf ] || [ -n "$$(find src/vgc_python.c $(CORE_SRC) src/vgc_policy.c include/vgc_core.h include/vgc_policy.h -newer $$out/_vgc$$suf)" ]; then \
 	    echo "ext: building vgc for Python $$ver"; \
-	    $(CC) $(EXT_CFLAGS) -I$$inc src/vgc_python.c $(CORE_SRC) -o $$out/_vgc$$suf || exit 1; \
+	    $(CC) $(EXT_CFLAGS) -I$$inc src/vgc_python.c $(CORE_SRC) src/vgc_policy.c -o $$out/_vgc$$suf || exit 1; \
 	fi; \
 	cp $(PY_PKG_SRC) $$out/
 

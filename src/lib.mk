@@ -3,8 +3,9 @@
 # the `lib` test step (tests/c/test_gen.c, tests/c/test_libvgc.c, examples/host.c under
 # ASan+UBSan), and `make run-host`.
 
-LIB_SRC := src/libvgc.c src/vgc_gen.c src/vgc_gen_lists.c src/vgc_core.c
-LIB_HDR := include/vgc.h include/vgc_gen.h include/vgc_core.h spec/vgc_gen.acsl spec/vgc_graph.acsl
+LIB_SRC := src/libvgc.c src/vgc_gen.c src/vgc_gen_lists.c src/vgc_policy.c src/vgc_core.c
+LIB_HDR := include/vgc.h include/vgc_gen.h include/vgc_policy.h include/vgc_core.h spec/vgc_gen.acsl \
+           spec/vgc_policy.acsl spec/vgc_graph.acsl
 
 # PROVED_SRC += src/vgc_gen.c   (enabled once every goal is proved)
 TEST_STEPS += lib
@@ -16,17 +17,19 @@ $(BUILD)/libvgc.a: $(LIB_SRC) $(LIB_HDR)
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -fPIC -c src/libvgc.c -o $(BUILD)/obj/libvgc.o
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -fPIC -c src/vgc_gen.c -o $(BUILD)/obj/vgc_gen.o
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -fPIC -c src/vgc_gen_lists.c -o $(BUILD)/obj/vgc_gen_lists.o
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -fPIC -c src/vgc_policy.c -o $(BUILD)/obj/vgc_policy.o
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -fPIC -c src/vgc_core.c -o $(BUILD)/obj/vgc_core.o
 	ar rcs $@ $(BUILD)/obj/libvgc.o $(BUILD)/obj/vgc_gen.o $(BUILD)/obj/vgc_gen_lists.o \
-	    $(BUILD)/obj/vgc_core.o
+	    $(BUILD)/obj/vgc_policy.o $(BUILD)/obj/vgc_core.o
 
 $(BUILD)/host: examples/host.c $(BUILD)/libvgc.a
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) $< $(BUILD)/libvgc.a -o $@
 
 # Test binaries, under ASan+UBSan (TEST_CFLAGS from tests/tests.mk).
-$(BUILD)/test_gen: tests/c/test_gen.c tests/c/check.h src/vgc_gen.c src/vgc_gen_lists.c $(LIB_HDR)
+$(BUILD)/test_gen: tests/c/test_gen.c tests/c/check.h src/vgc_gen.c src/vgc_gen_lists.c src/vgc_policy.c \
+                   $(LIB_HDR)
 	@mkdir -p $(BUILD)
-	$(CLANG) $(TEST_CFLAGS) tests/c/test_gen.c src/vgc_gen.c src/vgc_gen_lists.c -o $@
+	$(CLANG) $(TEST_CFLAGS) tests/c/test_gen.c src/vgc_gen.c src/vgc_gen_lists.c src/vgc_policy.c -o $@
 
 $(BUILD)/test_libvgc: tests/c/test_libvgc.c tests/c/check.h $(LIB_SRC) $(LIB_HDR)
 	@mkdir -p $(BUILD)

@@ -1,8 +1,9 @@
 /* vgc_gen.c — the proved generational policy: queries, selection, counts, long-lived
  * bookkeeping (contracts in include/vgc_gen.h).
  * In proof scope: every function here is proved with Frama-C WP -wp-rte (make prove).
- * Mirrors CPython's gc_collect_generations (selection with the long-lived rule), the
- * _PyObject_GC_Alloc trigger, gc_collect_main's count updates and long_lived_* bookkeeping,
+ * The rules themselves are src/vgc_policy.c's (over plain integers, shared with the CPython
+ * glue); the functions here apply them to the tracker's counters.  Mirrors CPython's
+ * gc_collect_generations (selection with the long-lived rule), the _PyObject_GC_Alloc trigger, gc_collect_main's count updates and long_lived_* bookkeeping,
  * gc.set_threshold, gc.freeze's count reset, and gc_list_size / list iteration.
  * The list operations are in src/vgc_gen_lists.c (contracts stated, proof not complete: see
  * spec/SPEC-tracker.md §6).
@@ -37,20 +38,12 @@ int32_t vgc_gen_next(const vgc_gen *s, int32_t x)
 
 int vgc_gen_select(const vgc_gen *s)
 {
-    /* CPython: for i = 2 .. 0: if count[i] > threshold[i], skip i == 2 while
-     * long_lived_pending < long_lived_total / 4, else collect i. */
-    if (s->count[2] > s->threshold[2] && !(s->long_lived_pending < s->long_lived_total / 4))
-        return 2;
-    if (s->count[1] > s->threshold[1])
-        return 1;
-    if (s->count[0] > s->threshold[0])
-        return 0;
-    return -1;
+    return vgc_policy_select(s->count, s->threshold, s->long_lived_total, s->long_lived_pending);
 }
 
 int vgc_gen_should_collect(const vgc_gen *s)
 {
-    return s->threshold[0] != 0 && s->count[0] > s->threshold[0];
+    return vgc_policy_trigger(s->count[0], s->threshold[0]);
 }
 
 void vgc_gen_set_threshold(vgc_gen *s, int g, int64_t v)
@@ -62,30 +55,16 @@ void vgc_gen_set_threshold(vgc_gen *s, int g, int64_t v)
 
 void vgc_gen_count_collection(vgc_gen *s, int g)
 {
-    if (g + 1 < VGC_NGEN && s->count[g + 1] < INT64_MAX)
-        s->count[g + 1]++;
-    s->count[0] = 0;
-    if (g >= 1)
-        s->count[1] = 0;
-    if (g >= 2)
-        s->count[2] = 0;
+    vgc_policy_count_collection(s->count, g);
 }
 
 void vgc_gen_long_lived(vgc_gen *s, int g)
 {
-    if (g == VGC_NGEN - 1) {
-        s->long_lived_pending = 0;
-        s->long_lived_total = s->len[2];
-    } else if (g == 1) {
-        const int64_t survivors = s->len[1];
-        if (s->long_lived_pending <= INT64_MAX - survivors)
-            s->long_lived_pending += survivors;
-        else
-            s->long_lived_pending = INT64_MAX;
-    }
+    /* called once list g holds exactly the survivors */
+    vgc_policy_long_lived(&s->long_lived_total, &s->long_lived_pending, g, s->len[g]);
 }
 
 void vgc_gen_freeze_count(vgc_gen *s)
 {
-    s->count[0] = 0;
+    vgc_policy_freeze(s->count);
 }

@@ -1,7 +1,10 @@
 /* vgc_python.c — the CPython glue of the `vgc` extension (module vgc._vgc).
- * TRUSTED, NOT PROVED: only the reachability decision is proved (src/vgc_core.c, called here
- * through include/vgc_core.h); this file builds the snapshot and runs CPython's own phases
- * around it.  Mirrors Modules/gcmodule.c (3.11, 3.12) and Python/gc.c (3.13.0): each CPython
+ * TRUSTED, NOT PROVED: the reachability decision is proved (src/vgc_core.c, called here
+ * through include/vgc_core.h), and so are the policy rules this file applies to CPython's
+ * counters (src/vgc_policy.c: the count update of a collection, the long-lived bookkeeping,
+ * gc.freeze's reset, and the generation selection, which is checked against CPython's choice);
+ * this file builds the snapshot, copies the counters in and out, and runs CPython's own phases
+ * around the decision.  Mirrors Modules/gcmodule.c (3.11, 3.12) and Python/gc.c (3.13.0): each CPython
  * phase has a vgc_ twin of the same name (vgc_update_refs is the core's, vgc_handle_weakrefs,
  * vgc_finalize_garbage, vgc_delete_garbage, ... are here), so `grep handle_weakrefs` finds both.
  *
@@ -36,6 +39,7 @@
 #include <time.h>
 
 #include "vgc_core.h"
+#include "vgc_policy.h"
 
 #if PY_VERSION_HEX < 0x030B0000 || PY_VERSION_HEX >= 0x030E0000
 #  error "vgc supports CPython 3.11, 3.12 and 3.13"
@@ -172,6 +176,8 @@ static struct {
     /* status counters since install */
     Py_ssize_t collections[NUM_GENERATIONS];
     Py_ssize_t collected, uncollectable, fallbacks, cpython_collected, inconsistent;
+    Py_ssize_t explicit_depth;        /* > 0 inside vgc's collect(): an explicit collection */
+    Py_ssize_t policy_agreed, policy_differed;   /* proved selection vs CPython's generation */
     double pause_total, pause_max;
     Py_ssize_t snapshot_objects, snapshot_edges, snapshot_bytes;   /* the last snapshot */
     long fail_alloc_after;            /* test hook: fail the k-th snapshot allocation (0: off) */
@@ -760,6 +766,54 @@ static void vgc_show_stats_each_generations(GCState *gcstate)
                       gc_list_size(&gcstate->permanent_generation.head));
 }
 
+/* ---- the policy: the proved rules of src/vgc_policy.c applied to CPython's counters ---------
+ * CPython keeps the counts as int and long_lived_* as Py_ssize_t; the proved functions work on
+ * int64_t copies (the same values: every count is >= 0 and far below INT64_MAX).  Writing a
+ * count back clamps it to INT_MAX, which CPython's own `count += 1` would overflow first. */
+
+static void vgc_counts_load(GCState *gcstate, int64_t count[NUM_GENERATIONS])
+{
+    for (int i = 0; i < NUM_GENERATIONS; i++)
+        count[i] = gcstate->generations[i].count < 0 ? 0 : gcstate->generations[i].count;
+}
+
+static void vgc_counts_store(GCState *gcstate, const int64_t count[NUM_GENERATIONS])
+{
+    for (int i = 0; i < NUM_GENERATIONS; i++)
+        gcstate->generations[i].count = count[i] > INT_MAX ? INT_MAX : (int)count[i];
+}
+
+/* CPython gc_collect_main's counter update, by vgc_policy_count_collection. */
+static void vgc_policy_begin(GCState *gcstate, int generation)
+{
+    int64_t count[NUM_GENERATIONS];
+    vgc_counts_load(gcstate, count);
+    vgc_policy_count_collection(count, generation);
+    vgc_counts_store(gcstate, count);
+}
+
+/* CPython's long_lived_* update once `survivors` objects survived a collection of
+ * `generation`, by vgc_policy_long_lived. */
+static void vgc_policy_survivors(GCState *gcstate, int generation, Py_ssize_t survivors)
+{
+    int64_t total = gcstate->long_lived_total < 0 ? 0 : gcstate->long_lived_total;
+    int64_t pending = gcstate->long_lived_pending < 0 ? 0 : gcstate->long_lived_pending;
+    vgc_policy_long_lived(&total, &pending, generation, survivors < 0 ? 0 : survivors);
+    gcstate->long_lived_total = (Py_ssize_t)total;
+    gcstate->long_lived_pending = (Py_ssize_t)pending;
+}
+
+/* The generation the proved selection picks from CPython's current counters (-1: none). */
+static int vgc_policy_choice(GCState *gcstate)
+{
+    int64_t count[NUM_GENERATIONS], threshold[NUM_GENERATIONS];
+    vgc_counts_load(gcstate, count);
+    for (int i = 0; i < NUM_GENERATIONS; i++)
+        threshold[i] = gcstate->generations[i].threshold;
+    return vgc_policy_select(count, threshold, gcstate->long_lived_total,
+                             gcstate->long_lived_pending);
+}
+
 /* collect_main: one collection of `generation` (CPython's gc_collect_main, minus the parts
  * CPython's own pass still does: free lists).  Returns 0, or -1 when the snapshot could not be
  * allocated: then the counts are as on entry, no object moved generation, no Python code ran. */
@@ -776,10 +830,7 @@ static int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_coll
     int counts[NUM_GENERATIONS];
     for (int i = 0; i < NUM_GENERATIONS; i++)
         counts[i] = gcstate->generations[i].count;
-    if (generation + 1 < NUM_GENERATIONS)
-        gcstate->generations[generation + 1].count += 1;
-    for (int i = 0; i <= generation; i++)
-        gcstate->generations[i].count = 0;
+    vgc_policy_begin(gcstate, generation);
     for (int i = 0; i < generation; i++)
         gc_list_merge(GEN_HEAD(gcstate, i), GEN_HEAD(gcstate, generation));
     PyGC_Head *young = GEN_HEAD(gcstate, generation);
@@ -795,14 +846,12 @@ static int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_coll
 
     /* untrack_tuples(young) ran inside vgc_deduce_unreachable */
     if (young != old) {
-        if (generation == NUM_GENERATIONS - 2)
-            gcstate->long_lived_pending += n_young;
+        vgc_policy_survivors(gcstate, generation, n_young);
         gc_list_merge(young, old);
     }
     else {
         /* only in full collections (bpo-14775); returns young's length afterwards */
-        gcstate->long_lived_total = vgc_untrack_dicts(young);
-        gcstate->long_lived_pending = 0;
+        vgc_policy_survivors(gcstate, generation, vgc_untrack_dicts(young));
     }
 
     if (debug & DEBUG_COLLECTABLE)
@@ -874,6 +923,14 @@ static void vgc_hook_start(GCState *gcstate, PyObject *phase, PyObject *info, in
     if (PyList_GET_SIZE(vgc.user_callbacks) != 0)
         vgc_invoke_user_callbacks(phase, info);
     vgc.pending_gen = generation;
+    /* CPython chose `generation` by the same rule as the proved vgc_policy_select (or it was
+     * asked for explicitly): compare, for every collection not started by vgc's own collect(). */
+    if (vgc.explicit_depth == 0) {
+        if (vgc_policy_choice(gcstate) == generation)
+            vgc.policy_agreed++;
+        else
+            vgc.policy_differed++;
+    }
     struct gc_generation_stats *st = &gcstate->generation_stats[generation];
     Py_ssize_t m = 0, n = 0;
     if (vgc_collect_main(gcstate, generation, &m, &n) < 0) {
@@ -1010,6 +1067,7 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     gcstate->debug &= ~DEBUG_STATS;               /* vgc prints the statistics */
     memset(vgc.collections, 0, sizeof vgc.collections);
     vgc.collected = vgc.uncollectable = vgc.fallbacks = vgc.cpython_collected = 0;
+    vgc.policy_agreed = vgc.policy_differed = 0;
     vgc.inconsistent = 0;
     vgc.pause_total = vgc.pause_max = 0.0;
     vgc.pending = 0;
@@ -1045,13 +1103,15 @@ static PyObject *py_uninstall(PyObject *module, PyObject *unused)
 static PyObject *py_status(PyObject *module, PyObject *unused)
 {
     (void)module; (void)unused;
-    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsdsdsssnsnsnsn}",
+    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsn}",
                          "installed", vgc.installed ? Py_True : Py_False,
                          "collections", vgc.collections[0], vgc.collections[1],
                          vgc.collections[2],
                          "collected", vgc.collected, "uncollectable", vgc.uncollectable,
                          "fallbacks", vgc.fallbacks, "cpython_collected", vgc.cpython_collected,
                          "inconsistent", vgc.inconsistent,
+                         "policy_agreed", vgc.policy_agreed,
+                         "policy_differed", vgc.policy_differed,
                          "pause_total", vgc.pause_total, "pause_max", vgc.pause_max,
                          "core_version", VGC_CORE_VERSION,
                          "snapshot_objects", vgc.snapshot_objects,
@@ -1153,7 +1213,9 @@ static PyObject *py_collect(PyObject *m, PyObject *args, PyObject *kwargs)
     if (get_gc_state()->collecting)
         return PyLong_FromLong(0);                /* already collecting */
     vgc.last_result = 0;
+    vgc.explicit_depth++;
     PyObject *r = PyObject_CallFunction(vgc.orig_collect, "i", generation);
+    vgc.explicit_depth--;
     if (r == NULL || !vgc.installed)
         return r;
     Py_DECREF(r);
@@ -1384,10 +1446,12 @@ static PyObject *py_freeze(PyObject *m, PyObject *u)
 {
     (void)m; (void)u;
     GCState *gcstate = get_gc_state();
-    for (int i = 0; i < NUM_GENERATIONS; i++) {
+    for (int i = 0; i < NUM_GENERATIONS; i++)
         gc_list_merge(GEN_HEAD(gcstate, i), &gcstate->permanent_generation.head);
-        gcstate->generations[i].count = 0;
-    }
+    int64_t count[NUM_GENERATIONS];
+    vgc_counts_load(gcstate, count);
+    vgc_policy_freeze(count);
+    vgc_counts_store(gcstate, count);
     Py_RETURN_NONE;
 }
 

@@ -39,6 +39,7 @@ def _compile(out):
     cmd = cc + ["-std=gnu11", "-O2", "-g", "-fPIC", "-shared", "-I" + os.path.join(ROOT, "include"),
                 "-I" + sysconfig.get_paths()["include"],
                 os.path.join(ROOT, "src", "vgc_python.c"), os.path.join(ROOT, "src", "vgc_core.c"),
+                os.path.join(ROOT, "src", "vgc_policy.c"),
                 "-o", out]
     subprocess.check_call(cmd)
 

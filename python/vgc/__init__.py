@@ -105,7 +105,10 @@ def status():
     reason (why install() cannot run, or None); snapshot_objects, snapshot_edges,
     snapshot_bytes (the last collection's snapshot: objects, internal references, bytes of its
     arrays) and arena_bytes (the snapshot buffers vgc keeps between collections; freed by
-    uninstall()).
+    uninstall()); policy_agreed / policy_differed (collections not started by vgc.collect()
+    whose generation the proved selection rule, vgc_policy_select, did / did not pick from
+    CPython's counters: automatic collections always agree; explicit ones vgc cannot see, such
+    as C PyGC_Collect(), may differ).
     """
     raw = _vgc._status() if _vgc is not None else {
         "installed": False, "collections": (0, 0, 0), "collected": 0, "uncollectable": 0,
@@ -132,4 +135,6 @@ def status():
         "snapshot_edges": raw.get("snapshot_edges", 0),
         "snapshot_bytes": raw.get("snapshot_bytes", 0),
         "arena_bytes": raw.get("arena_bytes", 0),
+        "policy_agreed": raw.get("policy_agreed", 0),
+        "policy_differed": raw.get("policy_differed", 0),
     }

@@ -30,6 +30,8 @@ class Status(TypedDict):
     snapshot_edges: int
     snapshot_bytes: int
     arena_bytes: int
+    policy_agreed: int
+    policy_differed: int
 
 def install() -> None: ...
 def uninstall() -> None: ...

@@ -440,10 +440,17 @@ TEST(freeze_unfreeze)
     heap_open(8);
     obj *a = mk(&T_PLAIN), *b = mk(&T_PLAIN);
     link_to(a, b); link_to(b, a); decref(b);
-    CHECK_EQ(vgc_freeze(H), VGC_OK);
     int64_t v, found;
+    vgc_collect(H, 0, &found);                /* count[1] = 1 */
+    vgc_collect(H, 1, &found);                /* count[2] = 1 */
+    vgc_collect(H, 0, &found);                /* count[1] = 1 */
+    vgc_get_count(H, 1, &v); CHECK_EQ(v, 1);
+    vgc_get_count(H, 2, &v); CHECK_EQ(v, 1);
+    CHECK_EQ(vgc_freeze(H), VGC_OK);
     vgc_get_freeze_count(H, &v); CHECK_EQ(v, 2);
-    vgc_get_count(H, 0, &v); CHECK_EQ(v, 0);
+    for (int g = 0; g < 3; g++) {             /* gc.freeze() zeroes every count */
+        vgc_get_count(H, g, &v); CHECK_EQ(v, 0);
+    }
     decref(a);
     vgc_collect(H, 2, &found);
     CHECK_EQ(found, 0);                       /* the permanent generation is never collected */

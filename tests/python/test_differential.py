@@ -330,6 +330,16 @@ class Differential(unittest.TestCase):
             R["freed_all"] = n > 0
         ''')
 
+    def test_freeze_resets_every_count(self):
+        # gc.freeze() zeroes all three counts (CPython sets generations[i].count = 0 for each i)
+        self.check('''
+            gc.collect(0); gc.collect(0); gc.collect(1); gc.collect(0)
+            R["count_before"] = gc.get_count()
+            gc.freeze()
+            R["count_frozen"] = gc.get_count()
+            gc.unfreeze()
+        ''')
+
     def test_debug_output(self):
         self.check('''
             gc.set_debug(gc.DEBUG_COLLECTABLE | gc.DEBUG_UNCOLLECTABLE | gc.DEBUG_STATS)

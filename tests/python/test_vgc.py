@@ -51,6 +51,7 @@ class InstallTests(unittest.TestCase):
             class N: pass
             for i in range(20000):          # automatic collections
                 a = N(); b = N(); a.b = b; b.a = a
+            sa = vgc.status()
             l = []; l.append(l); del l
             n1 = gc.collect()               # vgc.collect
             l = []; l.append(l); del l
@@ -58,9 +59,13 @@ class InstallTests(unittest.TestCase):
             l = []; l.append(l); del l
             n3 = vgc._stock_collect()       # the builtin itself (`from gc import collect`)
             s1 = vgc.status()
-            print(json.dumps([s0, s1, n1, n2, n3, stock.get_stats()]))
+            print(json.dumps([s0, s1, n1, n2, n3, stock.get_stats(), sa]))
         ''')
-        s0, s1, n1, n2, n3, stats = json.loads(out)
+        s0, s1, n1, n2, n3, stats, sa = json.loads(out)
+        # every automatic collection: CPython's generation == the proved selection's choice
+        self.assertEqual(sa["policy_differed"], 0)
+        self.assertEqual(sa["policy_agreed"], sa["collections"])
+        self.assertGreater(sa["policy_agreed"], 10)
         self.assertEqual(s0["collections"], 0)
         self.assertGreater(s1["collections_per_generation"][0], 10)
         self.assertGreaterEqual(s1["collections_per_generation"][2], 2)

@@ -78,14 +78,21 @@ def run_one(build, make, python):
         checks.append("vgc did no collections")
     if cpython:
         checks.append("CPython's own collector found %d objects while vgc was installed" % cpython)
+    differed = sum(r.get("policy_differed", 0) for r in recs)
+    if differed:
+        checks.append("the proved selection (vgc_policy_select) differed %d times from the "
+                      "generation CPython collected" % differed)
     if not main or main[0]["collections"] == 0:
         checks.append("vgc did no collection in the test_gc process itself")
     summary = ("Python %s: test_gc ran %d: %d passed, %d failed, %d skipped; vgc in %d "
                "processes (%d not installed at exit), %d collections (%d in the test_gc process), "
-               "%d objects collected, CPython's own collector found %d"
+               "%d objects collected, CPython's own collector found %d; proved selection agreed "
+               "with CPython's generation %d times, differed %d (explicit collections vgc cannot "
+               "recognise)"
                % (ver, ran, ok, bad, skipped, len(recs), len(not_installed), collections,
                   main[0]["collections"] if main else 0, sum(r["collected"] for r in recs),
-                  cpython))
+                  cpython, sum(r.get("policy_agreed", 0) for r in recs),
+                  sum(r.get("policy_differed", 0) for r in recs)))
     return ok, bad + len(checks), skipped, summary, failures + checks
 
 

@@ -41,8 +41,8 @@ test-prove:
 # The non-vacuity witnesses (proofs/witness.c for the core, proofs/witness_policy.c for the
 # policy; src/lib.mk adds the tracker's) are proved with the same flags.
 WP_REPORTS += proofs/witness.json proofs/witness_policy.json
-proofs/witness%.json: proofs/witness%.c include/*.h spec/*.acsl | deps
+proofs/%.json: proofs/%.c include/*.h spec/*.acsl | deps
 	@echo "WP: proving $< (non-vacuity witness)"
-	@frama-c $(WP_FLAGS) $< -wp-report-json $@.tmp > $(BUILD)/wp-witness$*.log 2>&1; rc=$$?; \
-	    [ $$rc = 0 ] || tail -20 $(BUILD)/wp-witness$*.log; \
+	@frama-c $(WP_FLAGS) $< -wp-report-json $@.tmp > $(BUILD)/wp-$*.log 2>&1; rc=$$?; \
+	    [ $$rc = 0 ] || tail -20 $(BUILD)/wp-$*.log; \
 	    [ -s $@.tmp ] && mv $@.tmp $@; exit $$rc

@@ -40,9 +40,10 @@ typedef struct vgc_gen {
     uint32_t cap;                 /* number of slots */
     int32_t *next, *prev;         /* cap + VGC_NLISTS entries each */
     uint8_t *tag;                 /* cap entries */
-    uint32_t len[VGC_NLISTS];     /* list lengths */
-    /* cap and len are uint32_t, the counters int64_t, so that each lives in a memory chunk of
-     * its own in WP's typed model (spec/vgc_gen.acsl). */
+    uint64_t len[VGC_NLISTS];     /* list lengths (<= cap) */
+    /* cap is uint32_t, len uint64_t, the counters int64_t, so that each lives in a memory chunk
+     * of its own in WP's typed model (spec/vgc_gen.acsl): a length update then leaves every
+     * link predicate (which reads cap) literally unchanged. */
     int64_t count[VGC_NGEN];      /* CPython generations[g].count */
     int64_t threshold[VGC_NGEN];  /* CPython generations[g].threshold */
     int64_t long_lived_total;     /* CPython gcstate->long_lived_total */

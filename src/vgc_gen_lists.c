@@ -100,77 +100,148 @@ void vgc_gen_init(vgc_gen *s, int64_t cap, int32_t *next, int32_t *prev, uint8_t
     /*@ assert counters: gen_counters(s); */
 }
 
-/* ---- track / untrack / move ------------------------------------------------------------- */
+/* ---- unlink / append: the two link edits everything else is built from ------------------ */
 
-void vgc_gen_track(vgc_gen *s, int32_t x)
+/* The links of one node, as gen_links states them for every node (spec/vgc_gen.acsl §2).  The
+ * proofs below establish it node by node: the nodes an edit writes, and all the others. */
+/*@
+  predicate node_ok{L}(vgc_gen *s, integer y) =
+    0 <= s->next[y] < s->cap + VGC_NLISTS && 0 <= s->prev[y] < s->cap + VGC_NLISTS &&
+    tagof(s, s->next[y]) == tagof(s, y) && tagof(s, s->prev[y]) == tagof(s, y) &&
+    s->prev[s->next[y]] == y && s->next[s->prev[y]] == y;
+
+  lemma links_nodes{L}:
+    \forall vgc_gen *s; gen_links(s) <==> (\forall integer y; node(s, y) ==> node_ok(s, y));
+*/
+
+/* Unlink tracked slot x from its list and untrack it (CPython gc_list_remove).  Counts are not
+ * touched.  The nodes written are p = prev[x] and n = next[x] (p == n when x is alone in its
+ * list; p == n == x for a slot looping on itself, which gen_wf allows and this handles). */
+/*@
+  requires lists:     gen_lists(s);
+  requires x_range:   0 <= x < s->cap;
+  requires tracked:   s->tag[x] < VGC_NLISTS;
+  assigns s->next[0 .. s->cap + VGC_NLISTS - 1], s->prev[0 .. s->cap + VGC_NLISTS - 1],
+          s->tag[x], s->len[\at(s->tag[x], Pre)];
+  ensures lists:      gen_lists(s);
+  ensures untracked:  s->tag[x] == VGC_UNTRACKED;
+  ensures length:     s->len[\old(s->tag[x])] == \old(s->len[s->tag[x]]) - 1;
+  ensures len_others: \forall integer g; 0 <= g < VGC_NLISTS && g != \old(s->tag[x]) ==>
+                        s->len[g] == \old(s->len[g]);
+*/
+static void vgc_unlink(vgc_gen *s, int32_t x)
 {
-    const int32_t h = (int32_t)s->cap;      /* head of generation 0 */
-    /*@ assert h_value: h == s->cap; */
-    /*@ assert h_node: node(s, h) && tagof(s, h) == 0; */
+    const int32_t p = s->prev[x], n = s->next[x];
+    const uint8_t t = s->tag[x];
+    /*@ assert x_ok: node(s, x) && node_ok(s, x) && tagof(s, x) == t; */
+    /*@ assert p_ok: node(s, p) && node_ok(s, p) && tagof(s, p) == t && s->next[p] == x; */
+    /*@ assert n_ok: node(s, n) && node_ok(s, n) && tagof(s, n) == t && s->prev[n] == x; */
+    /*@ assert self: p == x <==> n == x; */
+    /*@ assert others_ok: \forall integer y; node(s, y) && y != x && y != p && y != n ==>
+          node_ok(s, y) && s->next[y] != x && s->next[y] != n &&
+          s->prev[y] != x && s->prev[y] != p; */
+    s->next[p] = n;
+    s->prev[n] = p;
+    vgc_set_tag(s, x, VGC_UNTRACKED);
+    /*@ assert x_gone: !node(s, x); */
+    /*@ assert next_frame: \forall integer z; 0 <= z < s->cap + VGC_NLISTS && z != p ==>
+          s->next[z] == \at(s->next[z], Pre); */
+    /*@ assert prev_frame: \forall integer z; 0 <= z < s->cap + VGC_NLISTS && z != n ==>
+          s->prev[z] == \at(s->prev[z], Pre); */
+    /*@ assert tag_frame: \forall integer z; 0 <= z < s->cap + VGC_NLISTS && z != x ==>
+          tagof(s, z) == \at(tagof(s, z), Pre); */
+    /*@ assert p_post: p != x ==> node_ok(s, p); */
+    /*@ assert n_post: n != x ==> node_ok(s, n); */
+    /*@ assert others_post: \forall integer y; node(s, y) && y != x && y != p && y != n ==>
+          node_ok(s, y); */
+    /*@ assert all_ok: \forall integer y; node(s, y) ==> node_ok(s, y); */
+    /*@ assert links: gen_links(s); */
+    /*@ assert tags: gen_tags(s); */
+    s->len[t]--;
+    /*@ assert cap_kept: s->cap == \at(s->cap, Pre); */
+    /*@ assert all_ok_kept: \forall integer y; node(s, y) ==> node_ok(s, y); */
+    /*@ assert links_kept: gen_links(s); */
+    /*@ assert lengths: gen_lengths(s); */
+}
+
+/* Append untracked slot x at the end of list l (CPython gc_list_append).  Counts are not
+ * touched.  The nodes written are x, last = prev[h] and the head h (last == h when l is
+ * empty). */
+/*@
+  requires lists:     gen_lists(s);
+  requires x_range:   0 <= x < s->cap;
+  requires untracked: s->tag[x] == VGC_UNTRACKED;
+  requires l_range:   0 <= l < VGC_NLISTS;
+  assigns s->next[0 .. s->cap + VGC_NLISTS - 1], s->prev[0 .. s->cap + VGC_NLISTS - 1],
+          s->tag[x], s->len[l];
+  ensures lists:      gen_lists(s);
+  ensures tagged:     s->tag[x] == l;
+  ensures tail:       s->next[x] == s->cap + l && s->prev[s->cap + l] == x;
+  ensures length:     s->len[l] == \old(s->len[l]) + 1;
+*/
+static void vgc_append(vgc_gen *s, int32_t x, int l)
+{
+    const int32_t h = (int32_t)((int64_t)s->cap + l);
+    /*@ assert h_value: h == s->cap + l; */
+    /*@ assert h_ok: node(s, h) && node_ok(s, h) && tagof(s, h) == l; */
     const int32_t last = s->prev[h];
-    /*@ assert last_node: 0 <= last < s->cap + VGC_NLISTS && tagof(s, last) == 0 &&
-                          node(s, last) && s->next[last] == h; */
-    /*@ assert x_free: tagof(s, x) == VGC_UNTRACKED && !node(s, x) && last != x; */
-    vgc_set_tag(s, x, 0);
-    /*@ assert tag_frame: \forall integer y; 0 <= y < s->cap + VGC_NLISTS && y != x ==>
-                            tagof(s, y) == \at(tagof(s, y), Pre); */
+    /*@ assert last_ok: node(s, last) && node_ok(s, last) && tagof(s, last) == l &&
+                        s->next[last] == h; */
+    /*@ assert x_free: !node(s, x) && last != x; */
+    /*@ assert others_ok: \forall integer y; node(s, y) && y != last && y != h ==>
+          node_ok(s, y) && s->next[y] != x && s->next[y] != h &&
+          s->prev[y] != x && s->prev[y] != last; */
+    /*@ assert last_prev: last != h ==> s->prev[last] != x && s->prev[last] != last; */
+    /*@ assert h_next: last != h ==> s->next[h] != x && s->next[h] != h; */
+    vgc_set_tag(s, x, (uint8_t)l);
     s->next[x] = h;
     s->prev[x] = last;
     s->next[last] = x;
     s->prev[h] = x;
-    /*@ assert next_frame: \forall integer y; 0 <= y < s->cap + VGC_NLISTS && y != x &&
-                             y != last ==> s->next[y] == \at(s->next[y], Pre); */
-    /*@ assert prev_frame: \forall integer y; 0 <= y < s->cap + VGC_NLISTS && y != x &&
-                             y != h ==> s->prev[y] == \at(s->prev[y], Pre); */
-    /*@ assert cases: \forall integer y; node(s, y) ==>
-          y == x || y == last || y == h ||
-          (node{Pre}(s, y) && tagof(s, y) == tagof{Pre}(s, y) &&
-           s->next[y] == \at(s->next[y], Pre) && s->prev[y] == \at(s->prev[y], Pre)); */
-    /*@ assert old_next: \forall integer y; node{Pre}(s, y) ==>
-          \at(s->next[y], Pre) != x && \at(s->prev[y], Pre) != x; */
-    s->len[0]++;
+    /*@ assert next_frame: \forall integer z; 0 <= z < s->cap + VGC_NLISTS && z != x && z != last ==>
+          s->next[z] == \at(s->next[z], Pre); */
+    /*@ assert prev_frame: \forall integer z; 0 <= z < s->cap + VGC_NLISTS && z != x && z != h ==>
+          s->prev[z] == \at(s->prev[z], Pre); */
+    /*@ assert tag_frame: \forall integer z; 0 <= z < s->cap + VGC_NLISTS && z != x ==>
+          tagof(s, z) == \at(tagof(s, z), Pre); */
+    /*@ assert written: s->next[x] == h && s->prev[x] == last && s->next[last] == x &&
+                        s->prev[h] == x && tagof(s, x) == l; */
+    /*@ assert x_post: node(s, x) && node_ok(s, x); */
+    /*@ assert last_empty: last == h ==> node_ok(s, last); */
+    /*@ assert last_post: last != h ==> node_ok(s, last); */
+    /*@ assert h_post: node_ok(s, h); */
+    /*@ assert others_post: \forall integer y; node(s, y) && y != x && y != last && y != h ==>
+          node_ok(s, y); */
+    /*@ assert all_ok: \forall integer y; node(s, y) ==> node_ok(s, y); */
+    /*@ assert links: gen_links(s); */
+    /*@ assert tags: gen_tags(s); */
+    s->len[l]++;
+    /*@ assert all_ok_kept: \forall integer y; node(s, y) ==> node_ok(s, y); */
+    /*@ assert links_kept: gen_links(s); */
+    /*@ assert lengths: gen_lengths(s); */
+}
+
+/* ---- track / untrack / move ------------------------------------------------------------- */
+
+void vgc_gen_track(vgc_gen *s, int32_t x)
+{
+    vgc_append(s, x, 0);
     if (s->count[0] < INT64_MAX)
         s->count[0]++;
 }
 
 void vgc_gen_untrack(vgc_gen *s, int32_t x)
 {
-    /*@ assert x_node: node(s, x) && tagof(s, x) == s->tag[x]; */
-    const int32_t p = s->prev[x], n = s->next[x];
-    const uint8_t t = s->tag[x];
-    /*@ assert p_node: node(s, p) && tagof(s, p) == t && s->next[p] == x; */
-    /*@ assert n_node: node(s, n) && tagof(s, n) == t && s->prev[n] == x; */
-    /*@ assert only_p: \forall integer y; node(s, y) && s->next[y] == x ==> y == p; */
-    /*@ assert only_n: \forall integer y; node(s, y) && s->prev[y] == x ==> y == n; */
-    s->next[p] = n;
-    s->prev[n] = p;
-    /*@ assert next_frame: \forall integer y; 0 <= y < s->cap + VGC_NLISTS && y != p ==>
-                             s->next[y] == \at(s->next[y], Pre); */
-    /*@ assert prev_frame: \forall integer y; 0 <= y < s->cap + VGC_NLISTS && y != n ==>
-                             s->prev[y] == \at(s->prev[y], Pre); */
-    vgc_set_tag(s, x, VGC_UNTRACKED);
-    /*@ assert tag_frame: \forall integer y; 0 <= y < s->cap + VGC_NLISTS && y != x ==>
-                            tagof(s, y) == \at(tagof(s, y), Pre); */
-    s->len[t]--;
+    vgc_unlink(s, x);
     if (s->count[0] > 0)
         s->count[0]--;
 }
 
+/* Move = unlink, then append (CPython gc_list_move does the same two link edits). */
 void vgc_gen_move(vgc_gen *s, int32_t x, int l)
 {
-    const int32_t p = s->prev[x], n = s->next[x];
-    const uint8_t t = s->tag[x];
-    s->next[p] = n;
-    s->prev[n] = p;
-    const int32_t h = (int32_t)((int64_t)s->cap + l);
-    const int32_t last = s->prev[h];
-    vgc_set_tag(s, x, (uint8_t)l);
-    s->next[x] = h;
-    s->prev[x] = last;
-    s->next[last] = x;
-    s->prev[h] = x;
-    s->len[t]--;
-    s->len[l]++;
+    vgc_unlink(s, x);
+    vgc_append(s, x, l);
 }
 
 /* ---- merge ------------------------------------------------------------------------------ */

@@ -246,24 +246,100 @@ void vgc_gen_move(vgc_gen *s, int32_t x, int l)
 
 /* ---- merge ------------------------------------------------------------------------------ */
 
-void vgc_gen_merge(vgc_gen *s, int from, int to)
+/* The links of one node in the merged view (tags equal to a read as b, spec/vgc_gen.acsl
+ * gen_links_merged): the state between the splice and the end of the re-tag loop of a merge. */
+/*@
+  predicate mnode_ok{L}(vgc_gen *s, integer y, integer a, integer b) =
+    0 <= s->next[y] < s->cap + VGC_NLISTS && 0 <= s->prev[y] < s->cap + VGC_NLISTS &&
+    mtag(s, s->next[y], a, b) == mtag(s, y, a, b) && mtag(s, s->prev[y], a, b) == mtag(s, y, a, b) &&
+    s->prev[s->next[y]] == y && s->next[s->prev[y]] == y;
+
+  lemma merged_nodes{L}:
+    \forall vgc_gen *s, integer a, b; gen_links_merged(s, a, b) <==>
+      (\forall integer y; node(s, y) ==> mnode_ok(s, y, a, b));
+*/
+
+/* Splice list `from` (when not empty) onto the end of list `to` and make head `from` a
+ * self-loop (the link edits of CPython gc_list_merge).  Tags are not touched yet, so the links
+ * are well formed in the merged view.  Nodes written: the head hf, its old first and last
+ * slots, the head ht and its old last node tl (tl == ht when `to` is empty; first == last when
+ * `from` has one slot). */
+/*@
+  requires lists:     gen_lists(s);
+  requires range:     0 <= from < VGC_NLISTS && 0 <= to < VGC_NLISTS && from != to;
+  assigns s->next[0 .. s->cap + VGC_NLISTS - 1], s->prev[0 .. s->cap + VGC_NLISTS - 1];
+  ensures merged:     \forall integer y; node(s, y) ==> mnode_ok(s, y, from, to);
+  ensures from_head:  s->next[s->cap + from] == s->cap + from &&
+                      s->prev[s->cap + from] == s->cap + from;
+*/
+static void vgc_splice(vgc_gen *s, int from, int to)
 {
     const int32_t hf = (int32_t)((int64_t)s->cap + from), ht = (int32_t)((int64_t)s->cap + to);
+    /*@ assert heads: hf == s->cap + from && ht == s->cap + to; */
+    /*@ assert hf_ok: node(s, hf) && node_ok(s, hf) && tagof(s, hf) == from; */
+    /*@ assert ht_ok: node(s, ht) && node_ok(s, ht) && tagof(s, ht) == to; */
+    /*@ assert all_pre: \forall integer y; node(s, y) ==> node_ok(s, y); */
     const int32_t first = s->next[hf];
-    if (first != hf) {
-        const int32_t last = s->prev[hf], tl = s->prev[ht];
-        s->next[tl] = first;
-        s->prev[first] = tl;
-        s->next[last] = ht;
-        s->prev[ht] = last;
-        s->next[hf] = hf;
-        s->prev[hf] = hf;
+    if (first == hf) {
+        /*@ assert hf_self: s->prev[hf] == hf; */
+        /*@ assert empty_ok: \forall integer y; node(s, y) ==> mnode_ok(s, y, from, to); */
+        return;
     }
-    /*@ assert spliced: gen_links_merged(s, from, to); */
-    /*@ assert from_head: s->next[hf] == hf && s->prev[hf] == hf; */
+    const int32_t last = s->prev[hf], tl = s->prev[ht];
+    /*@ assert first_ok: node(s, first) && node_ok(s, first) && tagof(s, first) == from &&
+                         first < s->cap && s->prev[first] == hf; */
+    /*@ assert last_ok: node(s, last) && node_ok(s, last) && tagof(s, last) == from &&
+                        last < s->cap && s->next[last] == hf && last != hf; */
+    /*@ assert tl_ok: node(s, tl) && node_ok(s, tl) && tagof(s, tl) == to && s->next[tl] == ht; */
+    /*@ assert distinct: tl != first && tl != last && tl != hf && ht != first && ht != last; */
+    /*@ assert first_next: first != last ==>
+          s->next[first] != hf && s->next[first] != first && s->next[first] != ht; */
+    /*@ assert last_prev: first != last ==>
+          s->prev[last] != hf && s->prev[last] != last && s->prev[last] != tl; */
+    /*@ assert tl_prev: tl != ht ==>
+          s->prev[tl] != tl && s->prev[tl] != last && s->prev[tl] != hf; */
+    /*@ assert ht_next: tl != ht ==>
+          s->next[ht] != ht && s->next[ht] != first && s->next[ht] != hf; */
+    /*@ assert others_pre: \forall integer y; node(s, y) && y != hf && y != ht && y != tl &&
+          y != first && y != last ==>
+          node_ok(s, y) &&
+          s->next[y] != first && s->next[y] != ht && s->next[y] != hf &&
+          s->prev[y] != tl && s->prev[y] != last && s->prev[y] != hf; */
+    s->next[tl] = first;
+    s->prev[first] = tl;
+    s->next[last] = ht;
+    s->prev[ht] = last;
+    s->next[hf] = hf;
+    s->prev[hf] = hf;
+    /*@ assert next_frame: \forall integer z; 0 <= z < s->cap + VGC_NLISTS &&
+          z != tl && z != last && z != hf ==> s->next[z] == \at(s->next[z], Pre); */
+    /*@ assert prev_frame: \forall integer z; 0 <= z < s->cap + VGC_NLISTS &&
+          z != first && z != ht && z != hf ==> s->prev[z] == \at(s->prev[z], Pre); */
+    /*@ assert written: s->next[tl] == first && s->prev[first] == tl && s->next[last] == ht &&
+                        s->prev[ht] == last && s->next[hf] == hf && s->prev[hf] == hf; */
+    /*@ assert hf_post: mnode_ok(s, hf, from, to); */
+    /*@ assert tl_post: tl != ht ==> mnode_ok(s, tl, from, to); */
+    /*@ assert ht_post: tl != ht ==> mnode_ok(s, ht, from, to); */
+    /*@ assert tl_ht_post: tl == ht ==> mnode_ok(s, ht, from, to); */
+    /*@ assert first_post: first != last ==> mnode_ok(s, first, from, to); */
+    /*@ assert last_post: first != last ==> mnode_ok(s, last, from, to); */
+    /*@ assert single_post: first == last ==> mnode_ok(s, first, from, to); */
+    /*@ assert others_kept: \forall integer y; node(s, y) && y != hf && y != ht && y != tl &&
+          y != first && y != last ==>
+          s->next[y] == \at(s->next[y], Pre) && s->prev[y] == \at(s->prev[y], Pre) &&
+          s->prev[s->next[y]] == y && s->next[s->prev[y]] == y; */
+    /*@ assert others_post: \forall integer y; node(s, y) && y != hf && y != ht && y != tl &&
+          y != first && y != last ==> mnode_ok(s, y, from, to); */
+}
+
+void vgc_gen_merge(vgc_gen *s, int from, int to)
+{
+    const int32_t hf = (int32_t)((int64_t)s->cap + from);
+    vgc_splice(s, from, to);
+    /*@ assert from_head: hf == s->cap + from && s->next[hf] == hf && s->prev[hf] == hf; */
     /*@
       loop invariant range: 0 <= i <= s->cap;
-      loop invariant links: gen_links_merged(s, from, to);
+      loop invariant links: \forall integer y; node(s, y) ==> mnode_ok(s, y, from, to);
       loop invariant done: \forall integer j; 0 <= j < i ==> s->tag[j] != from;
       loop invariant moved: \forall integer j; 0 <= j < i && \at(s->tag[j], LoopEntry) == from ==>
                               s->tag[j] == to;
@@ -276,17 +352,31 @@ void vgc_gen_merge(vgc_gen *s, int from, int to)
                              s->len[from] + s->len[to];
       loop invariant rest: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>
                              count_tag(s->tag, s->cap, g) == s->len[g];
-      loop invariant bounded: \forall integer j, g; 0 <= j <= s->cap ==>
-                                0 <= count_tag(s->tag, j, g) <= j;
+      loop invariant bounded: \forall integer g; 0 <= g < VGC_NLISTS ==>
+                                0 <= count_tag(s->tag, s->cap, g) <= s->cap;
       loop assigns i, s->tag[0 .. s->cap - 1];
       loop variant s->cap - i;
     */
-    for (int32_t i = 0; (int64_t)i < (int64_t)s->cap; i++)
-        if (s->tag[i] == from)
+    for (int32_t i = 0; (int64_t)i < (int64_t)s->cap; i++) {
+        if (s->tag[i] == from) {
+        retag:
             vgc_set_tag(s, i, (uint8_t)to);
+            /*@ assert view_kept: \forall integer z; 0 <= z < s->cap + VGC_NLISTS ==>
+                  mtag(s, z, from, to) == \at(mtag(s, z, from, to), retag) &&
+                  (node(s, z) <==> \at(node(s, z), retag)); */
+        }
+    }
     /*@ assert none_from: \forall integer j; 0 <= j < s->cap ==> s->tag[j] != from; */
+    /*@ assert not_from: \forall integer y; node(s, y) && y != hf ==> tagof(s, y) != from &&
+                           mtag(s, y, from, to) == tagof(s, y); */
+    /*@ assert hf_ok: node(s, hf) && node_ok(s, hf); */
+    /*@ assert others_ok: \forall integer y; node(s, y) && y != hf ==>
+          s->next[y] != hf && s->prev[y] != hf && node_ok(s, y); */
+    /*@ assert all_ok: \forall integer y; node(s, y) ==> node_ok(s, y); */
+    /*@ assert links: gen_links(s); */
     s->len[to] += s->len[from];
     s->len[from] = 0;
+    /*@ assert lengths: gen_lengths(s); */
 }
 
 /* ---- collection steps that move lists ----------------------------------------------------- */

@@ -263,12 +263,13 @@ void vgc_gen_count_collection(vgc_gen *s, int g);
 */
 void vgc_gen_long_lived(vgc_gen *s, int g);
 
-/* gc.freeze()'s count reset: count[0] = 0.  Part of vgc_gen_freeze. */
+/* gc.freeze()'s count reset: every generation's count = 0 (CPython gc_freeze_impl sets
+ * generations[i].count = 0 for i = 0, 1, 2 inside its merge loop).  Part of vgc_gen_freeze. */
 /*@
   requires wf:        gen_wf(s);
-  assigns s->count[0];
+  assigns s->count[0 .. VGC_NGEN - 1];
   ensures wf:         gen_wf(s);
-  ensures count:      s->count[0] == 0;
+  ensures count:      \forall integer i; 0 <= i < VGC_NGEN ==> s->count[i] == 0;
 */
 void vgc_gen_freeze_count(vgc_gen *s);
 
@@ -326,11 +327,12 @@ void vgc_gen_collect_begin(vgc_gen *s, int g);
 */
 void vgc_gen_promote(vgc_gen *s, int g);
 
-/* gc.freeze(): merge generations 0, 1, 2 into the permanent generation; count[0] = 0. */
+/* gc.freeze(): merge generations 0, 1, 2 into the permanent generation; every generation's
+ * count = 0 (CPython gc_freeze_impl). */
 /*@
   requires wf:        gen_wf(s);
   assigns s->next[0 .. s->cap + VGC_NLISTS - 1], s->prev[0 .. s->cap + VGC_NLISTS - 1],
-          s->tag[0 .. s->cap - 1], s->len[0 .. VGC_NLISTS - 1], s->count[0];
+          s->tag[0 .. s->cap - 1], s->len[0 .. VGC_NLISTS - 1], s->count[0 .. VGC_NGEN - 1];
   ensures wf_mem:     gen_mem(s);
   ensures wf_tags:    gen_tags(s);
   ensures wf_range:   links_range(s);
@@ -341,7 +343,7 @@ void vgc_gen_promote(vgc_gen *s, int g);
   ensures frozen:     \forall integer g; 0 <= g < VGC_NGEN ==> s->len[g] == 0;
   ensures permanent:  s->len[VGC_PERMANENT] == \old(s->len[VGC_PERMANENT]) +
                         \old(s->len[0]) + \old(s->len[1]) + \old(s->len[2]);
-  ensures count:      s->count[0] == 0;
+  ensures count:      \forall integer i; 0 <= i < VGC_NGEN ==> s->count[i] == 0;
 */
 void vgc_gen_freeze(vgc_gen *s);
 

@@ -334,7 +334,7 @@ static void vgc_splice(vgc_gen *s, int from, int to)
 
 void vgc_gen_merge(vgc_gen *s, int from, int to)
 {
-    const int32_t hf = (int32_t)((int64_t)s->cap + from);
+    /*@ ghost const int32_t hf = (int32_t)((int64_t)s->cap + from); */
     vgc_splice(s, from, to);
     /*@ assert from_head: hf == s->cap + from && s->next[hf] == hf && s->prev[hf] == hf; */
     /*@
@@ -359,11 +359,10 @@ void vgc_gen_merge(vgc_gen *s, int from, int to)
     */
     for (int32_t i = 0; (int64_t)i < (int64_t)s->cap; i++) {
         if (s->tag[i] == from) {
-        retag:
             vgc_set_tag(s, i, (uint8_t)to);
             /*@ assert view_kept: \forall integer z; 0 <= z < s->cap + VGC_NLISTS ==>
-                  mtag(s, z, from, to) == \at(mtag(s, z, from, to), retag) &&
-                  (node(s, z) <==> \at(node(s, z), retag)); */
+                  mtag(s, z, from, to) == \at(mtag(s, z, from, to), LoopCurrent) &&
+                  (node(s, z) <==> \at(node(s, z), LoopCurrent)); */
         }
     }
     /*@ assert none_from: \forall integer j; 0 <= j < s->cap ==> s->tag[j] != from; */

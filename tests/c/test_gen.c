@@ -253,8 +253,10 @@ TEST(freeze_unfreeze)
         vgc_gen_track(&t.s, x);
     vgc_gen_move(&t.s, 0, 1);
     vgc_gen_move(&t.s, 1, 2);
+    t.s.count[0] = 7; t.s.count[1] = 3; t.s.count[2] = 4;
     vgc_gen_freeze(&t.s);
-    CHECK_EQ(t.s.count[0], 0);
+    for (int g = 0; g < VGC_NGEN; g++)      /* gc.freeze() zeroes every generation's count */
+        CHECK_EQ(t.s.count[g], 0);
     CHECK_EQ(vgc_gen_len(&t.s, VGC_PERMANENT), 6);
     for (int g = 0; g < VGC_NGEN; g++)
         CHECK_EQ(vgc_gen_len(&t.s, g), 0);

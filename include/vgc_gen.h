@@ -163,6 +163,8 @@ void vgc_gen_move(vgc_gen *s, int32_t x, int l);
                         s->tag[x] == \old(s->tag[x]);
   ensures from_empty: s->len[from] == 0 && s->next[s->cap + from] == s->cap + from;
   ensures to_length:  s->len[to] == \old(s->len[to]) + \old(s->len[from]);
+  ensures len_others: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>
+                        s->len[g] == \old(s->len[g]);
 */
 void vgc_gen_merge(vgc_gen *s, int from, int to);
 

@@ -11,6 +11,20 @@
  */
 #include "vgc_gen.h"
 
+/* ---- the per-node link invariant ---------------------------------------------------------- */
+
+/* The links of one node, as gen_links states them for every node (spec/vgc_gen.acsl §2).  The
+ * proofs below establish it node by node: the nodes an edit writes, and all the others. */
+/*@
+  predicate node_ok{L}(vgc_gen *s, integer y) =
+    0 <= s->next[y] < s->cap + VGC_NLISTS && 0 <= s->prev[y] < s->cap + VGC_NLISTS &&
+    tagof(s, s->next[y]) == tagof(s, y) && tagof(s, s->prev[y]) == tagof(s, y) &&
+    s->prev[s->next[y]] == y && s->next[s->prev[y]] == y;
+
+  lemma links_nodes{L}:
+    \forall vgc_gen *s; gen_links(s) <==> (\forall integer y; node(s, y) ==> node_ok(s, y));
+*/
+
 /* ---- tags -------------------------------------------------------------------------------- */
 
 /* Set tag[x] = t.  For every list g and prefix j, count_tag changes by +1 (g == t) and -1
@@ -56,10 +70,11 @@ void vgc_gen_init(vgc_gen *s, int64_t cap, int32_t *next, int32_t *prev, uint8_t
     s->next = next;
     s->prev = prev;
     s->tag = tag;
+    /*@ assert sep: \forall integer i, j; 0 <= i < cap + VGC_NLISTS && 0 <= j < cap + VGC_NLISTS ==>
+          \separated(next + i, prev + j); */
     /*@
       loop invariant range: 0 <= l <= VGC_NLISTS;
-      loop invariant heads: \forall integer k; 0 <= k < l ==>
-                              next[cap + k] == cap + k && prev[cap + k] == cap + k;
+      loop invariant heads: \forall integer k; cap <= k < cap + l ==> next[k] == k && prev[k] == k;
       loop assigns l, next[cap .. cap + VGC_NLISTS - 1], prev[cap .. cap + VGC_NLISTS - 1];
       loop variant VGC_NLISTS - l;
     */
@@ -67,7 +82,9 @@ void vgc_gen_init(vgc_gen *s, int64_t cap, int32_t *next, int32_t *prev, uint8_t
         const int32_t h = (int32_t)(cap + l);
         /*@ assert h_value: h == cap + l; */
         next[h] = h;
+        /*@ assert next_kept: \forall integer k; cap <= k < h ==> next[k] == k && prev[k] == k; */
         prev[h] = h;
+        /*@ assert prev_kept: \forall integer k; cap <= k < h ==> next[k] == k && prev[k] == k; */
     }
     /*@
       loop invariant range: 0 <= l <= VGC_NLISTS;
@@ -95,24 +112,14 @@ void vgc_gen_init(vgc_gen *s, int64_t cap, int32_t *next, int32_t *prev, uint8_t
     s->long_lived_pending = 0;
     /*@ assert mem: gen_mem(s); */
     /*@ assert tags: gen_tags(s); */
+    /*@ assert nodes: \forall integer y; node(s, y) ==> cap <= y < cap + VGC_NLISTS; */
+    /*@ assert all_ok: \forall integer y; node(s, y) ==> node_ok(s, y); */
     /*@ assert links: gen_links(s); */
     /*@ assert lengths: gen_lengths(s); */
     /*@ assert counters: gen_counters(s); */
 }
 
 /* ---- unlink / append: the two link edits everything else is built from ------------------ */
-
-/* The links of one node, as gen_links states them for every node (spec/vgc_gen.acsl §2).  The
- * proofs below establish it node by node: the nodes an edit writes, and all the others. */
-/*@
-  predicate node_ok{L}(vgc_gen *s, integer y) =
-    0 <= s->next[y] < s->cap + VGC_NLISTS && 0 <= s->prev[y] < s->cap + VGC_NLISTS &&
-    tagof(s, s->next[y]) == tagof(s, y) && tagof(s, s->prev[y]) == tagof(s, y) &&
-    s->prev[s->next[y]] == y && s->next[s->prev[y]] == y;
-
-  lemma links_nodes{L}:
-    \forall vgc_gen *s; gen_links(s) <==> (\forall integer y; node(s, y) ==> node_ok(s, y));
-*/
 
 /* Unlink tracked slot x from its list and untrack it (CPython gc_list_remove).  Counts are not
  * touched.  The nodes written are p = prev[x] and n = next[x] (p == n when x is alone in its

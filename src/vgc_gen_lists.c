@@ -1,9 +1,17 @@
 /* vgc_gen_lists.c — the generational tracker's list operations (contracts in include/vgc_gen.h).
- * Proof scope: contracts stated and annotated for WP, but NOT all goals are proved yet, so this
- * file is not in PROVED_SRC; the list invariant is checked at run time by the list walker in
- * tests/c/test_gen.c and by vgc_heap_check (spec/SPEC-tracker.md §6 gives the goal counts).
+ * In proof scope: every function here is proved with Frama-C WP -wp-rte (make prove), Z3 + CVC4.
  * Mirrors CPython's gc_list_* primitives (init, append, remove, move, merge) and gc.freeze /
  * gc.unfreeze.
+ *
+ * Proof structure.  Only three functions edit links: vgc_unlink (gc_list_remove), vgc_append
+ * (gc_list_append) and vgc_splice (the link edits of gc_list_merge); track, untrack and move are
+ * compositions of the first two, merge is a splice plus a re-tag loop, and collect_begin /
+ * promote / freeze / unfreeze compose merges with the proved count functions of src/vgc_gen.c.
+ * Each link edit proves the link invariant node by node (predicate node_ok below): first the
+ * facts about the pre-state the edit relies on (which nodes are distinct, which nodes point where),
+ * then explicit frames (next/prev/tag unchanged except at the written indices), then node_ok for
+ * each written node and for all the others, then gen_links by the lemma links_nodes.  Stating the
+ * invariant per node keeps every goal to a few instantiations the provers find by themselves.
  *
  * Every write of a tag goes through vgc_set_tag, whose ghost loop proves how the per-list slot
  * counts change (an induction over the slots that the SMT provers cannot do by themselves).

@@ -41,9 +41,10 @@ typedef struct vgc_gen {
     uint32_t cap;                 /* number of slots */
     int32_t *next, *prev;         /* cap + VGC_NLISTS entries each */
     uint8_t *tag;                 /* cap entries */
-    uint32_t len[VGC_NLISTS];     /* list lengths */
-    /* cap and len are uint32_t, the counters int64_t, so that each lives in a memory chunk of
-     * its own in WP's typed model (spec/vgc_gen.acsl). */
+    uint64_t len[VGC_NLISTS];     /* list lengths (<= cap) */
+    /* cap is uint32_t, len uint64_t, the counters int64_t, so that each lives in a memory chunk
+     * of its own in WP's typed model (spec/vgc_gen.acsl): a length update then leaves every
+     * link predicate (which reads cap) literally unchanged. */
     int64_t count[VGC_NGEN];      /* CPython generations[g].count */
     int64_t threshold[VGC_NGEN];  /* CPython generations[g].threshold */
     int64_t long_lived_total;     /* CPython gcstate->long_lived_total */
@@ -163,6 +164,8 @@ void vgc_gen_move(vgc_gen *s, int32_t x, int l);
                         s->tag[x] == \old(s->tag[x]);
   ensures from_empty: s->len[from] == 0 && s->next[s->cap + from] == s->cap + from;
   ensures to_length:  s->len[to] == \old(s->len[to]) + \old(s->len[from]);
+  ensures len_others: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>
+                        s->len[g] == \old(s->len[g]);
 */
 void vgc_gen_merge(vgc_gen *s, int from, int to);
 
@@ -263,8 +266,8 @@ void vgc_gen_count_collection(vgc_gen *s, int g);
 */
 void vgc_gen_long_lived(vgc_gen *s, int g);
 
-/* gc.freeze()'s count reset: every count becomes 0 (CPython gc_freeze_impl).  Part of
- * vgc_gen_freeze. */
+/* gc.freeze()'s count reset: every generation's count = 0 (CPython gc_freeze_impl sets
+ * generations[i].count = 0 for i = 0, 1, 2 inside its merge loop).  Part of vgc_gen_freeze. */
 /*@
   requires wf:        gen_wf(s);
   assigns s->count[0 .. VGC_NGEN - 1];
@@ -327,11 +330,12 @@ void vgc_gen_collect_begin(vgc_gen *s, int g);
 */
 void vgc_gen_promote(vgc_gen *s, int g);
 
-/* gc.freeze(): merge generations 0, 1, 2 into the permanent generation; count[0] = 0. */
+/* gc.freeze(): merge generations 0, 1, 2 into the permanent generation; every generation's
+ * count = 0 (CPython gc_freeze_impl). */
 /*@
   requires wf:        gen_wf(s);
   assigns s->next[0 .. s->cap + VGC_NLISTS - 1], s->prev[0 .. s->cap + VGC_NLISTS - 1],
-          s->tag[0 .. s->cap - 1], s->len[0 .. VGC_NLISTS - 1], s->count[0];
+          s->tag[0 .. s->cap - 1], s->len[0 .. VGC_NLISTS - 1], s->count[0 .. VGC_NGEN - 1];
   ensures wf_mem:     gen_mem(s);
   ensures wf_tags:    gen_tags(s);
   ensures wf_range:   links_range(s);
@@ -342,7 +346,7 @@ void vgc_gen_promote(vgc_gen *s, int g);
   ensures frozen:     \forall integer g; 0 <= g < VGC_NGEN ==> s->len[g] == 0;
   ensures permanent:  s->len[VGC_PERMANENT] == \old(s->len[VGC_PERMANENT]) +
                         \old(s->len[0]) + \old(s->len[1]) + \old(s->len[2]);
-  ensures count:      s->count[0] == 0;
+  ensures count:      \forall integer i; 0 <= i < VGC_NGEN ==> s->count[i] == 0;
 */
 void vgc_gen_freeze(vgc_gen *s);
 

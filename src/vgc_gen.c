@@ -3,10 +3,9 @@
  * In proof scope: every function here is proved with Frama-C WP -wp-rte (make prove).
  * The rules themselves are src/vgc_policy.c's (over plain integers, shared with the CPython
  * glue); the functions here apply them to the tracker's counters.  Mirrors CPython's
- * gc_collect_generations (selection with the long-lived rule), the _PyObject_GC_Alloc trigger, gc_collect_main's count updates and long_lived_* bookkeeping,
- * gc.set_threshold, gc.freeze's count reset, and gc_list_size / list iteration.
- * The list operations are in src/vgc_gen_lists.c (contracts stated, proof not complete: see
- * spec/SPEC-tracker.md §6).
+ * gc_collect_generations (selection with the long-lived rule), the _PyObject_GC_Alloc trigger,
+ * gc_collect_main's count updates and long_lived_* bookkeeping, gc.set_threshold, gc.freeze's count reset, and gc_list_size / list iteration.
+ * The list operations are in src/vgc_gen_lists.c (also proved).
  */
 #include "vgc_gen.h"
 

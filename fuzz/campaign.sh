@@ -30,7 +30,7 @@ fi
 cmd=(nice -n 19 env ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
      "$bin" "$work" "fuzz/corpus/$name" "${opts[@]}" -max_total_time=86400 -print_final_stats=1
      -artifact_prefix="$out/")
-echo "campaign $name: ${cmd[*]}  (stop at $cpu_target CPU-s${wall_max:+, or $wall_max wall-s}); log $log" >&2
+echo "campaign $name: ${cmd[*]}  (stop at $cpu_target CPU-s$([ "$wall_max" -gt 0 ] && echo ", or $wall_max wall-s")); log $log" >&2
 before=$(find "$out" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \
          -o -name 'oom-*' \) | sort)
 
@@ -99,7 +99,7 @@ written during the run, or an exit not caused by the stop.
 | date (UTC) | harness | command | CPU-s | wall-s | execs | exec/s | execs/CPU-s | corpus | findings | stop |
 |---|---|---|---|---|---|---|---|---|---|---|
 EOF
-echo "| $stamp | $name | \`fuzz/campaign.sh $name $cpu_target${3:+ $3}\` | $cpu | $wall | $execs | $eps | $epc | $corpus | $findings | $stopped |" \
+echo "| $stamp | $name | \`fuzz/campaign.sh $name $cpu_target$([ "$wall_max" -gt 0 ] && echo " $wall_max")\` | $cpu | $wall | $execs | $eps | $epc | $corpus | $findings | $stopped |" \
     >> fuzz/CAMPAIGNS.md
 echo "campaign $name: $cpu CPU-s, $wall wall-s, $execs execs, $eps exec/s, $epc execs/CPU-s, corpus $corpus, findings $findings ($stopped)"
 [ "$findings" -eq 0 ]

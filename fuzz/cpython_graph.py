@@ -74,29 +74,28 @@ KINDS = ("node", "list", "dict", "fin", "res", "tuple", "legacy", "class", "gen"
 
 
 def _decode(data):
-    """(kinds, edges, roots, weak, generation) from bytes; total on every input."""
-    it = iter(data)
-
-    def byte(default=0):
-        return next(it, default)
-
-    n = 1 + byte() % MAX_OBJECTS
-    kinds = [KINDS[byte() % len(KINDS)] for _ in range(n)]
-    roots = {i for i in range(n) if byte() % 4 == 0}
-    weak = {i for i in range(n) if byte() % 3 == 0}
-    generation = byte(2) % 3
-    edges = []
-    while True:
-        a, b = byte(None), byte(None)
-        if a is None or b is None:
-            break
-        edges.append((a % n, b % n))
+    """(kinds, edges, roots, weak, generation) from bytes; total on every input.  Byte i of the
+    input, or a default past its end: n - 1, n kinds, n root bytes, n weak bytes, the generation,
+    then edge pairs (a trailing odd byte is ignored)."""
+    data = bytes(data)
+    size = len(data)
+    n = 1 + (data[0] if size else 0) % MAX_OBJECTS
+    head = data[1:1 + 3 * n] + bytes(max(0, 3 * n - (size - 1)))   # zero-padded past the end
+    nk = len(KINDS)
+    kinds = [KINDS[b % nk] for b in head[:n]]
+    roots = {i for i, b in enumerate(head[n:2 * n]) if b % 4 == 0}
+    weak = {i for i, b in enumerate(head[2 * n:3 * n]) if b % 3 == 0}
+    pos = 1 + 3 * n
+    generation = (data[pos] if pos < size else 2) % 3
+    rest = data[pos + 1:]
+    edges = [(rest[j] % n, rest[j + 1] % n) for j in range(0, len(rest) - 1, 2)]
     return kinds, edges, roots, weak, generation
 
 
-def _run(data, collect):
-    """Build the program's graph, drop it, collect; return the observables."""
-    kinds, edges, roots, weak, generation = _decode(data)
+def _run(program, collect):
+    """Build the program's graph (decoded by _decode), drop it, collect; return the
+    observables."""
+    kinds, edges, roots, weak, generation = program
     n = len(kinds)
     objs = [None] * n
     o = src = dst = None
@@ -221,15 +220,17 @@ def check(data):
         _stock_gc.collect()
         _stock_gc.freeze()
         _frozen = True
+    program = _decode(data)
     enabled = _stock_gc.isenabled()
     _stock_gc.disable()
     try:
         _stock_gc.collect()
-        stock = _run(data, _stock_gc)
+        stock = _run(program, _stock_gc)
+        # Start from empty young generations again (install() itself makes no garbage).
+        _stock_gc.collect()
         vgc.install()
         try:
-            _stock_gc.collect()
-            mine = _run(data, vgc)
+            mine = _run(program, vgc)
         finally:
             vgc.uninstall()
     finally:

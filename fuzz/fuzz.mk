@@ -172,3 +172,12 @@ test-fuzz-replay: deps ## replay every committed corpus under ASan+UBSan (one te
 	done; \
 	[ -n "$(FUZZ_HARNESSES)" ] || { echo "  FAIL no harness in fuzz/"; fail=1; }; \
 	echo "$$pass passed, $$fail failed" | tee $(RESULTS)/fuzz-replay.txt; [ $$fail -eq 0 ]
+
+# A campaign measured in CPU time (fuzz/campaign.sh): nice -n 19, stopped once the fuzzer has
+# consumed CPU seconds of CPU time (or WALL seconds of wall time); appends a row to
+# fuzz/CAMPAIGNS.md.  Merge its work corpus afterwards with make fuzz-min T=<name>.
+CPU  ?= 3600
+WALL ?= 0
+.PHONY: campaign
+campaign: fuzz-check-T ## CPU-time campaign: make campaign T=<name> CPU=3600 [WALL=<max wall s>]
+	fuzz/campaign.sh $(T) $(CPU) $(WALL)

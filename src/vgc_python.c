@@ -18,9 +18,10 @@
  * Inside vgc_deduce_unreachable, for the snapshot objects only:
  *     _gc_prev = index << 2 | COLLECTING(bit 1) | FINALIZED(bit 0)
  * so "is in the snapshot" is the COLLECTING bit and the index is _gc_prev >> 2.  The lists are
- * rebuilt from the snapshot's object array before any Python code can run.  Afterwards the
- * COLLECTING bit marks exactly the members of the current unreachable set (as in CPython);
- * NEXT_MASK_UNREACHABLE is never used.  No raw object array is held across a step that can run
+ * rebuilt, walking the collected list in snapshot order (_gc_next is untouched until then; there
+ * is no object array), before any Python code can run.  Afterwards the COLLECTING bit marks
+ * exactly the members of the current unreachable set (as in CPython); NEXT_MASK_UNREACHABLE is
+ * never used.  No raw object array is held across a step that can run
  * Python code: from vgc_handle_weakrefs on, everything works on lists, as gcmodule.c does.
  */
 #define PY_SSIZE_T_CLEAN

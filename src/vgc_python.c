@@ -272,7 +272,9 @@ static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
             return NULL;
         return b->p;
     }
-    size_t cap = bytes + bytes / 8 + 4096;        /* slack: a heap that grows a little */
+    /* Slack for a heap that grows a little: 1/16 for the per-object arrays (their size is exact),
+     * 1/8 for the edges (their number is only known after the traverse pass). */
+    size_t cap = bytes + (b == &arena.targets ? bytes / 8 : bytes / 16) + 4096;
     void *p;
     if (keep) {
         p = vgc_realloc(b->p, cap);
@@ -450,30 +452,13 @@ static Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
         return 0;
 
     /* Number the objects in list order; the index lives in _gc_prev (see the file header).
-     * The arrays start at the arena's size and grow if the list is longer. */
-    size_t cap = arena.refs.cap / sizeof(int64_t);
-    if (cap < 256)
-        cap = 256;
-    int64_t *refs = vgc_buf_take(&arena.refs, cap * sizeof(int64_t), 0);
-    uint8_t *flags = vgc_buf_take(&arena.flags, cap, 0);
-    if (!refs || !flags)
-        return -1;                   /* nothing touched yet */
+     * Then n is known and every per-object array is taken at its exact size. */
     size_t i = 0;
-    int any_legacy = 0;
     for (PyGC_Head *gc = GC_NEXT(base); gc != base; gc = GC_NEXT(gc), i++) {
-        if (i == cap) {
-            cap += cap / 2;
-            if (cap > (size_t)INT32_MAX
-                || !(refs = vgc_buf_take(&arena.refs, cap * sizeof(int64_t), 1))
-                || !(flags = vgc_buf_take(&arena.flags, cap, 1))) {
-                vgc_unnumber(base, i);
-                return -1;
-            }
+        if (i == (size_t)INT32_MAX) {                /* one object too many for the core */
+            vgc_unnumber(base, i);
+            return -1;
         }
-        PyObject *op = FROM_GC(gc);
-        refs[i] = (int64_t)Py_REFCNT(op);
-        flags[i] = Py_TYPE(op)->tp_del != NULL;
-        any_legacy |= flags[i];
         gc->_gc_prev = ((uintptr_t)i << _PyGC_PREV_SHIFT) | _PyGC_PREV_MASK_COLLECTING
                        | (gc->_gc_prev & _PyGC_PREV_MASK_FINALIZED);
     }
@@ -482,17 +467,22 @@ static Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
     size_t ecap = arena.targets.cap / sizeof(uint32_t);
     if (ecap < 3 * (size_t)n + 16)
         ecap = 3 * (size_t)n + 16;
-    uint32_t *offsets = vgc_buf_take(&arena.offsets, sizeof(uint32_t) * ((size_t)n + 1), 0);
-    uint8_t *roots = vgc_buf_take(&arena.roots, (size_t)n, 0);
+    int64_t *refs = vgc_buf_take(&arena.refs, sizeof(int64_t) * (size_t)n, 0);
+    uint8_t *flags = vgc_buf_take(&arena.flags, (size_t)n, 0);
+    uint32_t *offsets = refs && flags
+        ? vgc_buf_take(&arena.offsets, sizeof(uint32_t) * ((size_t)n + 1), 0) : NULL;
+    uint8_t *roots = offsets ? vgc_buf_take(&arena.roots, (size_t)n, 0) : NULL;
     edges_t e = {NULL, 0, 0, 0};
-    e.targets = vgc_buf_take(&arena.targets, sizeof(uint32_t) * ecap, 0);
+    e.targets = roots ? vgc_buf_take(&arena.targets, sizeof(uint32_t) * ecap, 0) : NULL;
     e.cap = arena.targets.cap / sizeof(uint32_t);
-    if (!offsets || !roots || !e.targets) {
+    if (!e.targets) {
         vgc_unnumber(base, (size_t)n);
         return -1;
     }
 
-    /* The edges (CSR), multi-edges kept, walking the list.  tp_traverse runs no Python code. */
+    /* Refcounts, legacy flags and the edges (CSR, multi-edges kept), walking the list.
+     * tp_traverse runs no Python code. */
+    int any_legacy = 0;
     PyGC_Head *ahead = GC_NEXT(base);
     for (int k = 0; k < PREFETCH_AHEAD && ahead != base; k++)
         ahead = GC_NEXT(ahead);
@@ -503,6 +493,9 @@ static Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
             __builtin_prefetch(ahead);
         }
         PyObject *op = FROM_GC(gc);
+        refs[j] = (int64_t)Py_REFCNT(op);
+        flags[j] = Py_TYPE(op)->tp_del != NULL;
+        any_legacy |= flags[j];
         offsets[j] = (uint32_t)e.len;
         (void)Py_TYPE(op)->tp_traverse(op, vgc_visit_snapshot, &e);
     }

@@ -88,6 +88,7 @@ int main(int argc, char **argv)
         }
     fprintf(out, "\n]\n");
     fclose(out);
-    printf("scratch memory: 8 bytes/object (order, pos), 0 bytes/edge; json: %s\n", json);
+    printf("scratch memory: 1 byte/object (root flags) + 8 (order, pos: phase 2 may reuse refs' "
+           "storage), 0 bytes/edge; json: %s\n", json);
     return 0;
 }

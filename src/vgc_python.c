@@ -452,13 +452,21 @@ static Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
         return 0;
 
     /* Number the objects in list order; the index lives in _gc_prev (see the file header).
-     * Then n is known and every per-object array is taken at its exact size. */
+     * Then n is known and every per-object array is taken at its exact size.  While the refs
+     * buffer the arena already holds has room, it keeps each object's pointer until the traverse
+     * pass replaces it by the refcount (a union slot: same index, read before written), so that
+     * pass can prefetch headers ahead through an array instead of a dependent chain. */
+    typedef union { PyObject *op; int64_t rc; } vgc_slot_t;
+    vgc_slot_t *slots = (vgc_slot_t *)arena.refs.p;
+    const size_t nslots = arena.refs.cap / sizeof(vgc_slot_t);
     size_t i = 0;
     for (PyGC_Head *gc = GC_NEXT(base); gc != base; gc = GC_NEXT(gc), i++) {
         if (i == (size_t)INT32_MAX) {                /* one object too many for the core */
             vgc_unnumber(base, i);
             return -1;
         }
+        if (i < nslots)
+            slots[i].op = FROM_GC(gc);
         gc->_gc_prev = ((uintptr_t)i << _PyGC_PREV_SHIFT) | _PyGC_PREV_MASK_COLLECTING
                        | (gc->_gc_prev & _PyGC_PREV_MASK_FINALIZED);
     }
@@ -480,25 +488,40 @@ static Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
         return -1;
     }
 
-    /* Refcounts, legacy flags and the edges (CSR, multi-edges kept), walking the list.
-     * tp_traverse runs no Python code. */
+    /* Refcounts, legacy flags and the edges (CSR, multi-edges kept), in list order: through
+     * the pointers kept in refs' slots if they all fit (the buffer was not reallocated), else
+     * walking the list.  tp_traverse runs no Python code. */
     int any_legacy = 0;
-    PyGC_Head *ahead = GC_NEXT(base);
-    for (int k = 0; k < PREFETCH_AHEAD && ahead != base; k++)
-        ahead = GC_NEXT(ahead);
-    PyGC_Head *gc = GC_NEXT(base);
-    for (int32_t j = 0; j < n && !e.failed; j++, gc = GC_NEXT(gc)) {
-        if (ahead != base) {
-            ahead = GC_NEXT(ahead);
-            __builtin_prefetch(ahead);
+#define SNAPSHOT_ONE(op_) do {                                                                \
+        PyObject *o_ = (op_);                                                                 \
+        refs[j] = (int64_t)Py_REFCNT(o_);                                                     \
+        flags[j] = Py_TYPE(o_)->tp_del != NULL;                                               \
+        any_legacy |= flags[j];                                                               \
+        offsets[j] = (uint32_t)e.len;                                                         \
+        (void)Py_TYPE(o_)->tp_traverse(o_, vgc_visit_snapshot, &e);                           \
+    } while (0)
+    PyGC_Head *ahead, *gc;
+    if ((size_t)n <= nslots && (void *)slots == (void *)refs) {
+        for (int32_t j = 0; j < n && !e.failed; j++) {
+            if (j + PREFETCH_AHEAD < n)
+                __builtin_prefetch(AS_GC(slots[j + PREFETCH_AHEAD].op));
+            SNAPSHOT_ONE(slots[j].op);               /* slots[j].op read, then refs[j] written */
         }
-        PyObject *op = FROM_GC(gc);
-        refs[j] = (int64_t)Py_REFCNT(op);
-        flags[j] = Py_TYPE(op)->tp_del != NULL;
-        any_legacy |= flags[j];
-        offsets[j] = (uint32_t)e.len;
-        (void)Py_TYPE(op)->tp_traverse(op, vgc_visit_snapshot, &e);
     }
+    else {
+        ahead = GC_NEXT(base);
+        for (int k = 0; k < PREFETCH_AHEAD && ahead != base; k++)
+            ahead = GC_NEXT(ahead);
+        gc = GC_NEXT(base);
+        for (int32_t j = 0; j < n && !e.failed; j++, gc = GC_NEXT(gc)) {
+            if (ahead != base) {
+                ahead = GC_NEXT(ahead);
+                __builtin_prefetch(ahead);
+            }
+            SNAPSHOT_ONE(FROM_GC(gc));
+        }
+    }
+#undef SNAPSHOT_ONE
     if (e.failed) {
         vgc_unnumber(base, (size_t)n);
         return -1;

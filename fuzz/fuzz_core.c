@@ -164,8 +164,8 @@ static void decode(snapshot *s, const uint8_t *data, size_t size)
     s->pos = malloc(un * sizeof *s->pos);
     s->out = malloc(un * sizeof *s->out);
     s->legacy = (s->flags & 1) ? malloc(un) : NULL;
-    if (!s->offsets || !s->targets || !s->refcount || !s->refs || !s->roots || !s->order || !s->pos ||
-        !s->out || ((s->flags & 1) && !s->legacy))
+    if (!s->offsets || !s->targets || !s->refcount || !s->refs || !s->roots || !s->order ||
+        !s->pos || !s->out || ((s->flags & 1) && !s->legacy))
         abort();
 
     /* CSR in source order; within a source, edges keep their input order. */
@@ -207,7 +207,8 @@ static void decode(snapshot *s, const uint8_t *data, size_t size)
 
 static void release(snapshot *s)
 {
-    free(s->offsets); free(s->targets); free(s->refcount); free(s->refs); free(s->roots); free(s->legacy);
+    free(s->offsets); free(s->targets); free(s->refcount); free(s->refs); free(s->roots);
+    free(s->legacy);
     free(s->order); free(s->pos); free(s->out);
     free(s->offsets0); free(s->targets0); free(s->legacy0);
 }

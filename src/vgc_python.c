@@ -273,8 +273,12 @@ static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
         return b->p;
     }
     /* Slack for a heap that grows a little: 1/16 for the per-object arrays (their size is exact),
-     * 1/8 for the edges (their number is only known after the traverse pass). */
+     * 1/8 for the edges (their number is only known after the traverse pass); and at least 1.5x
+     * the old capacity, so that a heap growing by small steps reallocates O(log n) times, not at
+     * every collection (a big jump, such as the first full collection, takes what it needs). */
     size_t cap = bytes + (b == &arena.targets ? bytes / 8 : bytes / 16) + 4096;
+    if (cap < b->cap + b->cap / 2)
+        cap = b->cap + b->cap / 2;
     void *p;
     if (keep) {
         p = vgc_realloc(b->p, cap);

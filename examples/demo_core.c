@@ -15,11 +15,12 @@ int main(void)
     const uint32_t off[] = {0, 2, 2, 3, 4, 5, 6, 7, 8};
     const uint32_t tgt[] = {1, 2, /*obj*/ 3, /*a*/ 4, /*b*/ 3, /*selfloop*/ 5, 7, 6};
     const uint8_t legacy[] = {0, 0, 0, 0, 0, 0, 1, 0};
+    uint8_t roots[8];
     int32_t order[8], pos[8], out[8];
     const int32_t n = 8;
 
-    int32_t bad = vgc_update_refs(n, off, tgt, refs);
-    int32_t live = vgc_move_unreachable(n, off, tgt, refs, order, pos);
+    int32_t bad = vgc_update_refs(n, off, tgt, refs, roots);
+    int32_t live = vgc_move_unreachable(n, off, tgt, roots, order, pos);
     int32_t kept = vgc_move_legacy_finalizer_reachable(n, off, tgt, legacy, live, order, pos);
 
     printf("vgc core demo: %d objects, %u references, %d inconsistent\n", n, off[n], bad);

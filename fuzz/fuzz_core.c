@@ -107,6 +107,7 @@ typedef struct snapshot {
     uint32_t *offsets, *targets;
     int64_t *refcount;     /* = refcount_buf: the oracle's copy, harness-only */
     int64_t *refs;
+    uint8_t *roots;
     uint8_t *legacy;       /* NULL when flags bit 0 is clear */
     int32_t *order, *pos, *out;
 } snapshot;
@@ -169,11 +170,12 @@ static void decode(snapshot *s, const uint8_t *data, size_t size)
     s->targets = malloc(ne * sizeof *s->targets);
     s->refcount = refcount_buf;
     s->refs = malloc(un * sizeof *s->refs);
+    s->roots = malloc(un);
     s->order = malloc(un * sizeof *s->order);
     s->pos = malloc(un * sizeof *s->pos);
     s->out = malloc(un * sizeof *s->out);
     s->legacy = (s->flags & 1) ? malloc(un) : NULL;
-    if (!s->offsets || !s->targets || !s->refs || !s->order || !s->pos ||
+    if (!s->offsets || !s->targets || !s->refs || !s->roots || !s->order || !s->pos ||
         !s->out || ((s->flags & 1) && !s->legacy))
         abort();
 
@@ -211,7 +213,7 @@ static void decode(snapshot *s, const uint8_t *data, size_t size)
 
 static void release(snapshot *s)
 {
-    free(s->offsets); free(s->targets); free(s->refs); free(s->legacy);
+    free(s->offsets); free(s->targets); free(s->refs); free(s->roots); free(s->legacy);
     free(s->order); free(s->pos); free(s->out);
 }
 
@@ -246,11 +248,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (vgc_check_csr(s.n, s.offsets, s.targets, s.nedges) != 0)
         dump(&s, NULL, "harness bug: decoded snapshot is not csr_ok");
 
-    vgc_core_result r = vgc_core_run(s.n, s.offsets, s.targets, s.refs, s.legacy, s.order,
-                                     s.pos);
+    vgc_core_result r = vgc_core_run(s.n, s.offsets, s.targets, s.refs, s.roots, s.legacy,
+                                     s.order, s.pos);
     char msg[256];
-    if (vgc_check_core(s.n, s.offsets, s.targets, s.refcount, s.legacy, s.refs, s.order, s.pos,
-                       r, msg, sizeof msg) != 0)
+    if (vgc_check_core(s.n, s.offsets, s.targets, s.refcount, s.legacy, s.refs, s.roots,
+                       s.order, s.pos, r, msg, sizeof msg) != 0)
         dump(&s, &r, msg);
     if (memcmp(s.offsets, offsets0, ((size_t)s.n + 1) * sizeof *s.offsets) != 0 ||
         memcmp(s.targets, targets0, s.nedges * sizeof *s.targets) != 0 ||

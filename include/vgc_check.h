@@ -15,21 +15,22 @@ typedef struct vgc_core_result {
     int32_t kept;           /* vgc_move_legacy_finalizer_reachable's return value */
 } vgc_core_result;
 
-/* Run the three phases.  refs holds refcounts on entry and gc_refs on return; order and pos are
- * n-entry scratch arrays; legacy may be NULL (no legacy finalizers). */
+/* Run the three phases.  refs holds refcounts on entry and gc_refs on return; roots receives
+ * phase 1's root flags; order and pos are n-entry scratch arrays; legacy may be NULL (no legacy
+ * finalizers). */
 vgc_core_result vgc_core_run(int32_t n, const uint32_t *offsets, const uint32_t *targets,
-                             int64_t *refs, const uint8_t *legacy, int32_t *order,
-                             int32_t *pos);
+                             int64_t *refs, uint8_t *roots, const uint8_t *legacy,
+                             int32_t *order, int32_t *pos);
 
 /* Compare a result with a naive recomputation.  refcount: the input refcounts; gc_refs, order,
  * pos: the core's outputs.  Returns 0 when every theorem holds, else -1 with a message in msg.
- * Checks: T1 gc_refs exact, T2 inconsistent count, permutation, T3/T4/T5 marked == reachable
- * from the roots, T6 inconsistent objects kept, T7 legacy closure == reachable from legacy
- * finalizers among the unreachable. */
+ * Checks: T1 gc_refs exact, T2 inconsistent count, roots[v] != 0 iff gc_refs[v] != 0,
+ * permutation, T3/T4/T5 marked == reachable from the roots, T6 inconsistent objects kept,
+ * T7 legacy closure == reachable from legacy finalizers among the unreachable. */
 int vgc_check_core(int32_t n, const uint32_t *offsets, const uint32_t *targets,
                    const int64_t *refcount, const uint8_t *legacy, const int64_t *gc_refs,
-                   const int32_t *order, const int32_t *pos, vgc_core_result r,
-                   char *msg, size_t msglen);
+                   const uint8_t *roots, const int32_t *order, const int32_t *pos,
+                   vgc_core_result r, char *msg, size_t msglen);
 
 /* Check that offsets/targets are a well-formed snapshot (the core's csr_ok precondition).
  * Returns 0 if so. */

@@ -4,11 +4,13 @@
 # setuptools: $(BUILD)/py<X.Y>/vgc/ is a ready-to-import package (extension + python/vgc/*).
 # PYTHON selects the interpreter (default python3); PY_VERSIONS lists the pyenv interpreters the
 # tests and the conformance run use (those that are installed).
+# -fno-strict-aliasing: the glue reuses its snapshot buffers under other types (see
+# vgc_deduce_unreachable).
 
 PYENV_ROOT  ?= $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
 PY_VERSIONS ?= 3.11.7 3.12.1 3.13.0
 PY_INTERPS  := $(foreach v,$(PY_VERSIONS),$(wildcard $(PYENV_ROOT)/versions/$(v)/bin/python$(basename $(v))))
-EXT_CFLAGS  := -std=gnu11 -O2 -g -fPIC -shared -Wall -Wextra -Werror -Wno-unused-parameter \
+EXT_CFLAGS  := -std=gnu11 -O2 -g -fno-strict-aliasing -fPIC -shared -Wall -Wextra -Werror -Wno-unused-parameter \
                -Wno-missing-field-initializers -Iinclude
 PY_PKG_SRC  := $(wildcard python/vgc/*.py python/vgc/*.pyi python/vgc/py.typed)
 

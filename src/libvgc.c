@@ -296,7 +296,7 @@ typedef struct snapshot {
     int32_t *slot_of;           /* snapshot index -> slot */
     int64_t *refs;
     uint32_t *offsets, *targets;
-    uint8_t *legacy;
+    uint8_t *roots, *legacy;
     int32_t *order, *pos;
     uint32_t nedges, fill;
     int overflow;
@@ -308,6 +308,7 @@ static void snap_free(vgc_heap *h, snapshot *s)
     heap_free(&h->alloc, s->refs);
     heap_free(&h->alloc, s->offsets);
     heap_free(&h->alloc, s->targets);
+    heap_free(&h->alloc, s->roots);
     heap_free(&h->alloc, s->legacy);
     heap_free(&h->alloc, s->order);
     heap_free(&h->alloc, s->pos);
@@ -354,10 +355,12 @@ static vgc_status snap_take(vgc_heap *h, const int *lists, int nl, snapshot *s)
     s->slot_of = heap_alloc(&h->alloc, (size_t)n, sizeof *s->slot_of);
     s->refs = heap_alloc(&h->alloc, (size_t)n, sizeof *s->refs);
     s->offsets = heap_alloc(&h->alloc, (size_t)n + 1, sizeof *s->offsets);
+    s->roots = heap_alloc(&h->alloc, (size_t)n, sizeof *s->roots);
     s->legacy = heap_alloc(&h->alloc, (size_t)n, sizeof *s->legacy);
     s->order = heap_alloc(&h->alloc, (size_t)n, sizeof *s->order);
     s->pos = heap_alloc(&h->alloc, (size_t)n, sizeof *s->pos);
-    if (!s->slot_of || !s->refs || !s->offsets || !s->legacy || !s->order || !s->pos) {
+    if (!s->slot_of || !s->refs || !s->offsets || !s->roots || !s->legacy || !s->order
+        || !s->pos) {
         snap_free(h, s);
         return VGC_ENOMEM;
     }
@@ -454,8 +457,8 @@ static vgc_status handle_resurrected(vgc_heap *h, int old)
         vgc_gen_merge(&h->gen, VGC_UNREACHABLE, old);
         return st;
     }
-    (void)vgc_update_refs(s.n, s.offsets, s.targets, s.refs);
-    int32_t live = vgc_move_unreachable(s.n, s.offsets, s.targets, s.refs, s.order, s.pos);
+    (void)vgc_update_refs(s.n, s.offsets, s.targets, s.refs, s.roots);
+    int32_t live = vgc_move_unreachable(s.n, s.offsets, s.targets, s.roots, s.order, s.pos);
     snap_unmark(h, &s);
     for (int32_t i = 0; i < s.n; i++)
         if (s.pos[i] < live)
@@ -511,11 +514,11 @@ static vgc_status collect(vgc_heap *h, int g, int64_t *found)
     const int old = g + 1 < VGC_NGEN ? g + 1 : g;
 
     /* The proved core: gc_refs, reachability, legacy-finalizer closure. */
-    int32_t inconsistent = vgc_update_refs(s.n, s.offsets, s.targets, s.refs);
+    int32_t inconsistent = vgc_update_refs(s.n, s.offsets, s.targets, s.refs, s.roots);
     if (inconsistent > 0 && (h->debug & VGC_DEBUG_STATS))
         fprintf(dbg(h), "gc: %d objects with more references than their refcount "
                         "(inconsistent traverse); kept alive\n", inconsistent);
-    int32_t live = vgc_move_unreachable(s.n, s.offsets, s.targets, s.refs, s.order, s.pos);
+    int32_t live = vgc_move_unreachable(s.n, s.offsets, s.targets, s.roots, s.order, s.pos);
     int32_t kept = vgc_move_legacy_finalizer_reachable(s.n, s.offsets, s.targets, s.legacy, live,
                                                         s.order, s.pos);
     snap_unmark(h, &s);

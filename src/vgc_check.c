@@ -11,11 +11,12 @@
 #include <string.h>
 
 vgc_core_result vgc_core_run(int32_t n, const uint32_t *offsets, const uint32_t *targets,
-                             int64_t *refs, const uint8_t *legacy, int32_t *order, int32_t *pos)
+                             int64_t *refs, uint8_t *roots, const uint8_t *legacy,
+                             int32_t *order, int32_t *pos)
 {
     vgc_core_result r;
-    r.inconsistent = vgc_update_refs(n, offsets, targets, refs);
-    r.live = vgc_move_unreachable(n, offsets, targets, refs, order, pos);
+    r.inconsistent = vgc_update_refs(n, offsets, targets, refs, roots);
+    r.live = vgc_move_unreachable(n, offsets, targets, roots, order, pos);
     r.kept = r.live;
     if (legacy)
         r.kept = vgc_move_legacy_finalizer_reachable(n, offsets, targets, legacy, r.live,
@@ -68,8 +69,8 @@ static void dfs(int32_t n, const uint32_t *offsets, const uint32_t *targets,
 
 int vgc_check_core(int32_t n, const uint32_t *offsets, const uint32_t *targets,
                    const int64_t *refcount, const uint8_t *legacy, const int64_t *gc_refs,
-                   const int32_t *order, const int32_t *pos, vgc_core_result r,
-                   char *msg, size_t msglen)
+                   const uint8_t *roots, const int32_t *order, const int32_t *pos,
+                   vgc_core_result r, char *msg, size_t msglen)
 {
     int rc = -1;
     size_t un = n > 0 ? (size_t)n : 1;
@@ -89,6 +90,8 @@ int vgc_check_core(int32_t n, const uint32_t *offsets, const uint32_t *targets,
                  (long long)(refcount[i] - indeg[i]));
         negative += gc_refs[i] < 0;
         root[i] = gc_refs[i] != 0;
+        if ((roots[i] != 0) != root[i])
+            FAIL("T3 roots[%d] = %d, gc_refs %lld", i, roots[i], (long long)gc_refs[i]);
     }
     if (negative != r.inconsistent)
         FAIL("T2 inconsistent = %d, expected %d", r.inconsistent, negative);

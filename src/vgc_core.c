@@ -14,7 +14,7 @@
 /* ---- update_refs + subtract_refs ----------------------------------------------------------- */
 
 int32_t vgc_update_refs(int32_t n, const uint32_t *offsets, const uint32_t *targets,
-                        int64_t *refs)
+                        int64_t *refs, uint8_t *roots)
 {
     const uint32_t nedges = offsets[n];
 
@@ -32,19 +32,24 @@ int32_t vgc_update_refs(int32_t n, const uint32_t *offsets, const uint32_t *targ
     for (uint32_t k = 0; k < nedges; k++)
         refs[targets[k]] -= 1;
 
-    /* A negative gc_refs can only come from a tp_traverse that reports more references than
-     * the object's refcount accounts for; count them so the caller can warn. */
+    /* The roots (gc_refs != 0), flagged for phase 2.  A negative gc_refs can only come from a
+     * tp_traverse that reports more references than the object's refcount accounts for; count
+     * them so the caller can warn (they are roots too). */
     int32_t negative = 0;
     /*@
       loop invariant i_range: 0 <= i <= n;
       loop invariant count: negative == count_negative(refs, i);
       loop invariant count_bound: 0 <= negative <= i;
-      loop assigns i, negative;
+      loop invariant roots_so_far:
+        \forall integer j; 0 <= j < i ==> (roots[j] != 0 <==> refs[j] != 0);
+      loop assigns i, negative, roots[0 .. n - 1];
       loop variant n - i;
     */
-    for (int32_t i = 0; i < n; i++)
+    for (int32_t i = 0; i < n; i++) {
+        roots[i] = refs[i] != 0;
         if (refs[i] < 0)
             negative++;
+    }
     return negative;
 }
 
@@ -81,7 +86,7 @@ static void vgc_discover(int32_t n, int32_t *order, int32_t *pos, int32_t tail, 
 }
 
 /* Breadth-first propagation: scan queued objects (positions [base, tail)) until the queue is
- * empty, discovering every white successor.  kind/refs/legacy are read only by the contract:
+ * empty, discovering every white successor.  kind/roots/legacy are read only by the contract:
  * they name the Reach relation that the queued objects already satisfy. */
 /*@
   requires snapshot:  csr_ok(n, offsets, targets);
@@ -90,7 +95,7 @@ static void vgc_discover(int32_t n, int32_t *order, int32_t *pos, int32_t tail, 
   requires permutation: perm(n, order, pos);
   requires range:     0 <= base <= tail <= n;
   requires closed:    closed_below(n, offsets, targets, pos, base, tail);
-  requires precise:   precise(kind, n, offsets, targets, refs, legacy, pos, base, tail);
+  requires precise:   precise(kind, n, offsets, targets, roots, legacy, pos, base, tail);
   assigns order[0 .. n - 1], pos[0 .. n - 1];
   ensures range:      tail <= \result <= n;
   ensures permutation: perm(n, order, pos);
@@ -99,20 +104,20 @@ static void vgc_discover(int32_t n, int32_t *order, int32_t *pos, int32_t tail, 
   ensures still_white:
     \forall integer v; 0 <= v < n && \old(pos[v]) >= tail ==> pos[v] >= tail;
   ensures closed:     closed_below(n, offsets, targets, pos, \result, \result);
-  ensures precise:    precise(kind, n, offsets, targets, refs, legacy, pos, base, \result);
+  ensures precise:    precise(kind, n, offsets, targets, roots, legacy, pos, base, \result);
 */
 static int32_t vgc_propagate(int kind, int32_t n, const uint32_t *offsets,
-                             const uint32_t *targets, const int64_t *refs,
+                             const uint32_t *targets, const uint8_t *roots,
                              const uint8_t *legacy, int32_t base, int32_t tail,
                              int32_t *order, int32_t *pos)
 {
-    (void)kind; (void)refs; (void)legacy; /* read only by the contract */
+    (void)kind; (void)roots; (void)legacy; /* read only by the contract */
     int32_t head = base;
     /*@
       loop invariant range: base <= head <= tail <= n && \at(tail, Pre) <= tail;
       loop invariant permutation: perm(n, order, pos);
       loop invariant closed: closed_below(n, offsets, targets, pos, head, tail);
-      loop invariant precise: precise(kind, n, offsets, targets, refs, legacy, pos, base, tail);
+      loop invariant precise: precise(kind, n, offsets, targets, roots, legacy, pos, base, tail);
       loop invariant stable:
         \forall integer v; 0 <= v < n && \at(pos[v], Pre) < \at(tail, Pre) ==>
           pos[v] == \at(pos[v], Pre);
@@ -134,7 +139,7 @@ static int32_t vgc_propagate(int kind, int32_t n, const uint32_t *offsets,
           loop invariant u_partly_closed:
             \forall integer j; offsets[u] <= j < k ==> pos[targets[j]] < tail;
           loop invariant precise:
-            precise(kind, n, offsets, targets, refs, legacy, pos, base, tail);
+            precise(kind, n, offsets, targets, roots, legacy, pos, base, tail);
           loop invariant stable:
             \forall integer v; 0 <= v < n && \at(pos[v], Pre) < \at(tail, Pre) ==>
               pos[v] == \at(pos[v], Pre);
@@ -147,9 +152,9 @@ static int32_t vgc_propagate(int kind, int32_t n, const uint32_t *offsets,
         for (uint32_t k = offsets[u]; k < end; k++) {
             const int32_t t = (int32_t)targets[k];
             if (pos[t] >= tail) {
-                /*@ assert u_reached: Reach(kind, n, offsets, targets, refs, legacy, u); */
+                /*@ assert u_reached: Reach(kind, n, offsets, targets, roots, legacy, u); */
                 /*@ assert t_edge: edge(n, offsets, u, k) && t == targets[k]; */
-                /*@ assert t_reached: Reach(kind, n, offsets, targets, refs, legacy, t); */
+                /*@ assert t_reached: Reach(kind, n, offsets, targets, roots, legacy, t); */
                 vgc_discover(n, order, pos, tail, t);
                 tail++;
             }
@@ -165,7 +170,7 @@ static int32_t vgc_propagate(int kind, int32_t n, const uint32_t *offsets,
 /* ---- move_unreachable ----------------------------------------------------------------------- */
 
 int32_t vgc_move_unreachable(int32_t n, const uint32_t *offsets, const uint32_t *targets,
-                             const int64_t *refs, int32_t *order, int32_t *pos)
+                             const uint8_t *roots, int32_t *order, int32_t *pos)
 {
     /*@
       loop invariant v_range: 0 <= v <= n;
@@ -184,17 +189,17 @@ int32_t vgc_move_unreachable(int32_t n, const uint32_t *offsets, const uint32_t 
       loop invariant v_range: 0 <= tail <= v <= n;
       loop invariant permutation: perm(n, order, pos);
       loop invariant roots_so_far:
-        \forall integer x; 0 <= x < n ==> (pos[x] < tail <==> (x < v && refs[x] != 0));
+        \forall integer x; 0 <= x < n ==> (pos[x] < tail <==> (x < v && roots[x] != 0));
       loop assigns v, tail, order[0 .. n - 1], pos[0 .. n - 1];
       loop variant n - v;
     */
     for (int32_t v = 0; v < n; v++) {
-        if (refs[v] != 0) {
+        if (roots[v] != 0) {
             vgc_discover(n, order, pos, tail, v);
             tail++;
         }
     }
-    return vgc_propagate(VGC_SEEDS_ROOTS, n, offsets, targets, refs, (const uint8_t *)0,
+    return vgc_propagate(VGC_SEEDS_ROOTS, n, offsets, targets, roots, (const uint8_t *)0,
                          0, tail, order, pos);
 }
 
@@ -228,7 +233,7 @@ int32_t vgc_move_legacy_finalizer_reachable(int32_t n, const uint32_t *offsets,
             tail++;
         }
     }
-    return vgc_propagate(VGC_SEEDS_LEGACY, n, offsets, targets, (const int64_t *)0, legacy,
+    return vgc_propagate(VGC_SEEDS_LEGACY, n, offsets, targets, (const uint8_t *)0, legacy,
                          live, tail, order, pos);
 }
 

@@ -43,7 +43,7 @@ fault-sweep: ext ## the full allocation-failure sweep (every k; gens 0/1/2; auto
 # into the stock pyenv interpreters with the ASan runtime preloaded and PYTHONMALLOC=malloc (so ASan
 # sees every Python allocation); LeakSanitizer on, suppressions in tests/reliability/lsan.supp.
 ASAN_RT     := $(shell $(CLANG) -print-file-name=libclang_rt.asan-x86_64.so 2>/dev/null)
-ASAN_CFLAGS := -std=gnu11 -O1 -g -fPIC -shared -fsanitize=address,undefined -fno-sanitize-recover=all \
+ASAN_CFLAGS := -std=gnu11 -O1 -g -fno-strict-aliasing -fPIC -shared -fsanitize=address,undefined -fno-sanitize-recover=all \
                -fno-omit-frame-pointer -shared-libsan -Wall -Wextra -Werror -Wno-unused-parameter \
                -Wno-missing-field-initializers -Wno-unused-function -Iinclude
 # $$supp: the suppressions of that version (build/asan/lsan-X.Y.supp, made by asan-ext)

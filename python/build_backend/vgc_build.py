@@ -36,7 +36,8 @@ def _tag():
 
 def _compile(out):
     cc = shlex.split(os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc")[:1]
-    cmd = cc + ["-std=gnu11", "-O2", "-g", "-fPIC", "-shared", "-I" + os.path.join(ROOT, "include"),
+    cmd = cc + ["-std=gnu11", "-O2", "-g", "-fno-strict-aliasing", "-fPIC", "-shared",
+                "-I" + os.path.join(ROOT, "include"),
                 "-I" + sysconfig.get_paths()["include"],
                 os.path.join(ROOT, "src", "vgc_python.c"), os.path.join(ROOT, "src", "vgc_core.c"),
                 os.path.join(ROOT, "src", "vgc_policy.c"),

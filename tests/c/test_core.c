@@ -13,6 +13,7 @@ typedef struct graph {
     int32_t n;
     uint32_t *off, *tgt;
     int64_t *refcount, *refs;
+    uint8_t *roots;
     uint8_t *legacy;
     int32_t *order, *pos;
     vgc_core_result r;
@@ -30,6 +31,7 @@ static graph *graph_new(int32_t n, const int32_t (*edges)[2], uint32_t ne, const
     g->tgt = calloc(ne ? ne : 1, sizeof *g->tgt);
     g->refcount = calloc(un, sizeof *g->refcount);
     g->refs = calloc(un, sizeof *g->refs);
+    g->roots = calloc(un, 1);
     g->order = calloc(un, sizeof *g->order);
     g->pos = calloc(un, sizeof *g->pos);
     g->legacy = legacy ? calloc(un, 1) : NULL;
@@ -55,9 +57,9 @@ static graph *graph_new(int32_t n, const int32_t (*edges)[2], uint32_t ne, const
 static int graph_run(graph *g)
 {
     memcpy(g->refs, g->refcount, (size_t)g->n * sizeof *g->refs);
-    g->r = vgc_core_run(g->n, g->off, g->tgt, g->refs, g->legacy, g->order, g->pos);
-    int ok = vgc_check_core(g->n, g->off, g->tgt, g->refcount, g->legacy, g->refs, g->order,
-                            g->pos, g->r, g->msg, sizeof g->msg) == 0;
+    g->r = vgc_core_run(g->n, g->off, g->tgt, g->refs, g->roots, g->legacy, g->order, g->pos);
+    int ok = vgc_check_core(g->n, g->off, g->tgt, g->refcount, g->legacy, g->refs, g->roots,
+                            g->order, g->pos, g->r, g->msg, sizeof g->msg) == 0;
     if (!ok)
         printf("  oracle: %s\n", g->msg);
     return ok;
@@ -67,7 +69,7 @@ static int is_garbage(graph *g, int32_t v) { return g->pos[v] >= g->r.kept; }
 
 static void graph_free(graph *g)
 {
-    free(g->off); free(g->tgt); free(g->refcount); free(g->refs); free(g->legacy);
+    free(g->off); free(g->tgt); free(g->refcount); free(g->refs); free(g->roots); free(g->legacy);
     free(g->order); free(g->pos); free(g);
 }
 

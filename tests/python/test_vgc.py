@@ -122,7 +122,7 @@ class InstallTests(unittest.TestCase):
             gc.collect()
             res = []
             class N: pass
-            for k in (0, 0, 1, 3, 7):        # fail the k-th snapshot allocation (0: none)
+            for k in (0, 0, 1, 3, 5):        # fail the k-th snapshot allocation (0: none, 5: last)
                 a = N(); b = N(); a.b = b; b.a = a
                 keep = N(); keep.self = keep; keepref = [keep]
                 w = weakref.ref(a)

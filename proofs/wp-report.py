@@ -7,9 +7,10 @@ Prints one line per function (valid/total goals, named clauses that failed) and 
 `WP: <valid>/<total> goals proved`.  Exits 1 when any goal is not Valid or a report has no goals
 (an empty report would otherwise pass silently).  --results writes the per-function outcome as a
 `N passed, N failed` line for `make test` (one test per proved
-function and per theorem clause of SPEC.md).  --spec checks that
-every theorem row of SPEC.md's table (a backticked function and backticked clause names) names a
-clause that is in the report and Valid, so the table cannot drift from what is proved.
+function and per theorem clause of the SPEC files).  --spec (repeatable: spec/SPEC.md,
+spec/SPEC-tracker.md) checks that every theorem row (ids T, P, G, L; a backticked function and
+backticked clause names) names a clause that is in the report and Valid, so the tables cannot
+drift from what is proved.
 """
 import json
 import re

@@ -640,44 +640,47 @@ vgc_status vgc_set_threshold(vgc_heap *h, int g, int64_t threshold)
     return VGC_OK;
 }
 
+/* The argument checks shared by the per-generation accessors: a valid heap and result pointer
+ * (VGC_EINVAL), then a generation in 0 .. last (VGC_EGEN). */
+static vgc_status gen_args_ok(vgc_heap *h, const void *out, int g, int last)
+{
+    if (!heap_ok(h) || out == NULL)
+        return VGC_EINVAL;
+    if (g < 0 || g > last)
+        return VGC_EGEN;
+    return VGC_OK;
+}
+
 vgc_status vgc_get_threshold(vgc_heap *h, int g, int64_t *threshold)
 {
-    if (!heap_ok(h) || threshold == NULL)
-        return VGC_EINVAL;
-    if (g < 0 || g >= VGC_NGEN)
-        return VGC_EGEN;
-    *threshold = h->gen.threshold[g];
-    return VGC_OK;
+    vgc_status st = gen_args_ok(h, threshold, g, VGC_NGEN - 1);
+    if (st == VGC_OK)
+        *threshold = h->gen.threshold[g];
+    return st;
 }
 
 vgc_status vgc_get_count(vgc_heap *h, int g, int64_t *count)
 {
-    if (!heap_ok(h) || count == NULL)
-        return VGC_EINVAL;
-    if (g < 0 || g >= VGC_NGEN)
-        return VGC_EGEN;
-    *count = h->gen.count[g];
-    return VGC_OK;
+    vgc_status st = gen_args_ok(h, count, g, VGC_NGEN - 1);
+    if (st == VGC_OK)
+        *count = h->gen.count[g];
+    return st;
 }
 
 vgc_status vgc_get_stats(vgc_heap *h, int g, vgc_gen_stats *stats)
 {
-    if (!heap_ok(h) || stats == NULL)
-        return VGC_EINVAL;
-    if (g < 0 || g >= VGC_NGEN)
-        return VGC_EGEN;
-    *stats = h->stats[g];
-    return VGC_OK;
+    vgc_status st = gen_args_ok(h, stats, g, VGC_NGEN - 1);
+    if (st == VGC_OK)
+        *stats = h->stats[g];
+    return st;
 }
 
 vgc_status vgc_generation_size(vgc_heap *h, int g, int64_t *size)
 {
-    if (!heap_ok(h) || size == NULL)
-        return VGC_EINVAL;
-    if (g < 0 || g > VGC_PERMANENT)
-        return VGC_EGEN;
-    *size = vgc_gen_len(&h->gen, g);
-    return VGC_OK;
+    vgc_status st = gen_args_ok(h, size, g, VGC_PERMANENT);
+    if (st == VGC_OK)
+        *size = vgc_gen_len(&h->gen, g);
+    return st;
 }
 
 vgc_status vgc_freeze(vgc_heap *h)

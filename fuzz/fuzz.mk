@@ -92,7 +92,7 @@ fuzz-afl: fuzz-check-T ## AFL++ campaign: make fuzz-afl T=<name> TIME=<seconds> 
 	@$(MAKE) --no-print-directory $(FUZZ_BUILD)/afl/fuzz_$(T)
 	@in=$(FUZZ_OUT)/afl/$(T).in; out=$(FUZZ_OUT)/afl/$(T); \
 	rm -rf $$in $$out; mkdir -p $$in $(FUZZ_WORK)/$(T); \
-	find fuzz/corpus/$(T) $(FUZZ_WORK)/$(T) -type f -size +0 -exec cp -t $$in {} +; \
+	find fuzz/corpus/$(T) $(FUZZ_WORK)/$(T) -type f -size +0 -exec cp -n -t $$in {} +; \
 	dict=$$([ -f fuzz/$(T).dict ] && echo "-x fuzz/$(T).dict"); \
 	export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1; \
 	echo "afl-fuzz -V $(TIME) -i $$in -o $$out $$dict -- $(FUZZ_BUILD)/afl/fuzz_$(T)  (JOBS=$(JOBS))"; \

@@ -15,9 +15,10 @@ set -u
 [ $# -ge 2 ] || { echo "usage: $0 NAME CPU_SECONDS [MAX_WALL_SECONDS]" >&2; exit 2; }
 name=$1 cpu_target=$2 wall_max=${3:-0}
 [ -f "fuzz/fuzz_$name.c" ] && [ -d "fuzz/corpus/$name" ] || { echo "$0: no harness $name" >&2; exit 2; }
-make --no-print-directory "build/fuzz/libfuzzer/fuzz_$name" >&2 || exit 2
+fb=${FUZZ_BUILD:-build/fuzz}          # make campaign passes it (another CPython: build/fuzz-py<v>)
+make --no-print-directory "$fb/libfuzzer/fuzz_$name" >&2 || exit 2
 
-bin=build/fuzz/libfuzzer/fuzz_$name work=fuzz/work/$name out=fuzz/out/$name
+bin=$fb/libfuzzer/fuzz_$name work=fuzz/work/$name out=fuzz/out/$name
 mkdir -p "$work" "$out"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 log=$out/campaign-$stamp.log
@@ -99,7 +100,8 @@ written during the run, or an exit not caused by the stop.
 | date (UTC) | harness | command | CPU-s | wall-s | execs | exec/s | execs/CPU-s | corpus | findings | stop |
 |---|---|---|---|---|---|---|---|---|---|---|
 EOF
-echo "| $stamp | $name | \`fuzz/campaign.sh $name $cpu_target$([ "$wall_max" -gt 0 ] && echo " $wall_max")\` | $cpu | $wall | $execs | $eps | $epc | $corpus | $findings | $stopped |" \
+label=$name; [ -n "${VGC_FUZZ_PY:-}" ] && label="$name (CPython $VGC_FUZZ_PY)"
+echo "| $stamp | $label | \`${VGC_FUZZ_PY:+VGC_FUZZ_PY=$VGC_FUZZ_PY }fuzz/campaign.sh $name $cpu_target$([ "$wall_max" -gt 0 ] && echo " $wall_max")\` | $cpu | $wall | $execs | $eps | $epc | $corpus | $findings | $stopped |" \
     >> fuzz/CAMPAIGNS.md
 echo "campaign $name: $cpu CPU-s, $wall wall-s, $execs execs, $eps exec/s, $epc execs/CPU-s, corpus $corpus, findings $findings ($stopped)"
 [ "$findings" -eq 0 ]

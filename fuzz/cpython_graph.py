@@ -171,11 +171,21 @@ def _run(program, collect):
         infos.append((phase, dict(info)))
 
     before = [dict(s) for s in vgc.get_stats()]
+    status = vgc.status()
     collect.callbacks.append(cb)
     try:
         ret = collect.collect(generation)
     finally:
         collect.callbacks.remove(cb)
+    if collect is vgc:
+        # The oracle compares vgc with CPython: make sure it was vgc that collected (one
+        # collection of that generation, through the proved core, no fallback to CPython's own).
+        now = vgc.status()
+        assert now["collections_per_generation"][generation] == \
+            status["collections_per_generation"][generation] + 1 and \
+            now["fallbacks"] == status["fallbacks"] and \
+            now["cpython_collected"] == status["cpython_collected"], \
+            "vgc did not run the collection: %r -> %r" % (status, now)
     after = [dict(s) for s in vgc.get_stats()]
     stats = [{k: after[g][k] - before[g][k] for k in after[g]} for g in range(3)]
     dead = sorted(i for i, r in watch if r() is None)

@@ -13,6 +13,16 @@
 
 FUZZ_HARNESSES := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_BUILD     := $(BUILD)/fuzz
+# Harnesses that embed CPython name the pyenv version in their directives as $VGC_FUZZ_PY
+# (default 3.11.7, the harness's own default).  Another version builds into its own directory:
+#   make fuzz T=cpython TIME=600 VGC_FUZZ_PY=3.13.0      (binaries in $(BUILD)/fuzz-py3.13.0/)
+# and test-fuzz-replay replays their corpora on the other versions in PY_VERSIONS too.
+FUZZ_PY_DEFAULT   := 3.11.7
+FUZZ_PY_HARNESSES := $(patsubst fuzz/fuzz_%.c,%,$(shell grep -l 'VGC_FUZZ_PY' fuzz/fuzz_*.c))
+ifneq ($(VGC_FUZZ_PY),)
+FUZZ_BUILD     := $(BUILD)/fuzz-py$(VGC_FUZZ_PY)
+export VGC_FUZZ_PY
+endif
 FUZZ_WORK      := fuzz/work
 FUZZ_OUT       := fuzz/out
 FUZZ_META      := fuzz/harness-meta.sh
@@ -159,7 +169,8 @@ fuzz-cov: ## llvm-cov line coverage of src/ from every committed corpus, as a ta
 
 # The test step: every harness's committed corpus, replayed under ASan+UBSan.  One test per
 # harness (a harness whose build fails, whose corpus is missing or empty, or any of whose inputs
-# fails counts as one failure); the replay driver prints how many inputs it ran.
+# fails counts as one failure), plus one per CPython version for the harnesses that embed
+# CPython; the replay driver prints how many inputs it ran.
 TEST_STEPS += fuzz-replay
 
 test-fuzz-replay: deps ## replay every committed corpus under ASan+UBSan (one test per harness)
@@ -170,6 +181,13 @@ test-fuzz-replay: deps ## replay every committed corpus under ASan+UBSan (one te
 	        pass=$$((pass + 1)); echo "  ok   $$h"; \
 	    else fail=$$((fail + 1)); echo "  FAIL $$h"; fi; \
 	done; \
+	for h in $(FUZZ_PY_HARNESSES); do for v in $(filter-out $(FUZZ_PY_DEFAULT),$(PY_VERSIONS)); do \
+	    b=$(BUILD)/fuzz-py$$v/replay/fuzz_$$h; \
+	    if VGC_FUZZ_PY=$$v $(MAKE) --no-print-directory $$b && \
+	       $(FUZZ_ENV) $$b fuzz/corpus/$$h; then \
+	        pass=$$((pass + 1)); echo "  ok   $$h on CPython $$v"; \
+	    else fail=$$((fail + 1)); echo "  FAIL $$h on CPython $$v"; fi; \
+	done; done; \
 	[ -n "$(FUZZ_HARNESSES)" ] || { echo "  FAIL no harness in fuzz/"; fail=1; }; \
 	echo "$$pass passed, $$fail failed" | tee $(RESULTS)/fuzz-replay.txt; [ $$fail -eq 0 ]
 
@@ -180,4 +198,4 @@ CPU  ?= 3600
 WALL ?= 0
 .PHONY: campaign
 campaign: fuzz-check-T ## CPU-time campaign: make campaign T=<name> CPU=3600 [WALL=<max wall s>]
-	fuzz/campaign.sh $(T) $(CPU) $(WALL)
+	FUZZ_BUILD=$(FUZZ_BUILD) fuzz/campaign.sh $(T) $(CPU) $(WALL)

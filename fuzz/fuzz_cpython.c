@@ -5,9 +5,13 @@
  *
  * fuzz-sources: src/vgc_python.c src/vgc_core.c src/vgc_policy.c
  * fuzz-cflags: -std=gnu11 -Wno-unused-parameter -Wno-missing-field-initializers
- * fuzz-cflags: -I${PYENV_ROOT:-$HOME/.pyenv}/versions/3.11.7/include/python3.11
- * fuzz-ldflags: -L${PYENV_ROOT:-$HOME/.pyenv}/versions/3.11.7/lib -lpython3.11
- * fuzz-ldflags: -Wl,-rpath,${PYENV_ROOT:-$HOME/.pyenv}/versions/3.11.7/lib
+ * fuzz-cflags: $("${PYENV_ROOT:-$HOME/.pyenv}/versions/${VGC_FUZZ_PY:-3.11.7}/bin/python3-config" --includes)
+ * fuzz-ldflags: $("${PYENV_ROOT:-$HOME/.pyenv}/versions/${VGC_FUZZ_PY:-3.11.7}/bin/python3-config" --ldflags --embed)
+ *
+ * The embedded CPython is the pyenv version $VGC_FUZZ_PY (default 3.11.7); python3-config's
+ * --ldflags --embed carries the rpath of its shared libpython.  `make fuzz T=cpython
+ * VGC_FUZZ_PY=3.13.0` builds against 3.13 (fuzz/fuzz.mk); make test replays the corpus on 3.11,
+ * 3.12 and 3.13.
  *
  * The input is decoded and run by fuzz/cpython_graph.py (`check`): object kinds (instances,
  * list/dict subclasses, tuples, classes, started generators, __del__ finalizers, resurrecting

@@ -16,7 +16,7 @@ CFLAGS_COMMON := -std=c11 -g -Wall -Wextra -Werror -Iinclude
 CFLAGS  ?= -O2
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-APT_PACKAGES := frama-c-base why3 z3 cvc4 cvc5 afl++ clang libclang-rt-14-dev llvm gnuplot-nox
+APT_PACKAGES := frama-c-base why3 z3 cvc4 cvc5 afl++ clang libclang-rt-14-dev llvm gnuplot-nox zip unzip
 
 TEST_STEPS := unit proof-pipeline prove
 

@@ -169,8 +169,9 @@ fuzz-cov: ## llvm-cov line coverage of src/ from every committed corpus, as a ta
 
 # The test step: every harness's committed corpus, replayed under ASan+UBSan.  One test per
 # harness (a harness whose build fails, whose corpus is missing or empty, or any of whose inputs
-# fails counts as one failure), plus one per CPython version for the harnesses that embed
-# CPython; the replay driver prints how many inputs it ran.
+# fails counts as one failure), plus one per other CPython version for the harnesses that embed
+# CPython, plus one for fuzz/oss-fuzz/build.sh (it builds every harness the OSS-Fuzz way and each
+# binary runs its seed zip from another directory); the replay driver prints how many inputs it ran.
 TEST_STEPS += fuzz-replay
 
 test-fuzz-replay: deps ## replay every committed corpus under ASan+UBSan (one test per harness)
@@ -188,6 +189,19 @@ test-fuzz-replay: deps ## replay every committed corpus under ASan+UBSan (one te
 	        pass=$$((pass + 1)); echo "  ok   $$h on CPython $$v"; \
 	    else fail=$$((fail + 1)); echo "  FAIL $$h on CPython $$v"; fi; \
 	done; done; \
+	o=$(BUILD)/oss-fuzz; rm -rf $$o; mkdir -p $$o/out $$o/work $$o/run; \
+	if env CC=$(CLANG) CXX=clang++ LIB_FUZZING_ENGINE=-fsanitize=fuzzer \
+	       CFLAGS="-O1 -gline-tables-only -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	       CXXFLAGS="-O1 -gline-tables-only -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	       OUT=$$(realpath $$o/out) WORK=$$(realpath $$o/work) bash fuzz/oss-fuzz/build.sh \
+	       > $$o/build.log 2>&1 && \
+	   (cd $$o/run && for h in $(FUZZ_HARNESSES); do \
+	        unzip -q ../out/fuzz_$${h}_seed_corpus.zip -d $$h && \
+	        $(FUZZ_ENV) ../out/fuzz_$$h -runs=0 $$h > $$h.log 2>&1 && \
+	        grep -q DONE $$h.log || { tail -5 $$h.log; exit 1; }; \
+	    done); then \
+	    pass=$$((pass + 1)); echo "  ok   oss-fuzz/build.sh: every harness built, run on its seed zip from $$o/run"; \
+	else fail=$$((fail + 1)); echo "  FAIL oss-fuzz/build.sh (see $$o/)"; tail -5 $$o/build.log; fi; \
 	[ -n "$(FUZZ_HARNESSES)" ] || { echo "  FAIL no harness in fuzz/"; fail=1; }; \
 	echo "$$pass passed, $$fail failed" | tee $(RESULTS)/fuzz-replay.txt; [ $$fail -eq 0 ]
 

@@ -35,6 +35,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #if defined(__has_feature)
@@ -58,19 +59,35 @@ const char *__asan_default_options(void) { return "malloc_context_size=4"; }
 
 static PyObject *check;
 
+/* Where python/vgc and fuzz/cpython_graph.py are when $VGC_ROOT is not set: the current directory
+ * when it is the repository root (make), else `fuzz_cpython.files/` next to the executable, where
+ * fuzz/oss-fuzz/build.sh copies them (a fuzzing service runs the binary from anywhere). */
+static const char *python_files_root(char *dir, size_t size)
+{
+    if (access("fuzz/cpython_graph.py", R_OK) == 0 && getcwd(dir, size) != NULL)
+        return dir;
+    ssize_t n = readlink("/proc/self/exe", dir, size - 1);
+    if (n > 0)
+        dir[n] = '\0';
+    if (n <= 0 || strrchr(dir, '/') == NULL) {
+        fprintf(stderr, "fuzz_cpython: no fuzz/cpython_graph.py here and no executable path; "
+                        "set VGC_ROOT to the repository root\n");
+        abort();
+    }
+    *strrchr(dir, '/') = '\0';
+    strncat(dir, "/fuzz_cpython.files", size - strlen(dir) - 1);
+    return dir;
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
     VGC_LSAN_DISABLE();
-    char cwd[4096], path[3 * 4096];
+    char dir[4096], path[3 * 4096];
     const char *root = getenv("VGC_ROOT");
     if (root == NULL)
-        root = getcwd(cwd, sizeof cwd);
-    if (root == NULL) {
-        perror("fuzz_cpython: getcwd");
-        abort();
-    }
+        root = python_files_root(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/python:%s/fuzz", root, root);
     setenv("PYTHONPATH", path, 1);
     setenv("PYTHONMALLOC", "malloc", 1);

@@ -5,7 +5,11 @@
 # (objects).  Each harness names its sources in its opening comment (fuzz/harness-meta.sh);
 # fuzz/<name>.ignorelist, when present, is passed for the libFuzzer engine's coverage.
 # Outputs per harness: fuzz_<name>, fuzz_<name>.dict, fuzz_<name>.options,
-# fuzz_<name>_seed_corpus.zip.  Run from anywhere; works on the repository it sits in.
+# fuzz_<name>_seed_corpus.zip (and fuzz_cpython.files/: the Python files it runs).  Run from
+# anywhere; works on the repository it sits in.  `make test-fuzz-replay` runs it with clang and
+# libFuzzer and runs every binary it built on its seed corpus from another directory.
+# Limit: fuzz_cpython links the pyenv CPython's shared libpython (rpath into $PYENV_ROOT), so a
+# runner image needs that CPython at the same path; no OSS-Fuzz project Dockerfile is provided.
 cd "$(dirname "$0")/../.."
 : "${WORK:=$(mktemp -d)}"
 mkdir -p "$OUT" "$WORK/vgc-fuzz"
@@ -32,6 +36,13 @@ for harness in fuzz/fuzz_*.c; do
 
     [ -f "fuzz/$name.dict" ] && cp "fuzz/$name.dict" "$OUT/fuzz_$name.dict"
     [ -f "fuzz/$name.options" ] && cp "fuzz/$name.options" "$OUT/fuzz_$name.options"
+    # A harness that runs Python files (fuzz_cpython: python/vgc and fuzz/cpython_graph.py)
+    # finds them in $OUT/fuzz_<name>.files/ when it is not run from the repository root.
+    if grep -q 'VGC_ROOT' "$harness"; then
+        rm -rf "$OUT/fuzz_$name.files"; mkdir -p "$OUT/fuzz_$name.files/fuzz" "$OUT/fuzz_$name.files/python"
+        cp -r python/vgc "$OUT/fuzz_$name.files/python/"
+        cp fuzz/*.py "$OUT/fuzz_$name.files/fuzz/"
+    fi
     if [ -d "fuzz/corpus/$name" ]; then
         rm -f "$OUT/fuzz_${name}_seed_corpus.zip"
         (cd "fuzz/corpus/$name" && zip -q -j "$OUT/fuzz_${name}_seed_corpus.zip" ./*)

@@ -170,7 +170,8 @@ fuzz-cov: ## llvm-cov line coverage of src/ from every committed corpus, as a ta
 # The test step: every harness's committed corpus, replayed under ASan+UBSan.  One test per
 # harness (a harness whose build fails, whose corpus is missing or empty, or any of whose inputs
 # fails counts as one failure), plus one per other CPython version for the harnesses that embed
-# CPython, plus one for fuzz/oss-fuzz/build.sh (it builds every harness the OSS-Fuzz way and each
+# CPython, plus one per harness for its AFL++ build (afl-clang-fast, run on the corpus through
+# AFL++'s driver, which skips empty files: AFL++ never runs an empty input), plus one for fuzz/oss-fuzz/build.sh (it builds every harness the OSS-Fuzz way and each
 # binary runs its seed zip from another directory); the replay driver prints how many inputs it ran.
 TEST_STEPS += fuzz-replay
 
@@ -189,6 +190,15 @@ test-fuzz-replay: deps ## replay every committed corpus under ASan+UBSan (one te
 	        pass=$$((pass + 1)); echo "  ok   $$h on CPython $$v"; \
 	    else fail=$$((fail + 1)); echo "  FAIL $$h on CPython $$v"; fi; \
 	done; done; \
+	for h in $(FUZZ_HARNESSES); do \
+	    b=$(FUZZ_BUILD)/afl/fuzz_$$h; n=$$(find fuzz/corpus/$$h -type f -size +0 | wc -l); \
+	    if $(MAKE) --no-print-directory $$b >/dev/null && \
+	       $(FUZZ_ENV) $$b fuzz/corpus/$$h/* > $(FUZZ_BUILD)/afl/$$h.replay.log 2>&1 && \
+	       [ "$$(grep -c '^Execution successful' $(FUZZ_BUILD)/afl/$$h.replay.log)" -eq $$n ]; then \
+	        pass=$$((pass + 1)); echo "  ok   $$h (AFL++ build, afl-clang-fast): $$n non-empty inputs"; \
+	    else fail=$$((fail + 1)); echo "  FAIL $$h (AFL++ build)"; \
+	        tail -5 $(FUZZ_BUILD)/afl/$$h.replay.log; fi; \
+	done; \
 	o=$(BUILD)/oss-fuzz; rm -rf $$o; mkdir -p $$o/out $$o/work $$o/run; \
 	if env CC=$(CLANG) CXX=clang++ LIB_FUZZING_ENGINE=-fsanitize=fuzzer \
 	       CFLAGS="-O1 -gline-tables-only -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \

@@ -167,51 +167,50 @@ fuzz-cov: ## llvm-cov line coverage of src/ from every committed corpus, as a ta
 	    -show-branch-summary=false -show-instantiation-summary=false \
 	    $(sort $(wildcard src/*.c)) | awk 'NR == 1 { w = length($$0) } { print substr($$0, 1, w) }'
 
-# The test step: every harness's committed corpus, replayed under ASan+UBSan.  One test per
-# harness (a harness whose build fails, whose corpus is missing or empty, or any of whose inputs
-# fails counts as one failure), plus one per other CPython version for the harnesses that embed
-# CPython, plus one per harness for its AFL++ build (afl-clang-fast, run on the corpus through
-# AFL++'s driver, which skips empty files: AFL++ never runs an empty input), plus one for fuzz/oss-fuzz/build.sh (it builds every harness the OSS-Fuzz way and each
-# binary runs its seed zip from another directory); the replay driver prints how many inputs it ran.
+# The test step, one test each for: every harness's committed corpus replayed under ASan+UBSan
+# (a harness fails if it does not build, its corpus is missing or empty, or any input fails; the
+# replay driver prints how many inputs it ran); the same for each other CPython version of the
+# harnesses that embed CPython; every harness's AFL++ build (afl-clang-fast), its corpus run
+# through AFL++'s driver, which skips empty files (AFL++ never runs an empty input); and
+# fuzz/oss-fuzz/build.sh, which builds every harness the OSS-Fuzz way, each binary then running
+# its seed zip from another directory.
 TEST_STEPS += fuzz-replay
 
-test-fuzz-replay: deps ## replay every committed corpus under ASan+UBSan (one test per harness)
+test-fuzz-replay: deps ## every corpus under ASan+UBSan, on each CPython, AFL++ builds, oss-fuzz/build.sh
 	@mkdir -p $(RESULTS); pass=0; fail=0; \
+	tally() { if [ $$1 -eq 0 ]; then pass=$$((pass + 1)); echo "  ok   $$2"; \
+	          else fail=$$((fail + 1)); echo "  FAIL $$2"; fi; return $$1; }; \
 	for h in $(FUZZ_HARNESSES); do \
-	    if $(MAKE) --no-print-directory $(FUZZ_BUILD)/replay/fuzz_$$h && \
-	       $(FUZZ_ENV) $(FUZZ_BUILD)/replay/fuzz_$$h fuzz/corpus/$$h; then \
-	        pass=$$((pass + 1)); echo "  ok   $$h"; \
-	    else fail=$$((fail + 1)); echo "  FAIL $$h"; fi; \
+	    $(MAKE) --no-print-directory $(FUZZ_BUILD)/replay/fuzz_$$h && \
+	        $(FUZZ_ENV) $(FUZZ_BUILD)/replay/fuzz_$$h fuzz/corpus/$$h; \
+	    tally $$? "$$h"; \
 	done; \
 	for h in $(FUZZ_PY_HARNESSES); do for v in $(filter-out $(FUZZ_PY_DEFAULT),$(PY_VERSIONS)); do \
 	    b=$(BUILD)/fuzz-py$$v/replay/fuzz_$$h; \
-	    if VGC_FUZZ_PY=$$v $(MAKE) --no-print-directory $$b && \
-	       $(FUZZ_ENV) $$b fuzz/corpus/$$h; then \
-	        pass=$$((pass + 1)); echo "  ok   $$h on CPython $$v"; \
-	    else fail=$$((fail + 1)); echo "  FAIL $$h on CPython $$v"; fi; \
+	    VGC_FUZZ_PY=$$v $(MAKE) --no-print-directory $$b && $(FUZZ_ENV) $$b fuzz/corpus/$$h; \
+	    tally $$? "$$h on CPython $$v"; \
 	done; done; \
 	for h in $(FUZZ_HARNESSES); do \
-	    b=$(FUZZ_BUILD)/afl/fuzz_$$h; n=$$(find fuzz/corpus/$$h -type f -size +0 | wc -l); \
-	    if $(MAKE) --no-print-directory $$b >/dev/null && \
-	       $(FUZZ_ENV) $$b fuzz/corpus/$$h/* > $(FUZZ_BUILD)/afl/$$h.replay.log 2>&1 && \
-	       [ "$$(grep -c '^Execution successful' $(FUZZ_BUILD)/afl/$$h.replay.log)" -eq $$n ]; then \
-	        pass=$$((pass + 1)); echo "  ok   $$h (AFL++ build, afl-clang-fast): $$n non-empty inputs"; \
-	    else fail=$$((fail + 1)); echo "  FAIL $$h (AFL++ build)"; \
-	        tail -5 $(FUZZ_BUILD)/afl/$$h.replay.log; fi; \
+	    b=$(FUZZ_BUILD)/afl/fuzz_$$h; log=$$b.replay.log; \
+	    n=$$(find fuzz/corpus/$$h -type f -size +0 | wc -l); \
+	    $(MAKE) --no-print-directory $$b >/dev/null && \
+	        $(FUZZ_ENV) $$b fuzz/corpus/$$h/* > $$log 2>&1 && \
+	        [ "$$(grep -c '^Execution successful' $$log)" -eq $$n ]; \
+	    tally $$? "$$h (AFL++ build, afl-clang-fast): $$n non-empty inputs" || tail -5 $$log; \
 	done; \
 	o=$(BUILD)/oss-fuzz; rm -rf $$o; mkdir -p $$o/out $$o/work $$o/run; \
-	if env CC=$(CLANG) CXX=clang++ LIB_FUZZING_ENGINE=-fsanitize=fuzzer \
-	       CFLAGS="-O1 -gline-tables-only -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
-	       CXXFLAGS="-O1 -gline-tables-only -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
-	       OUT=$$(realpath $$o/out) WORK=$$(realpath $$o/work) bash fuzz/oss-fuzz/build.sh \
-	       > $$o/build.log 2>&1 && \
-	   (cd $$o/run && for h in $(FUZZ_HARNESSES); do \
-	        unzip -q ../out/fuzz_$${h}_seed_corpus.zip -d $$h && \
-	        $(FUZZ_ENV) ../out/fuzz_$$h -runs=0 $$h > $$h.log 2>&1 && \
-	        grep -q DONE $$h.log || { tail -5 $$h.log; exit 1; }; \
-	    done); then \
-	    pass=$$((pass + 1)); echo "  ok   oss-fuzz/build.sh: every harness built, run on its seed zip from $$o/run"; \
-	else fail=$$((fail + 1)); echo "  FAIL oss-fuzz/build.sh (see $$o/)"; tail -5 $$o/build.log; fi; \
+	env CC=$(CLANG) CXX=clang++ LIB_FUZZING_ENGINE=-fsanitize=fuzzer \
+	    CFLAGS="-O1 -gline-tables-only -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	    CXXFLAGS="-O1 -gline-tables-only -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	    OUT=$$(realpath $$o/out) WORK=$$(realpath $$o/work) bash fuzz/oss-fuzz/build.sh \
+	    > $$o/build.log 2>&1 && \
+	(cd $$o/run && for h in $(FUZZ_HARNESSES); do \
+	    unzip -q ../out/fuzz_$${h}_seed_corpus.zip -d $$h && \
+	    $(FUZZ_ENV) ../out/fuzz_$$h -runs=0 $$h > $$h.log 2>&1 && \
+	    grep -q DONE $$h.log || { tail -5 $$h.log; exit 1; }; \
+	done); \
+	tally $$? "oss-fuzz/build.sh: every harness built, each run on its seed zip in $$o/run" || \
+	    tail -5 $$o/build.log; \
 	[ -n "$(FUZZ_HARNESSES)" ] || { echo "  FAIL no harness in fuzz/"; fail=1; }; \
 	echo "$$pass passed, $$fail failed" | tee $(RESULTS)/fuzz-replay.txt; [ $$fail -eq 0 ]
 

@@ -34,6 +34,7 @@
 #include "internal/pycore_interp.h"
 #include "internal/pycore_object.h"
 #include "internal/pycore_pystate.h"
+#include <structmember.h>
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -163,10 +164,14 @@ static struct {
     int installed;
     int stats_flag;                   /* DEBUG_STATS, kept out of gcstate->debug while installed */
     PyObject *user_callbacks;         /* gc.callbacks, the user-visible list */
-    PyObject *hook_list;              /* [hook], what gcstate->callbacks points to */
+    PyObject *hook_list;              /* [hook], what gcstate->callbacks points to (untracked) */
+    PyObject *hook_type;              /* the hook's heap type (see vgc_hook_vectorcall) */
     PyObject *orig_collect;           /* the original gc.collect */
+    int atexit_registered;            /* vgc_atexit resets this state at Py_Finalize */
+    const char *layout_error;         /* why the running interpreter is not the compiled-for one */
     /* the collection in progress between "start" and "stop" */
     int pending;                      /* 1: vgc collected, lists aside; 2: fell back to CPython */
+    int in_start;                     /* 1 while vgc_hook_start runs (no nested start) */
     int pending_gen;
     PyGC_Head aside[NUM_GENERATIONS];
     int saved_count[NUM_GENERATIONS];
@@ -177,11 +182,15 @@ static struct {
     /* status counters since install */
     Py_ssize_t collections[NUM_GENERATIONS];
     Py_ssize_t collected, uncollectable, fallbacks, cpython_collected, inconsistent;
+    Py_ssize_t fallback_collected;    /* objects CPython's collector found in vgc's fallbacks */
+    Py_ssize_t lost_stops;            /* collections whose "stop" CPython could not deliver */
+    size_t peak_bytes;                /* the most snapshot-buffer bytes held at once */
     Py_ssize_t explicit_depth;        /* > 0 inside vgc's collect(): an explicit collection */
     Py_ssize_t policy_agreed, policy_differed;   /* proved selection vs CPython's generation */
     double pause_total, pause_max;
     Py_ssize_t snapshot_objects, snapshot_edges, snapshot_bytes;   /* the last snapshot */
     long fail_alloc_after;            /* test hook: fail the k-th snapshot allocation (0: off) */
+    size_t edge_limit;                /* test hook: most edges a snapshot may hold (0: UINT32_MAX) */
     long alloc_count;                 /* test hook: vgc_malloc/vgc_realloc calls (_alloc_count) */
 } vgc;
 
@@ -195,6 +204,18 @@ static int vgc_debug_flags(GCState *gcstate)
         gcstate->debug &= ~DEBUG_STATS;
     }
     return gcstate->debug | (vgc.installed ? vgc.stats_flag : 0);
+}
+
+static int vgc_layout_override(void);
+static void vgc_heal_lost_stop(GCState *gcstate);
+
+/* Every gc API function that reads or changes the lists, counts or stats starts here. */
+static GCState *vgc_api_state(void)
+{
+    GCState *gcstate = get_gc_state();
+    if (vgc.installed)
+        vgc_heal_lost_stop(gcstate);
+    return gcstate;
 }
 
 static double now_seconds(void)
@@ -310,6 +331,21 @@ typedef struct {
     int failed;
 } edges_t;
 
+/* The most edges a snapshot may hold: the core's offsets are uint32_t (its `csr_ok` requires
+ * offsets[n] = E with every offset <= UINT32_MAX), so a snapshot with more internal references
+ * is not taken (CPython's collector does that collection).  The arena's capacity may exceed it
+ * (slack), so the usable capacity is clamped here, not by the allocation. */
+static size_t vgc_edge_limit(void)
+{
+    return vgc.edge_limit != 0 && vgc.edge_limit < UINT32_MAX ? vgc.edge_limit : UINT32_MAX;
+}
+
+static size_t vgc_edge_cap(void)
+{
+    size_t cap = arena.targets.cap / sizeof(uint32_t);
+    return cap < vgc_edge_limit() ? cap : vgc_edge_limit();
+}
+
 /* tp_traverse visitor: record an edge to every object of the snapshot (COLLECTING bit). */
 static int vgc_visit_snapshot(PyObject *op, void *arg)
 {
@@ -320,15 +356,17 @@ static int vgc_visit_snapshot(PyObject *op, void *arg)
     if (!gc_is_collecting(g))
         return 0;
     if (e->len == e->cap) {
-        size_t cap = e->cap + e->cap / 2;
-        uint32_t *t = (cap > UINT32_MAX) ? NULL
+        size_t cap = e->cap + e->cap / 2 + 16;
+        if (cap > vgc_edge_limit())
+            cap = vgc_edge_limit();
+        uint32_t *t = cap <= e->cap ? NULL            /* at the limit */
                       : vgc_buf_take(&arena.targets, cap * sizeof(uint32_t), 1);
         if (t == NULL) {
             e->failed = 1;
             return -1;               /* stops tp_traverse */
         }
         e->targets = t;
-        e->cap = arena.targets.cap / sizeof(uint32_t);
+        e->cap = vgc_edge_cap();
     }
     e->targets[e->len++] = (uint32_t)(g->_gc_prev >> _PyGC_PREV_SHIFT);
     return 0;
@@ -491,8 +529,10 @@ static Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
         ? vgc_buf_take(&arena.offsets, sizeof(uint32_t) * ((size_t)n + 1), 0) : NULL;
     uint8_t *roots = offsets ? vgc_buf_take(&arena.roots, (size_t)n, 0) : NULL;
     edges_t e = {NULL, 0, 0, 0};
+    if (ecap > vgc_edge_limit())
+        ecap = vgc_edge_limit();
     e.targets = roots ? vgc_buf_take(&arena.targets, sizeof(uint32_t) * ecap, 0) : NULL;
-    e.cap = arena.targets.cap / sizeof(uint32_t);
+    e.cap = vgc_edge_cap();
     if (!e.targets) {
         vgc_unnumber(base, (size_t)n);
         return -1;
@@ -543,6 +583,20 @@ static Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
      * has no seed and would return live. */
     int32_t negative = vgc_update_refs(n, offsets, e.targets, refs, roots);
     vgc.inconsistent += negative;
+#ifdef Py_DEBUG
+    /* A debug build's own collector stops the process with its diagnostic (gc_decref's
+     * "refcount is too small") on such a snapshot, which is what its users run it for: let
+     * CPython's collector do this collection (the caller falls back; nothing changed yet). */
+    if (negative > 0) {
+        vgc_unnumber(base, (size_t)n);
+        return -1;
+    }
+#endif
+    {
+        size_t held = vgc_arena_bytes();
+        if (held > vgc.peak_bytes)
+            vgc.peak_bytes = held;
+    }
     ROLE_CHANGE();
     int32_t *order = (int32_t *)(void *)refs, *pos = order + n;
     int32_t live = vgc_move_unreachable(n, offsets, e.targets, roots, order, pos);
@@ -929,9 +983,23 @@ static int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_coll
     PyGC_Head *young = GEN_HEAD(gcstate, generation);
     PyGC_Head *old = generation < NUM_GENERATIONS - 1 ? GEN_HEAD(gcstate, generation + 1) : young;
 
+    /* The snapshot is numbered on a detached list head: a tp_traverse that tracks a new object
+     * (legal-looking, prohibited only by gh-123241's documentation) appends it to generation 0,
+     * which is then a real list outside the snapshot (empty, or young itself when collecting
+     * generation 0), never into the list being numbered and rebuilt.  Stock treats such an
+     * object as reachable: here it joins young's survivors (generation 0) or stays in
+     * generation 0. */
+    PyGC_Head work;
+    gc_list_init(&work);
+    gc_list_merge(young, &work);
     PyGC_Head unreachable, finalizers;
     Py_ssize_t n_young;               /* young's length after deduce (and untrack_tuples) */
-    if (vgc_deduce_unreachable(gcstate, young, &unreachable, &finalizers, 1, &n_young) < 0) {
+    Py_ssize_t rc = vgc_deduce_unreachable(gcstate, &work, &unreachable, &finalizers, 1,
+                                           &n_young);
+    n_young += gc_list_size(young);   /* what arrived during the snapshot (generation 0) */
+    gc_list_merge(young, &work);
+    gc_list_merge(&work, young);
+    if (rc < 0) {
         for (int i = 0; i < NUM_GENERATIONS; i++)
             gcstate->generations[i].count = counts[i];
         return -1;
@@ -1011,6 +1079,8 @@ static void vgc_invoke_user_callbacks(PyObject *phase, PyObject *info)
     Py_DECREF(cbs);
 }
 
+/* "start": the user's start callbacks, then vgc's collection; the collected generations then go
+ * aside so that CPython's own pass runs on empty lists. */
 static void vgc_hook_start(GCState *gcstate, PyObject *phase, PyObject *info, int generation)
 {
     if (PyList_GET_SIZE(vgc.user_callbacks) != 0)
@@ -1028,6 +1098,8 @@ static void vgc_hook_start(GCState *gcstate, PyObject *phase, PyObject *info, in
     Py_ssize_t m = 0, n = 0;
     if (vgc_collect_main(gcstate, generation, &m, &n) < 0) {
         vgc.fallbacks++;
+        vgc.saved_stats_collected = st->collected;
+        vgc.saved_stats_uncollectable = st->uncollectable;
         vgc.pending = 2;                          /* CPython's collector does this one */
         return;
     }
@@ -1047,29 +1119,31 @@ static void vgc_hook_start(GCState *gcstate, PyObject *phase, PyObject *info, in
     vgc.pending = 1;
 }
 
-static void vgc_hook_stop(GCState *gcstate, PyObject *phase, PyObject *info)
+/* The end of the pending collection, at "stop" or, when CPython could not deliver "stop" (it
+ * calls no callback when it cannot build the phase string or the info dict), at the next
+ * entry that finds it pending (vgc_heal_lost_stop).  Puts the lists back, restores the counts
+ * and long_lived_* that CPython's pass on empty lists changed, adds vgc's numbers to the stats.
+ * Sets vgc.last_result (-1 after a fallback: CPython's own numbers stand). */
+static void vgc_finish_pending(GCState *gcstate)
 {
     int generation = vgc.pending_gen;
+    struct gc_generation_stats *st = &gcstate->generation_stats[generation];
+    Py_ssize_t cpython_found = (st->collected - vgc.saved_stats_collected)
+                               + (st->uncollectable - vgc.saved_stats_uncollectable);
     if (vgc.pending == 2) {                       /* fallback: CPython's numbers stand */
         vgc.pending = 0;
-        PyObject *c = PyDict_GetItemString(info, "collected");
-        PyObject *u = PyDict_GetItemString(info, "uncollectable");
-        vgc.last_result = (c ? PyLong_AsSsize_t(c) : 0) + (u ? PyLong_AsSsize_t(u) : 0);
-        PyErr_Clear();
-        if (PyList_GET_SIZE(vgc.user_callbacks) != 0)
-            vgc_invoke_user_callbacks(phase, info);
+        vgc.fallback_collected += cpython_found;
+        vgc.last_result = -1;
         return;
     }
     vgc.pending = 0;
-    struct gc_generation_stats *st = &gcstate->generation_stats[generation];
-    vgc.cpython_collected += (st->collected - vgc.saved_stats_collected)
-                             + (st->uncollectable - vgc.saved_stats_uncollectable);
+    vgc.cpython_collected += cpython_found;
     for (int i = 0; i <= generation; i++) {
         /* keep the order: what was aside first, then what arrived meanwhile */
         gc_list_merge(GEN_HEAD(gcstate, i), &vgc.aside[i]);
         gc_list_merge(&vgc.aside[i], GEN_HEAD(gcstate, i));
     }
-    int arrived = gcstate->generations[0].count;  /* allocations during CPython's pass */
+    int arrived = gcstate->generations[0].count;  /* allocations since CPython's count update */
     for (int i = 0; i < NUM_GENERATIONS; i++)
         gcstate->generations[i].count = vgc.saved_count[i];
     gcstate->generations[0].count += arrived;
@@ -1078,49 +1152,142 @@ static void vgc_hook_stop(GCState *gcstate, PyObject *phase, PyObject *info)
     st->collected += vgc.pending_m;
     st->uncollectable += vgc.pending_n;
     vgc.last_result = vgc.pending_m + vgc.pending_n;
-    if (PyList_GET_SIZE(vgc.user_callbacks) != 0) {
-        PyObject *myinfo = Py_BuildValue("{sisnsn}", "generation", generation,
-                                         "collected", vgc.pending_m,
-                                         "uncollectable", vgc.pending_n);
-        if (myinfo == NULL) {
-            PyErr_WriteUnraisable(NULL);
-            return;
-        }
-        vgc_invoke_user_callbacks(phase, myinfo);
-        Py_DECREF(myinfo);
+}
+
+/* Called at every entry that reads or changes the lists, counts or stats outside a collection:
+ * a collection still pending there lost its "stop" (CPython's collecting flag is clear again),
+ * so finish it now; stock gc calls no stop callback in that case either. */
+static void vgc_heal_lost_stop(GCState *gcstate)
+{
+    if (vgc.pending && !gcstate->collecting && !vgc.in_start) {
+        vgc.lost_stops++;
+        vgc_finish_pending(gcstate);
     }
 }
 
-/* The one entry of gcstate->callbacks while installed: hook(phase, info). */
-static PyObject *vgc_hook(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+/* "stop": finish the collection, then the user's stop callbacks with vgc's figures, in the info
+ * dict CPython built (a second dict would be one more allocation after the counts are restored:
+ * get_count() would then differ from stock's by one after every collection). */
+static void vgc_hook_stop(GCState *gcstate, PyObject *phase, PyObject *info)
 {
-    (void)self;
-    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "vgc hook: expected (phase, info)");
-        return NULL;
+    int was = vgc.pending;
+    vgc_finish_pending(gcstate);
+    if (was == 1) {
+        PyObject *c = PyLong_FromSsize_t(vgc.pending_m);
+        PyObject *u = PyLong_FromSsize_t(vgc.pending_n);
+        if (c == NULL || u == NULL || PyDict_SetItemString(info, "collected", c) < 0
+            || PyDict_SetItemString(info, "uncollectable", u) < 0) {
+            Py_XDECREF(c);
+            Py_XDECREF(u);
+            PyErr_WriteUnraisable(NULL);          /* as CPython when it cannot build info */
+            return;
+        }
+        Py_DECREF(c);
+        Py_DECREF(u);
     }
+    if (PyList_GET_SIZE(vgc.user_callbacks) != 0)
+        vgc_invoke_user_callbacks(phase, info);
+}
+
+/* The one entry of gcstate->callbacks while installed: hook(phase, info).  CPython calls it
+ * inside its collection (gcstate->collecting set); it is not reachable from Python code (an
+ * untracked object in an untracked list), and any other call is ignored: no collection runs
+ * outside CPython's collecting state, none nests, and nothing is read after uninstall(). */
+static PyObject *vgc_hook_call(PyObject *phase, PyObject *info)
+{
     GCState *gcstate = get_gc_state();
-    PyObject *phase = args[0], *info = args[1];
+    if (!vgc.installed || !gcstate->collecting || vgc.in_start || !PyUnicode_Check(phase)
+        || !PyDict_CheckExact(info))
+        return Py_NewRef(Py_None);
     if (PyUnicode_CompareWithASCIIString(phase, "start") == 0) {
+        /* a start while a collection is pending: that one's "stop" was lost */
+        if (vgc.pending) {
+            vgc.lost_stops++;
+            vgc_finish_pending(gcstate);
+        }
         PyObject *g = PyDict_GetItemString(info, "generation");
-        int generation = g ? (int)PyLong_AsLong(g) : -1;
-        if (generation < 0 || generation >= NUM_GENERATIONS || vgc.pending) {
+        int generation = g && PyLong_CheckExact(g) ? (int)PyLong_AsLong(g) : -1;
+        if (generation < 0 || generation >= NUM_GENERATIONS) {
             PyErr_Clear();
             return Py_NewRef(Py_None);
         }
+        vgc.in_start = 1;
         vgc_hook_start(gcstate, phase, info, generation);
+        vgc.in_start = 0;
     }
     else if (vgc.pending) {
         vgc_hook_stop(gcstate, phase, info);
     }
-    else if (PyList_GET_SIZE(vgc.user_callbacks) != 0) {
-        vgc_invoke_user_callbacks(phase, info);
+    else {
+        /* CPython collected without vgc seeing "start" (it could not build that call): its
+         * own collector did this one; count it as a fallback. */
+        PyObject *c = PyDict_GetItemString(info, "collected");
+        PyObject *u = PyDict_GetItemString(info, "uncollectable");
+        if (c != NULL && u != NULL) {
+            vgc.fallbacks++;
+            vgc.fallback_collected += PyLong_AsSsize_t(c) + PyLong_AsSsize_t(u);
+            PyErr_Clear();
+        }
+        if (PyList_GET_SIZE(vgc.user_callbacks) != 0)
+            vgc_invoke_user_callbacks(phase, info);
     }
     return Py_NewRef(Py_None);
 }
 
-static PyMethodDef vgc_hook_def = {"_vgc_hook", (PyCFunction)(void (*)(void))vgc_hook,
-                                   METH_FASTCALL, "vgc's collection trigger (internal)."};
+/* The hook is an instance of a small non-GC type with its own vectorcall: CPython calls it
+ * through PyObject_Vectorcall / PyObject_CallFunction, which for such an object skip the
+ * recursion-limit check a builtin function's call makes.  So a collection near the recursion
+ * limit reaches vgc exactly where stock's collection would run (3.11: within a few frames of the
+ * limit a builtin hook was refused with RecursionError, and CPython's own pass then freed the
+ * garbage without running finalizers), and the user's callbacks and finalizers run at stock's
+ * depth. */
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+} vgc_hook_object;
+
+static PyObject *vgc_hook_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
+                                     PyObject *kwnames)
+{
+    (void)self;
+    if (PyVectorcall_NARGS(nargsf) != 2 || kwnames != NULL)
+        return Py_NewRef(Py_None);
+    return vgc_hook_call(args[0], args[1]);
+}
+
+static void vgc_hook_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_Free(self);
+    Py_DECREF(tp);
+}
+
+static PyMemberDef vgc_hook_members[] = {
+    {"__vectorcalloffset__", T_PYSSIZET, offsetof(vgc_hook_object, vectorcall), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL}
+};
+
+static PyType_Slot vgc_hook_slots[] = {
+    {Py_tp_dealloc, vgc_hook_dealloc},
+    {Py_tp_call, PyVectorcall_Call},
+    {Py_tp_members, vgc_hook_members},
+    {Py_tp_doc, "vgc's collection trigger (internal)."},
+    {0, NULL}
+};
+
+static PyType_Spec vgc_hook_spec = {
+    "vgc._vgc._Hook", sizeof(vgc_hook_object), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    vgc_hook_slots
+};
+
+static PyObject *vgc_hook_new(void)
+{
+    vgc_hook_object *h = PyObject_New(vgc_hook_object, (PyTypeObject *)vgc.hook_type);
+    if (h != NULL)
+        h->vectorcall = vgc_hook_vectorcall;
+    return (PyObject *)h;
+}
 
 /* ---- module functions: install / status ------------------------------------------------- */
 
@@ -1129,6 +1296,11 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     (void)unused;
     if (_PyInterpreterState_GET() != PyInterpreterState_Main()) {   /* checked first */
         PyErr_SetString(PyExc_RuntimeError, "vgc can only be installed in the main interpreter");
+        return NULL;
+    }
+    if (vgc.layout_error != NULL && !vgc_layout_override()) {
+        PyErr_Format(PyExc_RuntimeError, "%s (set VGC_IGNORE_LAYOUT=1 to install anyway, at "
+                     "your own risk)", vgc.layout_error);
         return NULL;
     }
     if (vgc.installed)
@@ -1144,7 +1316,7 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
         PyErr_SetString(PyExc_RuntimeError, "vgc: the gc state has no callbacks list");
         return NULL;
     }
-    PyObject *hook = PyCFunction_New(&vgc_hook_def, module);
+    PyObject *hook = vgc_hook_new();
     if (hook == NULL)
         return NULL;
     PyObject *list = PyList_New(1);
@@ -1153,6 +1325,9 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
         return NULL;
     }
     PyList_SET_ITEM(list, 0, hook);
+    /* vgc's own objects stay out of the tracked heap: gc.get_objects() and DEBUG_STATS's
+     * generation sizes are stock's, and nothing in Python can reach the hook. */
+    PyObject_GC_UnTrack(list);
     vgc.user_callbacks = gcstate->callbacks;      /* takes over gcstate's reference */
     vgc.hook_list = list;
     gcstate->callbacks = Py_NewRef(list);
@@ -1160,6 +1335,8 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     gcstate->debug &= ~DEBUG_STATS;               /* vgc prints the statistics */
     memset(vgc.collections, 0, sizeof vgc.collections);
     vgc.collected = vgc.uncollectable = vgc.fallbacks = vgc.cpython_collected = 0;
+    vgc.fallback_collected = vgc.lost_stops = 0;
+    vgc.peak_bytes = vgc_arena_bytes();
     vgc.policy_agreed = vgc.policy_differed = 0;
     vgc.inconsistent = 0;
     vgc.pause_total = vgc.pause_max = 0.0;
@@ -1174,6 +1351,7 @@ static PyObject *py_uninstall(PyObject *module, PyObject *unused)
     if (!vgc.installed)
         Py_RETURN_FALSE;
     GCState *gcstate = get_gc_state();
+    vgc_heal_lost_stop(gcstate);
     /* gcstate->collecting too: a user "start" callback or a finalizer runs before vgc.pending
      * is set, and uninstalling then left the collected generations aside for good (the "stop"
      * call no longer reached the hook). */
@@ -1196,7 +1374,9 @@ static PyObject *py_uninstall(PyObject *module, PyObject *unused)
 static PyObject *py_status(PyObject *module, PyObject *unused)
 {
     (void)module; (void)unused;
-    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsn}",
+    if (vgc.installed)
+        vgc_heal_lost_stop(get_gc_state());
+    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsnsnsnsnsn}",
                          "installed", vgc.installed ? Py_True : Py_False,
                          "collections", vgc.collections[0], vgc.collections[1],
                          vgc.collections[2],
@@ -1210,7 +1390,11 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
                          "snapshot_objects", vgc.snapshot_objects,
                          "snapshot_edges", vgc.snapshot_edges,
                          "snapshot_bytes", vgc.snapshot_bytes,
-                         "arena_bytes", (Py_ssize_t)vgc_arena_bytes());
+                         "arena_bytes", (Py_ssize_t)vgc_arena_bytes(),
+                         "kept_bytes", (Py_ssize_t)vgc_arena_bytes(),
+                         "peak_bytes", (Py_ssize_t)vgc.peak_bytes,
+                         "fallback_collected", vgc.fallback_collected,
+                         "lost_stops", vgc.lost_stops);
 }
 
 static PyObject *py_fail_alloc_after(PyObject *module, PyObject *arg)
@@ -1220,6 +1404,18 @@ static PyObject *py_fail_alloc_after(PyObject *module, PyObject *arg)
     if (k == -1 && PyErr_Occurred())
         return NULL;
     vgc.fail_alloc_after = k;
+    Py_RETURN_NONE;
+}
+
+/* Test hook: the most internal references a snapshot may hold (0: UINT32_MAX, the core's
+ * limit); a collection whose snapshot would need more is CPython's (a fallback). */
+static PyObject *py_set_edge_limit(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    size_t k = PyLong_AsSize_t(arg);
+    if (k == (size_t)-1 && PyErr_Occurred())
+        return NULL;
+    vgc.edge_limit = k;
     Py_RETURN_NONE;
 }
 
@@ -1303,14 +1499,28 @@ static PyObject *py_collect(PyObject *m, PyObject *args, PyObject *kwargs)
         PyErr_SetString(PyExc_ValueError, "invalid generation");
         return NULL;
     }
-    if (get_gc_state()->collecting)
+    GCState *gcstate = get_gc_state();
+    if (gcstate->collecting)
         return PyLong_FromLong(0);                /* already collecting */
-    vgc.last_result = 0;
+    if (vgc.installed)
+        vgc_heal_lost_stop(gcstate);
+    /* gc.collect's own C function, called directly: a Python-level call would take one more
+     * recursion level than stock's gc.collect() (see vgc_hook_vectorcall). */
+    PyObject *genarg = PyLong_FromLong(generation);
+    if (genarg == NULL)
+        return NULL;
+    vgc.last_result = -1;
     vgc.explicit_depth++;
-    PyObject *r = PyObject_CallFunction(vgc.orig_collect, "i", generation);
+    PyObject *r = ((_PyCFunctionFastWithKeywords)(void (*)(void))
+                   PyCFunction_GET_FUNCTION(vgc.orig_collect))(
+                       PyCFunction_GET_SELF(vgc.orig_collect), &genarg, 1, NULL);
     vgc.explicit_depth--;
+    Py_DECREF(genarg);
     if (r == NULL || !vgc.installed)
         return r;
+    vgc_heal_lost_stop(gcstate);                  /* "stop" lost: the result is still vgc's */
+    if (vgc.last_result < 0)
+        return r;                                 /* CPython's collector did this one */
     Py_DECREF(r);
     return PyLong_FromSsize_t(vgc.last_result);
 }
@@ -1374,7 +1584,7 @@ static PyObject *py_get_threshold(PyObject *m, PyObject *u)
 static PyObject *py_get_count(PyObject *m, PyObject *u)
 {
     (void)m; (void)u;
-    GCState *s = get_gc_state();
+    GCState *s = vgc_api_state();
     return Py_BuildValue("(iii)", s->generations[0].count, s->generations[1].count,
                          s->generations[2].count);
 }
@@ -1413,7 +1623,7 @@ static PyObject *py_get_objects(PyObject *m, PyObject *args, PyObject *kwargs)
     PyObject *result = PyList_New(0);
     if (result == NULL)
         return NULL;
-    GCState *gcstate = get_gc_state();
+    GCState *gcstate = vgc_api_state();
     if (generation != -1) {
         if (generation >= NUM_GENERATIONS) {
             PyErr_Format(PyExc_ValueError, "generation parameter must be less than the number "
@@ -1453,7 +1663,7 @@ static PyObject *py_get_referrers(PyObject *m, PyObject *args)
     PyObject *result = PyList_New(0);
     if (result == NULL)
         return NULL;
-    GCState *gcstate = get_gc_state();
+    GCState *gcstate = vgc_api_state();
     for (int i = 0; i < NUM_GENERATIONS; i++) {
         PyGC_Head *list = GEN_HEAD(gcstate, i);
         for (PyGC_Head *gc = GC_NEXT(list); gc != list; gc = GC_NEXT(gc)) {
@@ -1503,7 +1713,7 @@ static PyObject *py_get_stats(PyObject *m, PyObject *u)
 {
     (void)m; (void)u;
     struct gc_generation_stats stats[NUM_GENERATIONS];
-    GCState *gcstate = get_gc_state();
+    GCState *gcstate = vgc_api_state();
     for (int i = 0; i < NUM_GENERATIONS; i++)
         stats[i] = gcstate->generation_stats[i];
     PyObject *result = PyList_New(0);
@@ -1538,7 +1748,7 @@ static PyObject *py_is_finalized(PyObject *m, PyObject *obj)
 static PyObject *py_freeze(PyObject *m, PyObject *u)
 {
     (void)m; (void)u;
-    GCState *gcstate = get_gc_state();
+    GCState *gcstate = vgc_api_state();
     for (int i = 0; i < NUM_GENERATIONS; i++)
         gc_list_merge(GEN_HEAD(gcstate, i), &gcstate->permanent_generation.head);
     int64_t count[NUM_GENERATIONS];
@@ -1551,7 +1761,7 @@ static PyObject *py_freeze(PyObject *m, PyObject *u)
 static PyObject *py_unfreeze(PyObject *m, PyObject *u)
 {
     (void)m; (void)u;
-    GCState *gcstate = get_gc_state();
+    GCState *gcstate = vgc_api_state();
     gc_list_merge(&gcstate->permanent_generation.head, GEN_HEAD(gcstate, NUM_GENERATIONS - 1));
     Py_RETURN_NONE;
 }
@@ -1559,7 +1769,7 @@ static PyObject *py_unfreeze(PyObject *m, PyObject *u)
 static PyObject *py_get_freeze_count(PyObject *m, PyObject *u)
 {
     (void)m; (void)u;
-    return PyLong_FromSsize_t(gc_list_size(&get_gc_state()->permanent_generation.head));
+    return PyLong_FromSsize_t(gc_list_size(&vgc_api_state()->permanent_generation.head));
 }
 
 #define NOARGS(name, fn, doc) {name, (PyCFunction)(fn), METH_NOARGS, doc}
@@ -1635,12 +1845,89 @@ static PyMethodDef vgc_methods[] = {
      "Test hook: make the k-th snapshot allocation fail (0 disables)."},
     {"_set_alloc_fail", py_fail_alloc_after, METH_O,
      "Test hook: make the k-th allocation from now fail (0 disables); = _fail_alloc_after."},
+    {"_set_edge_limit", py_set_edge_limit, METH_O,
+     "Test hook: the most internal references a snapshot may hold (0: UINT32_MAX)."},
     NOARGS("_arena_release", py_arena_release,
            "Test hook: free the snapshot buffers kept between collections."),
     {"_alloc_count", (PyCFunction)(void (*)(void))py_alloc_count, METH_FASTCALL,
      "Test hook: vgc_malloc/vgc_realloc calls so far; _alloc_count(True) resets the count."},
     {NULL, NULL, 0, NULL}
 };
+
+/* Py_FinalizeEx's last step (Py_AtExit): the interpreter and its objects are gone.  A host
+ * that calls Py_Initialize() again imports vgc afresh (multi-phase init runs vgc_exec again),
+ * so the process-wide state must not outlive the interpreter it describes: drop it (the
+ * snapshot arena is raw memory and is freed). */
+static void vgc_atexit(void)
+{
+    vgc_arena_release();
+    memset(&vgc, 0, sizeof vgc);
+}
+
+static int vgc_layout_override(void)
+{
+    const char *v = getenv("VGC_IGNORE_LAYOUT");
+    return v != NULL && v[0] == '1';
+}
+
+/* A doubly linked list head as CPython leaves it between collections. */
+static int vgc_head_ok(PyGC_Head *h)
+{
+    PyGC_Head *next = GC_NEXT(h), *prev = GC_PREV(h);
+    return next != NULL && prev != NULL && GC_PREV(next) == h && GC_NEXT(prev) == h;
+}
+
+/* The checks made before anything of the gc state is read for use: this binary is compiled
+ * against one CPython release's internal struct layout (pycore_gc.h, pycore_interp.h), which
+ * is not part of any ABI.  Returns NULL when the running interpreter is that release and its gc
+ * state looks as expected, else why not (install() then refuses). */
+static const char *vgc_check_layout(PyObject *gc)
+{
+    static char msg[200];
+    if ((Py_Version >> 8) != (PY_VERSION_HEX >> 8)) {
+        snprintf(msg, sizeof msg, "vgc._vgc was compiled for CPython %d.%d.%d but runs on "
+                 "CPython %lu.%lu.%lu; rebuild vgc for this interpreter",
+                 PY_MAJOR_VERSION, PY_MINOR_VERSION, PY_MICRO_VERSION,
+                 (unsigned long)(Py_Version >> 24), (unsigned long)((Py_Version >> 16) & 0xFF),
+                 (unsigned long)((Py_Version >> 8) & 0xFF));
+        return msg;
+    }
+    GCState *gcstate = get_gc_state();
+    const char *what = NULL;
+    PyObject *garbage = PyObject_GetAttrString(gc, "garbage");
+    PyObject *callbacks = PyObject_GetAttrString(gc, "callbacks");
+    PyObject *thr = PyObject_CallMethod(gc, "get_threshold", NULL);
+    if (garbage == NULL || callbacks == NULL || thr == NULL || !PyTuple_Check(thr)
+        || PyTuple_GET_SIZE(thr) != NUM_GENERATIONS) {
+        PyErr_Clear();
+        what = "gc.garbage, gc.callbacks or gc.get_threshold() missing";
+    }
+    else if (gcstate->garbage != garbage)
+        what = "gc.garbage";
+    else if (gcstate->callbacks != callbacks && !vgc.installed)
+        what = "gc.callbacks";
+    else if (gcstate->generation0 != GEN_HEAD(gcstate, 0))
+        what = "generation 0's head";
+    else {
+        for (int i = 0; i < NUM_GENERATIONS && what == NULL; i++) {
+            long t = PyLong_AsLong(PyTuple_GET_ITEM(thr, i));
+            if (t != gcstate->generations[i].threshold || !vgc_head_ok(GEN_HEAD(gcstate, i)))
+                what = "a generation's threshold or list head";
+        }
+        if (what == NULL && !vgc_head_ok(&gcstate->permanent_generation.head))
+            what = "the permanent generation's list head";
+        PyErr_Clear();
+    }
+    Py_XDECREF(garbage);
+    Py_XDECREF(callbacks);
+    Py_XDECREF(thr);
+    if (what == NULL)
+        return NULL;
+    snprintf(msg, sizeof msg, "the gc state of this CPython %d.%d.%d does not have the layout "
+             "vgc._vgc was compiled for (%s differs)", PY_MAJOR_VERSION, PY_MINOR_VERSION,
+             PY_MICRO_VERSION, what);
+    return msg;
+}
 
 static int vgc_exec(PyObject *module)
 {
@@ -1654,31 +1941,61 @@ static int vgc_exec(PyObject *module)
                         "(vgc._vgc cannot be loaded in a subinterpreter)");
         return -1;
     }
+    if (!vgc.atexit_registered) {
+        if (Py_AtExit(vgc_atexit) < 0) {
+            PyErr_SetString(PyExc_ImportError, "vgc: no room for its Py_AtExit function");
+            return -1;
+        }
+        vgc.atexit_registered = 1;
+    }
     PyObject *gc = PyImport_ImportModule("gc");
     if (gc == NULL)
         return -1;
+    if (!vgc.installed)
+        vgc.layout_error = vgc_check_layout(gc);
     if (vgc.orig_collect == NULL) {
         vgc.orig_collect = PyObject_GetAttrString(gc, "collect");
-        if (vgc.orig_collect == NULL || !PyCFunction_Check(vgc.orig_collect)) {
+        if (vgc.orig_collect == NULL || !PyCFunction_Check(vgc.orig_collect)
+            || PyCFunction_GET_FLAGS(vgc.orig_collect) != (METH_FASTCALL | METH_KEYWORDS)) {
             Py_DECREF(gc);
             if (!PyErr_Occurred())
-                PyErr_SetString(PyExc_ImportError, "vgc._vgc must be imported before install()");
+                PyErr_SetString(PyExc_ImportError, "vgc._vgc must be imported before install() "
+                                "(gc.collect is not CPython's builtin)");
             Py_CLEAR(vgc.orig_collect);
             return -1;
         }
     }
-    Py_DECREF(gc);
-    GCState *gcstate = get_gc_state();
-    if (PyModule_AddObjectRef(module, "garbage", gcstate->garbage) < 0 ||
+    if (vgc.hook_type == NULL) {
+        vgc.hook_type = PyType_FromSpec(&vgc_hook_spec);
+        if (vgc.hook_type == NULL) {
+            Py_DECREF(gc);
+            return -1;
+        }
+    }
+    /* Published from the stock module, not read from the gc state, which is only trusted once
+     * vgc_check_layout passed (they are the same objects then). */
+    PyObject *garbage = PyObject_GetAttrString(gc, "garbage");
+    PyObject *cbs = vgc.installed ? Py_NewRef(vgc.user_callbacks)
+                                  : PyObject_GetAttrString(gc, "callbacks");
+    PyObject *layout = vgc.layout_error ? PyUnicode_FromString(vgc.layout_error)
+                                        : Py_NewRef(Py_None);
+    int bad = garbage == NULL || cbs == NULL || layout == NULL ||
+        PyModule_AddObjectRef(module, "garbage", garbage) < 0 ||
+        PyModule_AddObjectRef(module, "callbacks", cbs) < 0 ||
+        PyModule_AddObjectRef(module, "_stock_gc", gc) < 0 ||
+        PyModule_AddObjectRef(module, "_layout_error", layout) < 0 ||
         PyModule_AddIntConstant(module, "DEBUG_STATS", DEBUG_STATS) < 0 ||
         PyModule_AddIntConstant(module, "DEBUG_COLLECTABLE", DEBUG_COLLECTABLE) < 0 ||
         PyModule_AddIntConstant(module, "DEBUG_UNCOLLECTABLE", DEBUG_UNCOLLECTABLE) < 0 ||
         PyModule_AddIntConstant(module, "DEBUG_SAVEALL", DEBUG_SAVEALL) < 0 ||
         PyModule_AddIntConstant(module, "DEBUG_LEAK", DEBUG_LEAK) < 0 ||
-        PyModule_AddStringConstant(module, "core_version", VGC_CORE_VERSION) < 0)
-        return -1;
-    PyObject *cbs = vgc.installed ? vgc.user_callbacks : gcstate->callbacks;
-    return PyModule_AddObjectRef(module, "callbacks", cbs);
+        PyModule_AddIntConstant(module, "compiled_for", PY_VERSION_HEX) < 0 ||
+        PyModule_AddStringConstant(module, "core_version", VGC_CORE_VERSION) < 0;
+    Py_XDECREF(garbage);
+    Py_XDECREF(cbs);
+    Py_XDECREF(layout);
+    Py_DECREF(gc);
+    return bad ? -1 : 0;
 }
 
 static PyModuleDef_Slot vgc_slots[] = {

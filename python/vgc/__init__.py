@@ -22,9 +22,17 @@ __all__ = [
 MODE = "callback-hook"
 SUPPORTED = ((3, 11), (3, 12), (3, 13))
 
-_stock_gc = _sys.modules.get("gc")
-if _stock_gc is None or getattr(_stock_gc, "__name__", "gc") != "gc":
-    import gc as _stock_gc  # noqa: E402  (the interpreter's own module)
+# The interpreter's own gc module.  importlib.reload(vgc) (or reload(gc) once gc is vgc)
+# re-runs this file in the same namespace while sys.modules["gc"] may be vgc itself: keep what
+# the first run found (and vgc._vgc's copy, taken when it was first loaded, before any install).
+_stock_gc = globals().get("_stock_gc")
+if _stock_gc is None or getattr(_stock_gc, "__name__", None) != "gc":
+    _stock_gc = _sys.modules.get("gc")
+    if _stock_gc is None or getattr(_stock_gc, "__name__", None) != "gc":
+        try:
+            from vgc._vgc import _stock_gc  # noqa: F811
+        except ImportError:
+            import gc as _stock_gc  # noqa: E402
 
 
 def _unsupported_reason():
@@ -60,11 +68,11 @@ else:  # keep `import vgc` working; install() explains why it cannot run
     from gc import garbage, callbacks  # noqa: F401
     _core_version = None
 
-_installed = False
+_installed = globals().get("_installed", False)
 # The original module's collect: install() points the original module's attribute at vgc's
 # collect (so `gc.collect()` through a module object imported before install() returns vgc's
-# count too), uninstall() puts it back.
-_stock_collect = _stock_gc.collect
+# count too), uninstall() puts it back.  Kept across a reload (the attribute is vgc's then).
+_stock_collect = globals().get("_stock_collect") or _stock_gc.collect
 
 
 def install():

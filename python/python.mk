@@ -30,6 +30,9 @@ ext-one:
 	    echo "ext: building vgc for Python $$ver"; \
 	    $(CC) $(EXT_CFLAGS) -I$$inc src/vgc_python.c $(CORE_SRC) src/vgc_policy.c -o $$out/_vgc$$suf || exit 1; \
 	fi; \
+	if [ ! -f $$out/../_vgctest$$suf ] || [ tests/c/vgctest_module.c -nt $$out/../_vgctest$$suf ]; then \
+	    $(CC) $(EXT_CFLAGS) -I$$inc tests/c/vgctest_module.c -o $$out/../_vgctest$$suf || exit 1; \
+	fi; \
 	cp $(PY_PKG_SRC) $$out/
 
 ext: ## build the Python extension (package in build/py<X.Y>/vgc) for each installed 3.11/3.12/3.13

@@ -1328,6 +1328,8 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     /* vgc's own objects stay out of the tracked heap: gc.get_objects() and DEBUG_STATS's
      * generation sizes are stock's, and nothing in Python can reach the hook. */
     PyObject_GC_UnTrack(list);
+    if (gcstate->generations[0].count > 0)        /* nor in the allocation count */
+        gcstate->generations[0].count--;
     vgc.user_callbacks = gcstate->callbacks;      /* takes over gcstate's reference */
     vgc.hook_list = list;
     gcstate->callbacks = Py_NewRef(list);
@@ -1477,13 +1479,49 @@ static PyObject *py_isenabled(PyObject *m, PyObject *u)
     return PyBool_FromLong(get_gc_state()->enabled);
 }
 
-static PyObject *py_collect(PyObject *m, PyObject *args, PyObject *kwargs)
+/* The generation argument of collect(), from a vectorcall: the common forms directly, anything
+ * else through PyArg_ParseTupleAndKeywords for gc's own error messages.  0 or -1. */
+static int collect_arg(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                       PyObject **genobj)
+{
+    *genobj = NULL;
+    if (kwnames == NULL && nargs <= 1) {
+        if (nargs == 1)
+            *genobj = args[0];
+        return 0;
+    }
+    static char *kwlist[] = {"generation", NULL};
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    PyObject *tuple = PyTuple_New(nargs), *dict = nkw ? PyDict_New() : NULL;
+    int rc = -1;
+    if (tuple == NULL || (nkw && dict == NULL))
+        goto done;
+    for (Py_ssize_t i = 0; i < nargs; i++)
+        PyTuple_SET_ITEM(tuple, i, Py_NewRef(args[i]));
+    for (Py_ssize_t i = 0; i < nkw; i++)
+        if (PyDict_SetItem(dict, PyTuple_GET_ITEM(kwnames, i), args[nargs + i]) < 0)
+            goto done;
+    PyObject *g = NULL;
+    if (PyArg_ParseTupleAndKeywords(tuple, dict, "|O:collect", kwlist, &g)) {
+        *genobj = g;          /* borrowed from args: tuple/dict only add references */
+        rc = 0;
+    }
+done:
+    Py_XDECREF(tuple);
+    Py_XDECREF(dict);
+    return rc;
+}
+
+/* METH_FASTCALL | METH_KEYWORDS, as gc.collect: Python code then calls it without a recursion
+ * level (3.11's specialised builtin call), so a collection near the recursion limit runs its
+ * finalizers and callbacks at stock's depth. */
+static PyObject *py_collect(PyObject *m, PyObject *const *args, Py_ssize_t nargs,
+                            PyObject *kwnames)
 {
     (void)m;
-    static char *kwlist[] = {"generation", NULL};
     int generation = NUM_GENERATIONS - 1;
     PyObject *genobj = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O:collect", kwlist, &genobj))
+    if (collect_arg(args, nargs, kwnames, &genobj) < 0)
         return NULL;
     if (genobj != NULL) {
         /* as gc.collect's clinic `int` converter (not "i"): same OverflowError message */
@@ -1780,7 +1818,7 @@ static PyMethodDef vgc_methods[] = {
            "disable($module, /)\n--\n\nDisable automatic garbage collection."),
     NOARGS("isenabled", py_isenabled,
            "isenabled($module, /)\n--\n\nReturns true if automatic garbage collection is enabled."),
-    {"collect", (PyCFunction)(void (*)(void))py_collect, METH_VARARGS | METH_KEYWORDS,
+    {"collect", (PyCFunction)(void (*)(void))py_collect, METH_FASTCALL | METH_KEYWORDS,
      "collect($module, /, generation=2)\n--\n\nRun the garbage collector (vgc's proved core "
      "decides reachability).\n\nWith no arguments, run a full collection.  The optional argument\n"
      "may be an integer specifying which generation to collect.  A ValueError\n"

@@ -7,6 +7,7 @@ vgc's trusted glue (src/vgc_python.c).  After ``install()``, ``import gc`` yield
 which offers the full ``gc`` API of the running version.  ``uninstall()`` restores stock
 behaviour.  Collections at interpreter shutdown stay CPython's own.
 """
+import os as _os
 import platform as _platform
 import sys as _sys
 import sysconfig as _sysconfig
@@ -54,6 +55,14 @@ if _reason is None:
         _vgc = _importlib.import_module("vgc._vgc")
     except ImportError as exc:  # not built for this interpreter
         _reason = "vgc's extension is not built for this interpreter (%s)" % exc
+    # Built for another release of this minor version (a patch upgrade, a distribution's
+    # build): the gc state's layout is not an ABI, so install() refuses, naming both releases,
+    # and the gc API stays the stock module's.  VGC_IGNORE_LAYOUT=1 overrides (experts only).
+    if (_vgc is not None and _vgc._layout_error is not None
+            and _os.environ.get("VGC_IGNORE_LAYOUT") != "1"):
+        _reason = (_vgc._layout_error
+                   + " (VGC_IGNORE_LAYOUT=1 installs it anyway, at your own risk)")
+        _vgc = None
 
 if _vgc is not None:
     from vgc._vgc import (  # noqa: F401
@@ -116,7 +125,11 @@ def status():
     uninstall()); policy_agreed / policy_differed (collections not started by vgc.collect()
     whose generation the proved selection rule, vgc_policy_select, did / did not pick from
     CPython's counters: automatic collections always agree; explicit ones vgc cannot see, such
-    as C PyGC_Collect(), may differ).
+    as C PyGC_Collect(), may differ); kept_bytes (= arena_bytes) and peak_bytes (the most
+    snapshot-buffer bytes held at once since install()); fallback_collected (objects CPython's
+    collector found in the collections vgc handed to it: fallbacks); lost_stops (collections
+    whose "stop" call CPython could not make, e.g. on a MemoryError, finished by vgc at its
+    next entry).
     """
     raw = _vgc._status() if _vgc is not None else {
         "installed": False, "collections": (0, 0, 0), "collected": 0, "uncollectable": 0,
@@ -143,6 +156,10 @@ def status():
         "snapshot_edges": raw.get("snapshot_edges", 0),
         "snapshot_bytes": raw.get("snapshot_bytes", 0),
         "arena_bytes": raw.get("arena_bytes", 0),
+        "kept_bytes": raw.get("kept_bytes", 0),
+        "peak_bytes": raw.get("peak_bytes", 0),
+        "fallback_collected": raw.get("fallback_collected", 0),
+        "lost_stops": raw.get("lost_stops", 0),
         "policy_agreed": raw.get("policy_agreed", 0),
         "policy_differed": raw.get("policy_differed", 0),
     }

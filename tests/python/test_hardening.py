@@ -1,0 +1,448 @@
+"""Regression tests of the glue's failure cases found by review (issue #14): each runs in fresh
+subprocesses, differential against stock gc wherever stock has a behaviour.  In the stock runs
+vgc is imported but not installed, so both processes hold the same objects.
+
+_vgctest (tests/c/vgctest_module.c, built next to vgc by `make ext`) provides a C type whose
+tp_traverse misbehaves.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import textwrap
+import unittest
+
+PRE = r'''
+import os, sys, json
+import vgc
+MODE = os.environ["VGC_TEST_MODE"]
+if MODE == "vgc":
+    vgc.install()
+import gc
+R = {}
+'''
+POST = r'''
+sys.stdout.write("@@RESULT@@" + json.dumps(R, sort_keys=True, default=repr) + "\n")
+'''
+
+
+def run(code, mode, timeout=120, env=None):
+    e = dict(os.environ, VGC_TEST_MODE=mode, VGC_DISABLE="1")
+    e.update(env or {})
+    p = subprocess.run([sys.executable, "-X", "faulthandler", "-c",
+                        PRE + textwrap.dedent(code) + POST], env=e, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=timeout)
+    if p.returncode != 0 or "@@RESULT@@" not in p.stdout:
+        raise AssertionError("failed under %s (rc=%d):\n%s\n%s"
+                             % (mode, p.returncode, p.stdout[-2000:], p.stderr[-3000:]))
+    return json.loads(p.stdout.split("@@RESULT@@", 1)[1]), p.stderr
+
+
+def both(code, **kw):
+    return run(code, "stock", **kw)[0], run(code, "vgc", **kw)[0]
+
+
+class LostStop(unittest.TestCase):
+    """1/9: CPython cannot build the "stop" call (an allocation fails): it calls no callback.
+    For every k, the k-th allocation from gc.collect() on fails; afterwards the heap is not
+    hidden, uninstall() works, the next collection runs every user callback once, and
+    counts/stats move as stock's."""
+
+    CODE = r'''
+    import _testcapi
+    class C:
+        pass
+    keep = [C() for _ in range(300)]
+    for k in keep:
+        k.self = k
+    def garbage():
+        for _ in range(50):
+            a = C(); a.b = C(); a.b.a = a
+    log = []
+    gc.callbacks.append(lambda phase, info: log.append((phase, info["generation"])))
+    gc.collect()
+    base = len(gc.get_objects())
+    bad = []
+    lost = fallbacks = 0
+    for k in range(1, 70):
+        garbage()
+        stats = [s["collections"] for s in gc.get_stats()]
+        del log[:]
+        _testcapi.set_nomemory(k, k + 1)
+        try:
+            gc.collect()
+        except MemoryError:
+            pass
+        _testcapi.remove_mem_hooks()
+        n = len(gc.get_objects())
+        after = [s["collections"] for s in gc.get_stats()]
+        if n < base * 0.9 or after != [stats[0], stats[1], stats[2] + 1]:
+            bad.append(("heap/stats", k, n, base, stats, after))
+        if MODE == "vgc":
+            st = vgc.status()
+            lost += st["lost_stops"]
+            fallbacks += st["fallbacks"]
+            try:
+                vgc.uninstall()
+                vgc.install()
+            except RuntimeError as e:
+                bad.append(("uninstall", k, str(e)))
+        del log[:]
+        garbage()
+        c = gc.collect()
+        if log != [("start", 2), ("stop", 2)] or c < 100:
+            bad.append(("next", k, log[:], c))
+        if MODE == "vgc" and vgc.status()["collections"] != 1:
+            bad.append(("not vgc's", k, vgc.status()))
+        if gc.get_count()[1:] != (0, 0) or gc.get_count()[0] > 20:
+            bad.append(("count", k, gc.get_count()))
+    R["bad"] = bad
+    R["objects_ok"] = abs(len(gc.get_objects()) - base) < base * 0.1
+    R["objects"] = (len(gc.get_objects()), base)
+    R["lost"] = lost
+    R["fallbacks"] = fallbacks
+    '''
+
+    def test_every_k(self):
+        stock, mine = both(self.CODE, timeout=300)
+        self.assertEqual(stock["bad"], [])
+        self.assertEqual(mine["bad"], [])
+        self.assertTrue(mine["objects_ok"], mine)
+        self.assertGreater(mine["lost"], 0, "no k lost the stop call: the test tests nothing")
+        self.assertGreater(mine["fallbacks"], 0)
+
+
+class TraverseSideEffects(unittest.TestCase):
+    """2: a tp_traverse that tracks a new object during a generation-0 snapshot: stock treats
+    the new object as reachable and goes on; vgc did lose it from every list, and the next
+    collect(1) looped forever."""
+
+    def test_track_new_in_traverse(self):
+        code = r'''
+        import _vgctest
+        out = []
+        for gen in (0, 1, 2):
+            n = _vgctest.Node(_vgctest.TRACK_NEW)
+            gc.collect(gen)
+            child = n.child
+            where = [g for g in range(3) if any(o is child for o in gc.get_objects(g))]
+            gc.collect(1)
+            gc.collect(2)
+            out.append((gen, child is not None, gc.is_tracked(child), where,
+                        any(o is child for o in gc.get_objects())))
+            del n, child
+        R["out"] = out
+        '''
+        stock, mine = both(code, timeout=60)
+        self.assertEqual(mine, stock)
+        self.assertTrue(all(x[1] and x[2] and x[4] for x in stock["out"]))
+
+    def test_other_side_effects_and_lies(self):
+        code = r'''
+        import _vgctest, weakref
+        out = []
+        for mode in (_vgctest.ALLOCATE, _vgctest.UNTRACK_NEW, _vgctest.VISIT_TWICE):
+            n = _vgctest.Node(mode)
+            n.child = [n]
+            gc.collect()
+            alive = n.child[0] is n
+            del n
+            c = gc.collect()
+            out.append((mode, alive, c))
+        R["out"] = out
+        '''
+        stock, mine = both(code, timeout=60)
+        self.assertEqual(mine, stock)
+
+
+class EdgeLimit(unittest.TestCase):
+    """3: a snapshot with more internal references than the core's offsets can hold is not
+    taken: CPython's collector does that collection, nothing is lost, and status() counts it."""
+
+    def test_small_limit_falls_back(self):
+        code = r'''
+        class C:
+            pass
+        live = [C() for _ in range(100)]
+        for c in live:
+            c.me = c
+        for _ in range(20):
+            a = C(); a.b = C(); a.b.a = a
+        if MODE == "vgc":
+            vgc._vgc._set_edge_limit(10)
+        R["found"] = gc.collect()
+        R["live"] = all(c.me is c for c in live)
+        if MODE == "vgc":
+            st = vgc.status()
+            R["fallbacks"] = st["fallbacks"]
+            R["fallback_collected"] = st["fallback_collected"]
+            vgc._vgc._set_edge_limit(0)
+            for _ in range(5):
+                a = C(); a.b = C(); a.b.a = a
+            R["after"] = gc.collect()
+            R["fallbacks_after"] = vgc.status()["fallbacks"]
+        '''
+        stock, mine = run(code, "stock")[0], run(code, "vgc")[0]
+        self.assertEqual(mine["found"], stock["found"])
+        self.assertTrue(mine["live"])
+        self.assertEqual(mine["fallbacks"], 1)
+        self.assertEqual(mine["fallback_collected"], stock["found"])
+        self.assertEqual(mine["fallbacks_after"], 1)
+        self.assertGreaterEqual(mine["after"], 10)
+
+
+class HookOutOfReach(unittest.TestCase):
+    """4: the hook and its list are not in the tracked heap; DEBUG_STATS prints stock's
+    generation sizes."""
+
+    def test_no_extra_objects(self):
+        code = r'''
+        gc.collect()
+        R["types"] = sorted({type(o).__name__ for o in gc.get_objects()
+                             if "vgc" in type(o).__module__ or "Hook" in type(o).__name__})
+        R["n"] = len(gc.get_objects())
+        '''
+        stock, mine = both(code)
+        self.assertEqual(mine["types"], stock["types"])
+        self.assertEqual(mine["n"], stock["n"])
+
+    def test_debug_stats_sizes(self):
+        code = r'''
+        gc.collect()
+        gc.set_debug(gc.DEBUG_STATS)
+        gc.collect()
+        gc.set_debug(0)
+        '''
+        s = run(code, "stock")[1]
+        m = run(code, "vgc")[1]
+        pick = lambda e: [l for l in e.splitlines() if "objects in" in l]
+        self.assertTrue(pick(s))
+        self.assertEqual(pick(m), pick(s))
+
+
+class Reload(unittest.TestCase):
+    """6: importlib.reload(vgc) / reload(gc) while installed; uninstall() restores the stock
+    module and its collect."""
+
+    def test_reload(self):
+        code = r'''
+        import importlib, gc as g0
+        stock = sys.modules["gc"] if MODE != "vgc" else vgc._stock_gc
+        importlib.reload(vgc)
+        import gc as g1
+        importlib.reload(g1)
+        vgc.uninstall()
+        R["gc_is_stock"] = sys.modules["gc"] is stock and stock.__name__ == "gc"
+        R["collect_is_builtin"] = type(stock.collect).__name__ == "builtin_function_or_method" \
+            and stock.collect.__module__ == "gc"
+        a = []; a.append(a); del a
+        R["collects"] = stock.collect() >= 1
+        '''
+        stock, mine = both(code)
+        self.assertEqual(mine, stock)
+        self.assertTrue(mine["gc_is_stock"] and mine["collect_is_builtin"])
+
+
+class CountsAndTriggers(unittest.TestCase):
+    """7: automatic collections: the same trigger points, counts and stats as stock over 100k
+    allocations with surviving dicts, tuples and a user callback."""
+
+    def test_same_counts_and_stats(self):
+        code = r'''
+        log = []
+        I = [0]
+        gc.callbacks.append(lambda p, info: log.append((p, info["generation"], gc.get_count(),
+                                                        info["collected"])))
+        keep = []
+        for i in range(25000):
+            I[0] = i
+            d = {"a": [i]}
+            t = (d, [])
+            keep.append(t)
+            if i % 7 == 0:
+                a = []; a.append(a)
+        R["counts"] = [x[2] for x in log]
+        R["gens"] = [x[:2] for x in log]
+        R["collected"] = sum(x[3] for x in log)
+        R["stats"] = [s["collections"] for s in gc.get_stats()]
+        R["final"] = gc.get_count()
+        '''
+        stock, mine = both(code)
+        self.assertEqual(mine["gens"], stock["gens"])
+        self.assertEqual(mine["counts"], stock["counts"])
+        self.assertEqual(mine["stats"], stock["stats"])
+        self.assertEqual(mine["collected"], stock["collected"])
+        self.assertGreater(len(stock["gens"]), 40)
+
+
+class RecursionLimit(unittest.TestCase):
+    """8: a collection within a few frames of the recursion limit runs finalizers, weakref
+    callbacks and gc.callbacks as stock's does, at every depth."""
+
+    def test_every_depth(self):
+        code = r'''
+        import weakref
+        events = []
+        class D:
+            def __del__(self): events.append("del")
+        class W: pass
+        def cb(phase, info): events.append(phase)
+        def wcb(r): events.append("wr")
+        def make():
+            a = D(); b = W(); a.b = b; b.a = a
+            return weakref.ref(b, wcb)
+        LIMIT = 120
+        sys.setrecursionlimit(LIMIT)
+        def rec(n, target):
+            if n < target:
+                return rec(n + 1, target)
+            r = make()
+            del events[:]
+            gc.callbacks.append(cb)
+            try:
+                c = gc.collect()
+            except RecursionError:
+                c = "RecursionError"
+            gc.callbacks.remove(cb)
+            return (c, list(events), r() is None)
+        out = []
+        for t in range(LIMIT - 40, LIMIT + 2):
+            try:
+                out.append(rec(0, t))
+            except RecursionError:
+                out.append("RecursionError")
+        R["out"] = out
+        '''
+        stock, mine = both(code)
+        self.assertEqual(mine, stock)
+
+
+def _embed_flags(tag):
+    cfg = os.path.join(os.path.dirname(sys.executable), "python%s-config" % tag)
+    if not os.path.exists(cfg):
+        return None
+    try:
+        cflags = subprocess.check_output([cfg, "--cflags"], text=True).split()
+        ldflags = subprocess.check_output([cfg, "--ldflags", "--embed"], text=True).split()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return cflags, ldflags
+
+
+EMBED_C = r'''
+#include <Python.h>
+static const char *prog =
+    "import gc, vgc\n"
+    "assert vgc.install() is None\n"
+    "import gc\n"
+    "assert gc is vgc and vgc.status()['installed']\n"
+    "assert gc.callbacks is vgc._stock_gc.callbacks\n"
+    "a = []; a.append(a); del a\n"
+    "n = gc.collect()\n"
+    "assert n >= 1, n\n"
+    "assert vgc.status()['collections'] >= 1\n"
+    "seen = []\n"
+    "gc.callbacks.append(lambda p, i: seen.append(p))\n"
+    "gc.collect()\n"
+    "assert seen == ['start', 'stop'], seen\n"
+    "print('round ok', n)\n";
+int main(void)
+{
+    for (int round = 0; round < 3; round++) {
+        Py_Initialize();
+        if (PyRun_SimpleString(prog) != 0)
+            return 1;
+        if (Py_FinalizeEx() < 0)
+            return 2;
+    }
+    return 0;
+}
+'''
+
+
+class Embedding(unittest.TestCase):
+    """5: a host that calls Py_Initialize()/Py_Finalize() several times gets vgc each time."""
+
+    def test_initialize_finalize_twice(self):
+        tag = "%d.%d" % sys.version_info[:2]
+        flags = _embed_flags(tag)
+        cc = shutil.which("cc") or shutil.which("gcc")
+        if flags is None or cc is None:
+            self.skipTest("no python-config --embed or C compiler")
+        libdir = sysconfig.get_config_var("LIBDIR")
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(d, "embed.c")
+            exe = os.path.join(d, "embed")
+            with open(src, "w") as f:
+                f.write(EMBED_C)
+            subprocess.run([cc, src, "-o", exe] + flags[0] + flags[1]
+                           + ["-Wl,-rpath," + libdir], check=True)
+            env = dict(os.environ, VGC_DISABLE="1",
+                       PYTHONHOME=sys.base_prefix,
+                       PYTHONPATH=os.environ.get("PYTHONPATH", ""))
+            p = subprocess.run([exe], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, timeout=120)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            self.assertEqual(p.stdout.count("round ok"), 3, p.stdout)
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+class Layout(unittest.TestCase):
+    """10: the binary names the release it was compiled for; install() refuses another."""
+
+    def test_compiled_for_this_release(self):
+        import vgc
+        self.assertIsNone(vgc._vgc._layout_error)
+        self.assertEqual(vgc._vgc.compiled_for >> 8, sys.hexversion >> 8)
+
+    def test_other_patch_release_refused(self):
+        """vgc compiled against another 3.X.Y's headers (Debian's, when present) loads into this
+        interpreter (same EXT_SUFFIX) but install() refuses, naming both releases."""
+        cc = shutil.which("cc") or shutil.which("gcc")
+        tag = "%d.%d" % sys.version_info[:2]
+        other = None
+        for inc in ("/usr/include/python" + tag,):
+            h = os.path.join(inc, "patchlevel.h")
+            if os.path.exists(os.path.join(inc, "internal", "pycore_gc.h")) and os.path.exists(h):
+                with open(h) as f:
+                    for line in f:
+                        if line.startswith("#define PY_VERSION "):
+                            other = (inc, line.split()[2].strip('"'))
+        if cc is None or other is None or other[1] == "%d.%d.%d" % sys.version_info[:3]:
+            self.skipTest("no headers of another %s patch release" % tag)
+        suf = sysconfig.get_config_var("EXT_SUFFIX")
+        with tempfile.TemporaryDirectory() as d:
+            pkg = os.path.join(d, "vgc")
+            os.mkdir(pkg)
+            for n in os.listdir(os.path.join(ROOT, "python", "vgc")):
+                if n.endswith(".py"):
+                    shutil.copy(os.path.join(ROOT, "python", "vgc", n), pkg)
+            subprocess.run([cc, "-std=gnu11", "-O1", "-fPIC", "-shared", "-fno-strict-aliasing",
+                            "-I" + os.path.join(ROOT, "include"), "-I" + other[0],
+                            os.path.join(ROOT, "src", "vgc_python.c"),
+                            os.path.join(ROOT, "src", "vgc_core.c"),
+                            os.path.join(ROOT, "src", "vgc_policy.c"),
+                            "-o", os.path.join(pkg, "_vgc" + suf)], check=True)
+            code = ("import vgc, gc\n"
+                    "try:\n    vgc.install()\nexcept RuntimeError as e:\n    print('refused:', e)\n"
+                    "print('gc is stock:', __import__('sys').modules['gc'] is vgc._stock_gc)\n"
+                    "print('reason:', vgc.status()['reason'])\n")
+            env = dict(os.environ, PYTHONPATH=d, VGC_DISABLE="1")
+            env.pop("VGC_IGNORE_LAYOUT", None)
+            p = subprocess.run([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            here = "%d.%d.%d" % sys.version_info[:3]
+            self.assertIn("refused: vgc._vgc was compiled for CPython %s but runs on CPython %s"
+                          % (other[1], here), p.stdout)
+            self.assertIn("gc is stock: True", p.stdout)
+            self.assertIn("VGC_IGNORE_LAYOUT=1", p.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()

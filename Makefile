@@ -16,7 +16,8 @@ CFLAGS_COMMON := -std=c11 -g -Wall -Wextra -Werror -Iinclude
 CFLAGS  ?= -O2
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-APT_PACKAGES := frama-c-base why3 z3 cvc4 cvc5 afl++ clang libclang-rt-14-dev llvm gnuplot-nox zip unzip
+APT_PACKAGES := frama-c-base why3 z3 cvc4 cvc5 afl++ clang libclang-rt-14-dev llvm gnuplot-nox zip unzip \
+                python3.11 python3.11-dev python3.11-dbg python3.11-venv libpython3.11-testsuite
 
 TEST_STEPS := unit proof-pipeline prove
 
@@ -70,7 +71,7 @@ test: deps ## the whole check; ends with `N passed, N failed`
 
 run: $(BUILD)/libvgccore.a ## build, then run examples/cyclic_workload.py under vgc (python -m vgc) and print its report
 	@$(MAKE) --no-print-directory ext-one PYTHON=$(PYTHON)
-	@ver=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	@ver=$$($(PYTHON) -c '$(PY_TAG_PY)'); \
 	    PYTHONPATH=$(BUILD)/py$$ver VGC_DISABLE=1 $(PYTHON) -m vgc examples/cyclic_workload.py
 
 $(BUILD)/demo_core: examples/demo_core.c $(BUILD)/libvgccore.a

@@ -21,7 +21,7 @@ bench-core: $(BUILD)/bench_core ## the proved core alone on synthetic snapshots 
 
 # the test-only floor module, for BENCH_PY, in $(BUILD)/bench/py<X.Y>
 bench-floor:
-	@ver=$$($(BENCH_PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	@ver=$$($(BENCH_PY) -c '$(PY_TAG_PY)'); \
 	inc=$$($(BENCH_PY) -c 'import sysconfig; print(sysconfig.get_paths()["include"])'); \
 	suf=$$($(BENCH_PY) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))'); \
 	out=$(BUILD)/bench/py$$ver; mkdir -p $$out; \

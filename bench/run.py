@@ -65,7 +65,7 @@ def main():
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     py = args.python
-    ver = subprocess.run([py, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+    ver = subprocess.run([py, "-c", "import sys; print('%d.%d.%d%s' % (sys.version_info[:3] + (sys.abiflags,)))"],
                          stdout=subprocess.PIPE, text=True, check=True).stdout.strip()
     full = subprocess.run([py, "-c", "import sys; print(sys.version.split()[0])"],
                           stdout=subprocess.PIPE, text=True, check=True).stdout.strip()

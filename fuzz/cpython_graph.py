@@ -8,7 +8,7 @@ under CPython's own collector and once with vgc installed, and raises AssertionE
 observable is identical: collect()'s return value, which objects died (weakrefs), the order of
 finalizers and weakref callbacks, gc.garbage, the gc.callbacks info dicts and the stats deltas.
 Every byte string is a valid program (decoding is total).  Usable without the C harness:
-`python3 fuzz/cpython_graph.py FILE...` replays inputs (with build/py3.X on PYTHONPATH).
+`python3 fuzz/cpython_graph.py FILE...` replays inputs (with build/py3.X.Y on PYTHONPATH).
 """
 import gc as _stock_gc
 import sys

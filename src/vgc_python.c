@@ -185,6 +185,8 @@ static struct {
     Py_ssize_t fallback_collected;    /* objects CPython's collector found in vgc's fallbacks */
     Py_ssize_t lost_stops;            /* collections whose "stop" CPython could not deliver */
     size_t peak_bytes;                /* the most snapshot-buffer bytes held at once */
+    int validate;                     /* check every generation list after each collection */
+    Py_ssize_t validated;             /* collections after which the lists were checked */
     Py_ssize_t explicit_depth;        /* > 0 inside vgc's collect(): an explicit collection */
     Py_ssize_t policy_agreed, policy_differed;   /* proved selection vs CPython's generation */
     double pause_total, pause_max;
@@ -1119,6 +1121,48 @@ static void vgc_hook_start(GCState *gcstate, PyObject *phase, PyObject *info, in
     vgc.pending = 1;
 }
 
+/* CPython's validate_list, for every generation list as it must be whenever Python code can
+ * run: doubly linked through its head, no COLLECTING bit, no NEXT_MASK_UNREACHABLE bit.  Run
+ * after each collection in debug builds (Py_DEBUG), under VGC_VALIDATE=1 (the tests) and with
+ * verification on; a broken list stops the process (the heap is corrupt: going on would free
+ * or leak objects silently). */
+static const char *vgc_list_problem(PyGC_Head *head)
+{
+    PyGC_Head *prev = head;
+    for (PyGC_Head *gc = (PyGC_Head *)head->_gc_next; gc != head;
+         prev = gc, gc = (PyGC_Head *)gc->_gc_next) {
+        if (gc == NULL)
+            return "a NULL next link";
+        if (gc->_gc_next & 1)
+            return "an object with NEXT_MASK_UNREACHABLE set";
+        if (gc_is_collecting(gc))
+            return "an object with the COLLECTING bit set";
+        if (GC_PREV(gc) != prev)
+            return "a prev link that is not the previous object";
+    }
+    if (GC_PREV(head) != prev)
+        return "a head whose prev is not the last object";
+    return NULL;
+}
+
+static void vgc_validate_lists(GCState *gcstate)
+{
+    for (int i = 0; i <= NUM_GENERATIONS; i++) {
+        PyGC_Head *head = i < NUM_GENERATIONS ? GEN_HEAD(gcstate, i)
+                                              : &gcstate->permanent_generation.head;
+        const char *why = vgc_list_problem(head);
+        if (why != NULL) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "vgc: after collection %zd, the %s list has %s",
+                     vgc.collections[0] + vgc.collections[1] + vgc.collections[2],
+                     i == 0 ? "generation-0" : i == 1 ? "generation-1"
+                     : i == 2 ? "generation-2" : "permanent", why);
+            Py_FatalError(msg);
+        }
+    }
+    vgc.validated++;
+}
+
 /* The end of the pending collection, at "stop" or, when CPython could not deliver "stop" (it
  * calls no callback when it cannot build the phase string or the info dict), at the next
  * entry that finds it pending (vgc_heal_lost_stop).  Puts the lists back, restores the counts
@@ -1134,6 +1178,8 @@ static void vgc_finish_pending(GCState *gcstate)
         vgc.pending = 0;
         vgc.fallback_collected += cpython_found;
         vgc.last_result = -1;
+        if (vgc.validate)
+            vgc_validate_lists(gcstate);
         return;
     }
     vgc.pending = 0;
@@ -1152,6 +1198,8 @@ static void vgc_finish_pending(GCState *gcstate)
     st->collected += vgc.pending_m;
     st->uncollectable += vgc.pending_n;
     vgc.last_result = vgc.pending_m + vgc.pending_n;
+    if (vgc.validate)
+        vgc_validate_lists(gcstate);
 }
 
 /* Called at every entry that reads or changes the lists, counts or stats outside a collection:
@@ -1337,7 +1385,13 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     gcstate->debug &= ~DEBUG_STATS;               /* vgc prints the statistics */
     memset(vgc.collections, 0, sizeof vgc.collections);
     vgc.collected = vgc.uncollectable = vgc.fallbacks = vgc.cpython_collected = 0;
-    vgc.fallback_collected = vgc.lost_stops = 0;
+    vgc.fallback_collected = vgc.lost_stops = vgc.validated = 0;
+#ifdef Py_DEBUG
+    vgc.validate = 1;
+#else
+    const char *v = getenv("VGC_VALIDATE");
+    vgc.validate = v != NULL && v[0] == '1';
+#endif
     vgc.peak_bytes = vgc_arena_bytes();
     vgc.policy_agreed = vgc.policy_differed = 0;
     vgc.inconsistent = 0;
@@ -1378,7 +1432,7 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
     (void)module; (void)unused;
     if (vgc.installed)
         vgc_heal_lost_stop(get_gc_state());
-    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsnsnsnsnsn}",
+    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsnsnsnsnsnsn}",
                          "installed", vgc.installed ? Py_True : Py_False,
                          "collections", vgc.collections[0], vgc.collections[1],
                          vgc.collections[2],
@@ -1396,7 +1450,8 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
                          "kept_bytes", (Py_ssize_t)vgc_arena_bytes(),
                          "peak_bytes", (Py_ssize_t)vgc.peak_bytes,
                          "fallback_collected", vgc.fallback_collected,
-                         "lost_stops", vgc.lost_stops);
+                         "lost_stops", vgc.lost_stops,
+                         "validated", vgc.validated);
 }
 
 static PyObject *py_fail_alloc_after(PyObject *module, PyObject *arg)

@@ -15,9 +15,9 @@ REL_DIR    := tests/reliability
 test-reliability: ext
 	@mkdir -p $(RESULTS); rc=0; : > $(BUILD)/reliability-tests.out; \
 	for p in $(PY_INTERPS); do \
-	    ver=$$($$p -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	    ver=$$($$p -c '$(PY_TAG_PY)'); \
 	    echo "---- tests/reliability with Python $$ver"; \
-	    PYTHONPATH=$(BUILD)/py$$ver $$p $(REL_DIR)/run.py > $(BUILD)/reliability-$$ver.out 2>&1; \
+	    VGC_VALIDATE=1 PYTHONPATH=$(BUILD)/py$$ver $$p $(REL_DIR)/run.py > $(BUILD)/reliability-$$ver.out 2>&1; \
 	    r=$$?; [ $$r = 0 ] || { rc=1; grep -v ' \.\.\. ok$$' $(BUILD)/reliability-$$ver.out | tail -40; }; \
 	    tail -1 $(BUILD)/reliability-$$ver.out; \
 	    tail -1 $(BUILD)/reliability-$$ver.out >> $(BUILD)/reliability-tests.out; \
@@ -30,7 +30,7 @@ FAULT_SWEEP_ARGS ?= --heaps cycles,weakref_callbacks,resurrect,legacy,wide,aged,
 fault-sweep: ext ## the full allocation-failure sweep (every k; gens 0/1/2; automatic collections)
 	@mkdir -p $(BUILD); rc=0; : > $(BUILD)/fault-sweep.out; \
 	for p in $(PY_INTERPS); do \
-	    ver=$$($$p -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	    ver=$$($$p -c '$(PY_TAG_PY)'); \
 	    PYTHONMALLOC=debug PYTHONPATH=$(BUILD)/py$$ver $$p -X faulthandler $(REL_DIR)/fault_driver.py \
 	        $(FAULT_SWEEP_ARGS) > $(BUILD)/fault-sweep-$$ver.json 2> $(BUILD)/fault-sweep-$$ver.err || rc=1; \
 	    $(PYTHON) $(REL_DIR)/fault_summary.py $(BUILD)/fault-sweep-$$ver.json | tee -a $(BUILD)/fault-sweep.out \
@@ -54,7 +54,7 @@ ASAN_ENV    := LD_PRELOAD=$(ASAN_RT) PYTHONMALLOC=malloc \
 
 asan-ext: deps
 	@for p in $(PY_INTERPS); do \
-	    ver=$$($$p -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	    ver=$$($$p -c '$(PY_TAG_PY)'); \
 	    inc=$$($$p -c 'import sysconfig; print(sysconfig.get_paths()["include"])'); \
 	    suf=$$($$p -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))'); \
 	    out=$(BUILD)/asan/py$$ver/vgc; mkdir -p $$out; cp $(PY_PKG_SRC) $$out/; \
@@ -74,7 +74,7 @@ asan-ext: deps
 test-asan: asan-ext ## ASan/UBSan/LSan build; Python suites + test_gc per version; writes $(RESULTS)/asan.txt
 	@mkdir -p $(RESULTS); rc=0; rm -f $(BUILD)/asan-*.out; : > $(BUILD)/asan-tests.out; \
 	for p in $(PY_INTERPS); do \
-	    ver=$$($$p -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	    ver=$$($$p -c '$(PY_TAG_PY)'); \
 	    supp=$(CURDIR)/$(BUILD)/asan/lsan-$$ver.supp; \
 	    echo "---- ASan: tests/python + tests/reliability with Python $$ver"; \
 	    env $(ASAN_ENV) VGC_REL_TIMEOUT=600 PYTHONPATH=$(BUILD)/asan/py$$ver $$p $(REL_DIR)/run.py --also tests/python \

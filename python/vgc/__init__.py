@@ -129,7 +129,8 @@ def status():
     snapshot-buffer bytes held at once since install()); fallback_collected (objects CPython's
     collector found in the collections vgc handed to it: fallbacks); lost_stops (collections
     whose "stop" call CPython could not make, e.g. on a MemoryError, finished by vgc at its
-    next entry).
+    next entry); validated (collections after which every generation list was checked:
+    Py_DEBUG builds and VGC_VALIDATE=1).
     """
     raw = _vgc._status() if _vgc is not None else {
         "installed": False, "collections": (0, 0, 0), "collected": 0, "uncollectable": 0,
@@ -160,6 +161,7 @@ def status():
         "peak_bytes": raw.get("peak_bytes", 0),
         "fallback_collected": raw.get("fallback_collected", 0),
         "lost_stops": raw.get("lost_stops", 0),
+        "validated": raw.get("validated", 0),
         "policy_agreed": raw.get("policy_agreed", 0),
         "policy_differed": raw.get("policy_differed", 0),
     }

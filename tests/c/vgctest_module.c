@@ -1,6 +1,6 @@
 /* vgctest_module.c — `_vgctest`, a test-only extension: a GC type whose tp_traverse misbehaves
  * in the ways C extensions do, for the glue's regression tests and the cpython fuzz harness.
- * Not part of vgc; built next to it by `make ext` (build/py<X.Y>/_vgctest*.so).
+ * Not part of vgc; built next to it by `make ext` (build/py<X.Y.Z>/_vgctest*.so).
  *
  * _vgctest.Node(mode=0): one reference, `child`, settable.  tp_traverse by mode:
  *   0 NORMAL       visits child

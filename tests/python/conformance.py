@@ -22,7 +22,7 @@ import sys
 
 def run_one(build, make, python):
     ver = subprocess.check_output(
-        [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], text=True).strip()
+        [python, "-c", "import sys; print('%d.%d.%d%s' % (sys.version_info[:3] + (sys.abiflags,)))"], text=True).strip()
     venv = os.path.abspath(os.path.join(build, "venv-" + ver))
     vpy = os.path.join(venv, "bin", "python")
     if not os.path.exists(vpy):
@@ -32,7 +32,7 @@ def run_one(build, make, python):
     status_file = os.path.join(build, "conformance-%s.status" % ver)
     if os.path.exists(status_file):
         os.unlink(status_file)
-    env = dict(os.environ, VGC_STATUS_FILE=os.path.abspath(status_file))
+    env = dict(os.environ, VGC_STATUS_FILE=os.path.abspath(status_file), VGC_VALIDATE="1")
     env.pop("VGC_DISABLE", None)
     env.pop("PYTHONPATH", None)
     proc = subprocess.run([vpy, "-m", "test", "test_gc", "-v"], env=env, cwd=build,

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run vgc's Python test suite (tests/python/test_*.py) with the stdlib's unittest.
 
-The vgc package must be importable (make test-python sets PYTHONPATH to build/py<X.Y>).
+The vgc package must be importable (make test-python sets PYTHONPATH to build/py<X.Y.Z>).
 Ends with a plain line `N passed, N failed, N skipped` and exits non-zero on any failure.
 """
 import os

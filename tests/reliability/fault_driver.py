@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Allocation-failure injection driver: fail the k-th allocation of one vgc collection, for every k.
 
-Runs inside one interpreter with vgc importable (PYTHONPATH=build/py<X.Y>).  For each heap and
+Runs inside one interpreter with vgc importable (PYTHONPATH=build/py<X.Y.Z>).  For each heap and
 generation: a reference run (no failure) measures the number N of vgc_malloc/vgc_realloc calls
 of the collection (`_vgc._alloc_count`) and the observables; then for every k in 1..N+1 the same
 heap is rebuilt, the k-th allocation fails (`_vgc._set_alloc_fail(k)`), and:

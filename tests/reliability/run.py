@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Run vgc's reliability suite (tests/reliability/test_*.py; with --also DIR, DIR's test_*.py
-too) with the stdlib's unittest.  The vgc package must be importable (PYTHONPATH=build/py<X.Y>).
+too) with the stdlib's unittest.  The vgc package must be importable (PYTHONPATH=build/py<X.Y.Z>).
 Ends with a plain line `N passed, N failed, N skipped`; exits non-zero on any failure."""
 import argparse
 import os

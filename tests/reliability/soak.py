@@ -97,7 +97,7 @@ def flaky_reruns(out):
 
 
 def run_one(build, make, python, jobs, modules, timeout):
-    ver = sh([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"]).stdout.strip()
+    ver = sh([python, "-c", "import sys; print('%d.%d.%d%s' % (sys.version_info[:3] + (sys.abiflags,)))"]).stdout.strip()
     full = sh([python, "-c", "import platform; print(platform.python_version())"]).stdout.strip()
     soak = os.path.abspath(os.path.join(build, "soak"))
     os.makedirs(soak, exist_ok=True)

@@ -5,12 +5,20 @@
 # make bench BENCH_QUICK=1        small sizes, one repetition: a smoke test (~1 min)
 # make bench BENCH_PY=$(pyenv root)/versions/3.13.0/bin/python3.13
 # make bench BENCH_ONLY=full_collect,steady    a subset (names as in bench/run.py's PLAN)
+# make bench-mem                  only the memory rows users see (peak RSS, the heap that fits
+#                                 under RLIMIT_AS, the bytes vgc keeps): rss_*, fit_* (~3-4 min)
+# make bench-mem-all              bench-mem on pyenv 3.11.7, 3.12.1, 3.13.0 in turn, each into
+#                                 build/bench/mem-py<X.Y>.{json,svg}
+# BENCH_OUT=FILE.json             where run.py writes (default build/bench/results.json)
 # Outputs: build/bench/core.json, build/bench/results.json, build/bench/results.svg.
 
 BENCH_PY    ?= $(or $(wildcard $(PYENV_ROOT)/versions/3.11.7/bin/python3.11),$(PYTHON))
 BENCH_QUICK ?=
 BENCH_ONLY  ?=
-.PHONY: bench bench-core bench-floor
+BENCH_OUT   ?=
+BENCH_PYS   ?= $(foreach v,3.11.7/bin/python3.11 3.12.1/bin/python3.12 3.13.0/bin/python3.13,\
+                   $(wildcard $(PYENV_ROOT)/versions/$(v)))
+.PHONY: bench bench-core bench-floor bench-mem bench-mem-all
 
 $(BUILD)/bench_core: bench/bench_core.c $(BUILD)/libvgccore.a
 	$(CC) $(CFLAGS_COMMON) -O2 $< $(BUILD)/libvgccore.a -o $@
@@ -32,4 +40,17 @@ bench-floor:
 bench: bench-core bench-floor ## benchmarks: core alone, then stock gc vs vgc (BENCH_PY=, BENCH_QUICK=1; table, build/bench/results.{json,svg})
 	@$(MAKE) --no-print-directory ext-one PYTHON=$(BENCH_PY)
 	@$(BENCH_PY) bench/run.py --python $(BENCH_PY) --build $(BUILD) \
-	    $(if $(BENCH_QUICK),--quick) $(if $(BENCH_ONLY),--only $(BENCH_ONLY))
+	    $(if $(BENCH_QUICK),--quick) $(if $(BENCH_ONLY),--only $(BENCH_ONLY)) \
+	    $(if $(BENCH_OUT),--out $(BENCH_OUT))
+
+bench-mem: ## only the memory rows of `make bench` (peak RSS, heap that fits under RLIMIT_AS, bytes vgc keeps; BENCH_PY=)
+	@$(MAKE) --no-print-directory ext-one PYTHON=$(BENCH_PY)
+	@$(BENCH_PY) bench/run.py --python $(BENCH_PY) --build $(BUILD) --only rss,fit \
+	    $(if $(BENCH_QUICK),--quick) $(if $(BENCH_OUT),--out $(BENCH_OUT))
+
+bench-mem-all: ## bench-mem on 3.11, 3.12 and 3.13 (build/bench/mem-py<X.Y>.{json,svg})
+	@for py in $(BENCH_PYS); do \
+	    ver=$$($$py -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	    $(MAKE) --no-print-directory bench-mem BENCH_PY=$$py \
+	        BENCH_OUT=$(BUILD)/bench/mem-py$$ver.json || exit 1; \
+	done

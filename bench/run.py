@@ -29,7 +29,9 @@ def median(xs):
 
 
 # name, workload, size (default), size (quick), reps (default), reps (quick), kind
-#   kind "time": lower is better; "rate": objects freed per second, higher is better
+#   kind "time": lower is better; "rate": objects freed per second, higher is better;
+#   "rss": peak RSS of growing SIZE live tracked objects (lower is better); "fit": live tracked
+#   objects built before MemoryError under RLIMIT_AS = SIZE MiB (higher is better)
 PLAN = [
     ("full_collect_10k", "full_collect", 10000, 10000, 7, 2, "time"),
     ("full_collect_100k", "full_collect", 100000, 100000, 5, 2, "time"),
@@ -45,15 +47,88 @@ PLAN = [
     ("pyperf_create_gc_cycles", "create_gc_cycles", 300000, 30000, 5, 1, "time"),
     ("micro_10k", "micro", 50, 5, 5, 1, "time"),
     ("memory_1M", "memory", 1000000, 100000, 1, 1, "mem"),
+    # what users see (issue #13): `make bench-mem` runs only these
+    ("rss_chains", "rss:chains", 1000000, 100000, 2, 1, "rss"),
+    ("rss_wide", "rss:wide", 1000000, 100000, 2, 1, "rss"),
+    ("rss_ast", "rss:ast", 1000000, 100000, 2, 1, "rss"),
+    ("fit_chains", "fit:chains", 160, 48, 3, 1, "fit"),
+    ("fit_wide", "fit:wide", 224, 64, 3, 1, "fit"),
+    ("fit_ast", "fit:ast", 176, 48, 3, 1, "fit"),
 ]
+MB = 1024.0 * 1024.0
 
 
-def run_one(py, env, mode, workload, size):
+def run_one(py, env, mode, workload, size, tolerate=False):
     out = subprocess.run([py, os.path.join(HERE, "workloads.py"), mode, workload, str(size)],
                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if out.returncode != 0:
+        if tolerate:          # a process at its memory limit may die where CPython cannot recover
+            return {"failed": out.returncode, "stderr": out.stderr[-2000:]}
         raise SystemExit("bench: %s %s %s failed:\n%s" % (mode, workload, size, out.stderr))
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def mem_row(name, kind, size, runs):
+    """The rss / fit rows: medians, ratio, the bytes vgc keeps, fallbacks; prints the row."""
+    row = {}
+    fb = [x.get("vgc_fallbacks") for x in runs["vgc"] if "failed" not in x]
+    row["vgc_fallbacks"] = fb
+    failed = {m: sum(1 for x in runs[m] if "failed" in x) for m in runs}
+    ok = {m: [x for x in runs[m] if "failed" not in x] for m in runs}
+    if not ok["stock"] or not ok["vgc"]:
+        row.update(stock=None, vgc=None, ratio=None, failed=failed)
+        print("%-26s %9d  every run failed on one side: %s" % (name, size, failed))
+        return row
+    if failed["stock"] or failed["vgc"]:
+        row["failed"] = failed
+    if kind == "rss":
+        sm = median([x["maxrss_kib"] for x in ok["stock"]])
+        vm = median([x["maxrss_kib"] for x in ok["vgc"]])
+        sb = median([x["base_maxrss_kib"] for x in ok["stock"]])
+        vb = median([x["base_maxrss_kib"] for x in ok["vgc"]])
+        row.update(stock=sm, vgc=vm, ratio=vm / sm, unit="KiB",
+                   baseline={"stock": sb, "vgc": vb},
+                   heap={"stock": sm - sb, "vgc": vm - vb, "ratio": (vm - vb) / (sm - sb)},
+                   tracked={"stock": median([x["tracked"] for x in ok["stock"]]),
+                            "vgc": median([x["tracked"] for x in ok["vgc"]])})
+        v = ok["vgc"][0]
+        kept = {"after_run": v["after_run"], "after_collect": v["after_collect"],
+                "arena_after_full": v.get("arena_after_full", []),
+                "rss_given_back_kib": {
+                    "arena_release": v["rss_end_kib"] - v["rss_after_release_kib"],
+                    "then_malloc_trim": v["rss_after_release_kib"] - v["rss_after_trim_kib"]},
+                "malloc": v.get("malloc", {})}
+        row["kept"] = kept
+        print("%-26s %9d %9.1fMiB %8.1fMiB %8.3f  heap (minus baseline %.1f/%.1f MiB) %.1f/%.1f"
+              " MiB %.3f; fallbacks %s" % (name, size, sm / 1024.0, vm / 1024.0, vm / sm,
+                                           sb / 1024.0, vb / 1024.0, (sm - sb) / 1024.0,
+                                           (vm - vb) / 1024.0, (vm - vb) / (sm - sb), fb))
+        ar, ac = kept["after_run"], kept["after_collect"]
+        extra = ""
+        for k in ("kept_bytes", "peak_bytes"):
+            if k in ac:
+                extra += "; %s %.1f/%.1f" % (k, ar.get(k, 0) / MB, ac[k] / MB)
+        print("  %-24s %9s kept by vgc (MiB, after run/after gc.collect(2)): arena %.1f/%.1f%s;"
+              " last snapshot %.1f (%d objects, %d edges); RSS back on arena release %.1f,"
+              " then malloc_trim %.1f" % (
+                  "", "", ar["arena_bytes"] / MB, ac["arena_bytes"] / MB, extra,
+                  ac.get("snapshot_bytes", 0) / MB, ac.get("snapshot_objects", 0),
+                  ac.get("snapshot_edges", 0),
+                  kept["rss_given_back_kib"]["arena_release"] / 1024.0,
+                  kept["rss_given_back_kib"]["then_malloc_trim"] / 1024.0))
+    else:
+        sm = median([x["objects"] for x in ok["stock"]])
+        vm = median([x["objects"] for x in ok["vgc"]])
+        row.update(stock=sm, vgc=vm, ratio=vm / sm, unit="objects", limit_mib=size,
+                   all={m: [x["objects"] for x in ok[m]] for m in ok},
+                   kept=[x.get("after_run", {}).get("kept") for x in ok["vgc"]])
+        print("%-26s %6dMiB %10.3fM %10.3fM %8.3f  objects fitting (higher is better); runs"
+              " stock %s vgc %s; fallbacks %s%s" % (
+                  name, size, sm / 1e6, vm / 1e6, vm / sm,
+                  "/".join("%.2f" % (x / 1e6) for x in row["all"]["stock"]),
+                  "/".join("%.2f" % (x / 1e6) for x in row["all"]["vgc"]), fb,
+                  "; failed %s" % failed if row.get("failed") else ""))
+    return row
 
 
 def main():
@@ -95,9 +170,11 @@ def main():
         for r in range(reps):
             order = ("stock", "vgc") if r % 2 == 0 else ("vgc", "stock")
             for mode in order:
-                runs[mode].append(run_one(py, env, mode, wl, size))
+                runs[mode].append(run_one(py, env, mode, wl, size, tolerate=(kind == "fit")))
         row = {"size": size, "reps": reps, "kind": kind, "runs": runs}
-        if kind == "mem":
+        if kind in ("rss", "fit"):
+            row.update(mem_row(name, kind, size, runs))
+        elif kind == "mem":
             s, v = runs["stock"][0], runs["vgc"][0]
             row.update(stock=s["transient_bytes"], vgc=v["transient_bytes"])
             n = v.get("snapshot_objects") or v["tracked"]

@@ -1,7 +1,8 @@
 """bench/svgchart.py — a tiny SVG writer for bench/run.py's results (no third-party packages).
 
 Panel 1: vgc/stock time ratio per workload (throughput rows are turned into a time ratio,
-stock rate / vgc rate), a line at 1.0; lower is better.  Panel 2: pause p50/p99/max per
+stock rate / vgc rate; memory rows: peak RSS ratio, and stock/vgc objects that fit under an
+address-space limit), a line at 1.0; lower is better.  Panel 2: pause p50/p99/max per
 generation of the steady-state workload, stock vs vgc, on a log scale.  Not in proof scope.
 """
 import math
@@ -27,6 +28,10 @@ def write(results, path):
             rows.append((name, r["ratio"]))
         elif r.get("kind") == "rate":
             rows.append((name + " (1/throughput)", 1.0 / r["ratio"]))
+        elif r.get("kind") == "rss" and r.get("ratio"):
+            rows.append((name + " (peak RSS)", r["ratio"]))
+        elif r.get("kind") == "fit" and r.get("ratio"):
+            rows.append((name + " (1/objects that fit)", 1.0 / r["ratio"]))
     out = []
     y0 = 50
     left, right = 250, W - 60
@@ -39,7 +44,7 @@ def write(results, path):
     out.append('<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
                'viewBox="0 0 %d %d">' % (W, H, W, H))
     out.append('<rect width="100%" height="100%" fill="white"/>')
-    out.append(_text(W / 2, 24, "vgc vs stock gc — Python %s%s: vgc/stock time (lower is better)"
+    out.append(_text(W / 2, 24, "vgc vs stock gc — Python %s%s: vgc/stock (lower is better)"
                      % (results.get("python", "?"), " (quick)" if results.get("quick") else ""),
                      15, "middle", "bold"))
     for i, (name, v) in enumerate(rows):

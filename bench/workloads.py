@@ -334,6 +334,249 @@ def w_memory(size):
     return out
 
 
+# ---- (g) what users see: peak RSS, the heap that fits, the bytes kept ------------------------
+#
+# Three heap shapes, each grown chunk by chunk with automatic collection on (default thresholds):
+#   chains  the reported case: linked objects (__slots__), each with a self-reference and a small
+#           list; chains of 100 go through a window of recent chains, and every other chain that
+#           leaves the window is dropped (cyclic garbage: self-references), the other kept live;
+#   wide    many references per object: 8 slotted leaves (one reference each) per container, the
+#           container a list (3 of 4) or dict (1 of 4) of 50-200 references to earlier objects;
+#   ast     an AST-like tree: nodes (plain class: instance + children list + attrs dict) with
+#           parent pointers, trees of ~1000 nodes ("modules") kept in a dict with a symbol table
+#           dict; every 4th module is dropped (cyclic garbage through the parent pointers).
+# A step adds one chunk to the live heap and returns its number of live tracked objects.
+
+class Link:
+    __slots__ = ("me", "items", "next")
+
+
+class Leaf:
+    __slots__ = ("ref", "n")
+
+
+class AstNode:
+    def __init__(self, kind, parent):
+        self.kind = kind
+        self.parent = parent
+        self.children = []
+        self.attrs = None
+
+
+def _chain(k, i0):
+    head = None
+    for i in range(i0, i0 + k):
+        x = Link()
+        x.me = x
+        x.items = [i, head]
+        x.next = head
+        head = x
+    return head
+
+
+def shape_chains(seed=3):
+    from collections import deque
+    live, recent = [], deque()
+    st = {"i": 0, "flip": 0}
+    K, WINDOW = 100, 64                    # 100 links = 200 tracked objects per chain
+
+    def step():
+        recent.append(_chain(K, st["i"]))
+        recent.append(_chain(K, st["i"] + K))
+        st["i"] += 2 * K
+        added = 0
+        while len(recent) > WINDOW:
+            c = recent.popleft()
+            st["flip"] ^= 1
+            if st["flip"]:
+                live.append(c)
+                added += 2 * K
+        return added
+    return step, (live, recent)
+
+
+_KEYS = tuple("k%d" % i for i in range(200))
+
+
+def shape_wide(seed=4):
+    rnd = random.Random(seed)
+    pool = []
+    st = {"n": 0}
+
+    def step():
+        # 8 leaves and one container of 50-200 references per record, 50 records per chunk
+        added = 0
+        for _ in range(50):
+            m = len(pool)
+            for _ in range(8):
+                x = Leaf()
+                x.n = m
+                x.ref = pool[int(rnd.random() * m)] if m else None
+                pool.append(x)
+            m = len(pool)
+            k = rnd.randint(50, 200)
+            s = rnd.randrange(max(1, m - k))
+            if st["n"] % 4 == 3:
+                c = dict(zip(_KEYS[:k], pool[s:s + k]))
+            else:
+                c = pool[s:s + k]
+            st["n"] += 1
+            pool.append(c)
+            added += 9
+        return added
+    return step, pool
+
+
+_KINDS = ("Module", "FunctionDef", "Assign", "Call", "Name", "Attribute", "BinOp", "Constant")
+
+
+def shape_ast(seed=5):
+    rnd = random.Random(seed)
+    modules, symbols = {}, {}
+    st = {"m": 0}
+
+    def step():
+        m = st["m"]
+        st["m"] += 1
+        root = AstNode("Module", None)
+        root.attrs = {"name": "mod%d" % m, "lineno": 1}
+        nodes = [root]
+        for i in range(1, 1000):
+            parent = nodes[rnd.randrange(max(0, i - 20), i)]
+            n = AstNode(_KINDS[i % 8], parent)
+            n.attrs = {"lineno": i, "col_offset": i % 80, "ctx": parent}
+            parent.children.append(n)
+            nodes.append(n)
+        if m % 4 == 3:
+            return 0                        # dropped: cyclic garbage (parent <-> children)
+        modules["mod%d" % m] = root
+        for n in nodes[::50]:
+            symbols[(m, n.attrs["lineno"])] = n
+        return 3 * 1000
+    return step, (modules, symbols)
+
+
+MEM_SHAPES = {"chains": shape_chains, "wide": shape_wide, "ast": shape_ast}
+
+
+def _proc_status():
+    with open("/proc/self/status") as f:
+        fields = dict(line.split(":", 1) for line in f)
+    return {k: int(fields[k].split()[0]) for k in ("VmRSS", "VmHWM", "VmSize", "VmPeak")}
+
+
+def _maxrss():
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss     # KiB on Linux
+
+
+def _vgc_mem(st):
+    """The status() fields about memory, present or not in this build of the glue."""
+    out = {k: st[k] for k in ("arena_bytes", "kept_bytes", "peak_bytes", "snapshot_bytes",
+                              "snapshot_objects", "snapshot_edges") if k in st}
+    out["kept"] = st.get("kept_bytes", st["arena_bytes"])
+    return out
+
+
+def _mallinfo():
+    """glibc's view: brk heap (arena), mmapped chunks (hblkhd), in use, free in the heap."""
+    try:
+        import ctypes
+
+        class MI2(ctypes.Structure):
+            _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks",
+                                                       "hblkhd", "usmblks", "fsmblks",
+                                                       "uordblks", "fordblks", "keepcost")]
+        libc = ctypes.CDLL(None)
+        libc.mallinfo2.restype = MI2
+        mi = libc.mallinfo2()
+        return {"heap": mi.arena, "mmapped": mi.hblkhd, "in_use": mi.uordblks,
+                "free_in_heap": mi.fordblks}
+    except Exception:                       # noqa: BLE001  (not glibc)
+        return {}
+
+
+def w_rss(shape, size):
+    """Peak RSS (ru_maxrss, nothing subtracted) of growing `size` live tracked objects of one shape
+    with automatic collection on (default thresholds), then one explicit gc.collect(2); the
+    baseline after imports; under vgc the bytes it keeps (status()) after the run and after the
+    final collection, its arena after every full collection (gc.callbacks), and the RSS given
+    back when the arena is released (_arena_release) and then malloc_trim(0) is called."""
+    import ctypes                           # noqa: F401  (imported in both modes, before the baseline)
+    g2 = []
+
+    def cb(phase, info):                    # vgc's arena after each full collection
+        if phase == "stop" and info["generation"] == 2 and MODE == "vgc":
+            g2.append(vgc.status()["arena_bytes"])
+    gc.callbacks.append(cb)
+    base = _proc_status()
+    base_maxrss = _maxrss()
+    step, heap = MEM_SHAPES[shape]()
+    gc.enable()
+    built = 0
+    t0 = perf()
+    while built < size:
+        built += step()
+    grow_cpu = perf() - t0
+    out = {"time": 0.0, "built": built, "grow_cpu": grow_cpu, "base_maxrss_kib": base_maxrss,
+           "base_rss_kib": base["VmRSS"]}
+    if MODE == "vgc":
+        out["after_run"] = _vgc_mem(vgc.status())
+    t0 = perf()
+    gc.collect(2)
+    out["collect_cpu"] = perf() - t0
+    out["maxrss_kib"] = _maxrss()
+    end = _proc_status()
+    out["rss_end_kib"] = end["VmRSS"]
+    out["vmpeak_kib"] = end["VmPeak"]
+    out["malloc"] = _mallinfo()
+    gc.callbacks.remove(cb)
+    if MODE == "vgc":
+        st = vgc.status()
+        out["after_collect"] = _vgc_mem(st)
+        out["arena_after_full"] = g2
+        out["full_collections"] = len(g2)
+        # how much of what vgc keeps is resident: release the arena, trim, read RSS again
+        sys.modules["vgc._vgc"]._arena_release()
+    out["rss_after_release_kib"] = _proc_status()["VmRSS"]
+    try:
+        import ctypes
+        ctypes.CDLL(None).malloc_trim(0)
+    except Exception:                       # noqa: BLE001
+        pass
+    out["rss_after_trim_kib"] = _proc_status()["VmRSS"]
+    out["tracked"] = len(gc.get_objects())
+    return out
+
+
+def w_fit(shape, limit_mb):
+    """The live heap that fits under RLIMIT_AS = limit_mb MB: grow one shape chunk by chunk (with
+    automatic collection on) until MemoryError; report the live tracked objects of the completed
+    chunks.  The handler allocates nothing: an 8 MiB ballast taken before the limit is freed
+    first, then the limit is lifted."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    step, heap = MEM_SHAPES[shape]()
+    ballast = bytearray(8 << 20)
+    gc.enable()
+    resource.setrlimit(resource.RLIMIT_AS, (limit_mb << 20, hard))
+    done = [0, 0]                           # chunks, objects: preallocated, updated in place
+    try:
+        while True:
+            n = step()
+            done[1] += n
+            done[0] += 1
+    except MemoryError:
+        pass
+    del ballast
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    out = {"time": 0.0, "limit_mb": limit_mb, "chunks": done[0], "objects": done[1],
+           "vmpeak_kib": _proc_status()["VmPeak"]}
+    if MODE == "vgc":
+        out["after_run"] = _vgc_mem(vgc.status())
+    return out
+
+
 # ---- the floor --------------------------------------------------------------------------------
 
 def w_floor(size):
@@ -372,6 +615,10 @@ def main():
     size = int(sys.argv[3])
     if name.startswith("garbage:"):
         res = w_garbage(name.split(":", 1)[1], size)
+    elif name.startswith("rss:"):
+        res = w_rss(name.split(":", 1)[1], size)
+    elif name.startswith("fit:"):
+        res = w_fit(name.split(":", 1)[1], size)
     else:
         res = WORKLOADS[name](size)
     if MODE == "vgc":

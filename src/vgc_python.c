@@ -39,6 +39,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
+#include <string.h>
+#include <sys/mman.h>
 
 #include "vgc_core.h"
 #include "vgc_policy.h"
@@ -193,7 +195,7 @@ static struct {
     Py_ssize_t snapshot_objects, snapshot_edges, snapshot_bytes;   /* the last snapshot */
     long fail_alloc_after;            /* test hook: fail the k-th snapshot allocation (0: off) */
     size_t edge_limit;                /* test hook: most edges a snapshot may hold (0: UINT32_MAX) */
-    long alloc_count;                 /* test hook: vgc_malloc/vgc_realloc calls (_alloc_count) */
+    long alloc_count;                 /* test hook: allocation points (_alloc_count) */
 } vgc;
 
 /* The debug flags in force: gcstate->debug, plus DEBUG_STATS which vgc keeps to itself while
@@ -227,22 +229,6 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void *vgc_malloc(size_t size)
-{
-    vgc.alloc_count++;
-    if (vgc.fail_alloc_after > 0 && --vgc.fail_alloc_after == 0)
-        return NULL;
-    return PyMem_RawMalloc(size ? size : 1);
-}
-
-static void *vgc_realloc(void *p, size_t size)
-{
-    vgc.alloc_count++;
-    if (vgc.fail_alloc_after > 0 && --vgc.fail_alloc_after == 0)
-        return NULL;
-    return PyMem_RawRealloc(p, size ? size : 1);
-}
-
 static void write_unraisable(const char *msg, PyObject *obj)
 {
 #if PY_VERSION_HEX >= 0x030D0000
@@ -257,12 +243,22 @@ static void write_unraisable(const char *msg, PyObject *obj)
 
 /* ---- the snapshot arena ------------------------------------------------------------------ */
 
-/* The snapshot's arrays are kept between collections (a full collection of a big heap would
- * otherwise pay malloc, page faults and zeroing of tens of MB each time); uninstall() frees
- * them, status()["arena_bytes"] shows what is held.  Capacities are in bytes. */
+/* The snapshot's arrays.  Between collections vgc keeps at most VGC_KEEP_BYTES of them (a young
+ * collection's buffers, which the next young collection reuses); a bigger set (a collection of
+ * a big old generation) is given back as soon as its collection is done, so that what stays
+ * resident between collections is what stock gc keeps (nothing).  Buffers of VGC_MMAP_MIN bytes
+ * or more are mapped directly: glibc keeps a big freed block in its heap once its dynamic mmap
+ * threshold has risen past it, and RSS would not come down (measured, bench/README.md); a
+ * mapped buffer grows by mremap, without a copy and without holding old and new at once.
+ * status()["kept_bytes"] is what is held now, ["peak_bytes"] the most ever held.  Capacities are
+ * in bytes. */
+#define VGC_KEEP_BYTES ((size_t)1 << 20)
+#define VGC_MMAP_MIN   ((size_t)256 << 10)
+
 typedef struct {
     void *p;
     size_t cap;
+    int mapped;                       /* p came from mmap (else from PyMem_RawMalloc) */
 } vgc_buf_t;
 
 static struct {
@@ -280,27 +276,48 @@ static size_t vgc_arena_bytes(void)
     return total;
 }
 
+static void vgc_buf_free(vgc_buf_t *b)
+{
+    if (b->p != NULL) {
+        if (b->mapped)
+            munmap(b->p, b->cap);
+        else
+            PyMem_RawFree(b->p);
+    }
+    b->p = NULL;
+    b->cap = 0;
+    b->mapped = 0;
+}
+
 static void vgc_arena_release(void)
 {
     vgc_buf_t *bufs[] = ARENA_BUFS(arena);
-    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) {
-        PyMem_RawFree(bufs[i]->p);
-        bufs[i]->p = NULL;
-        bufs[i]->cap = 0;
-    }
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
+        vgc_buf_free(bufs[i]);
+}
+
+/* After a collection: keep the buffers only when they are small (see VGC_KEEP_BYTES). */
+static void vgc_arena_trim(void)
+{
+    if (vgc_arena_bytes() > VGC_KEEP_BYTES)
+        vgc_arena_release();
+}
+
+/* One allocation point of the _fail_alloc_after test hook: 1 when this one is to fail. */
+static int vgc_alloc_fails(void)
+{
+    vgc.alloc_count++;
+    return vgc.fail_alloc_after > 0 && --vgc.fail_alloc_after == 0;
 }
 
 /* At least `bytes` of buffer b (its contents kept when `keep`), or NULL.  Each call counts as
- * one snapshot allocation for the _fail_alloc_after test hook, whether or not it has to
- * allocate (vgc_malloc/vgc_realloc count it when they are called). */
+ * one allocation point for the _fail_alloc_after test hook, whether or not it has to allocate. */
 static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
 {
-    if (bytes <= b->cap) {
-        vgc.alloc_count++;                        /* an allocation point, as for the hook */
-        if (vgc.fail_alloc_after > 0 && --vgc.fail_alloc_after == 0)
-            return NULL;
+    if (vgc_alloc_fails())
+        return NULL;
+    if (bytes <= b->cap)
         return b->p;
-    }
     /* Slack for a heap that grows a little: 1/16 for the per-object arrays (their size is exact),
      * 1/8 for the edges (their number is only known after the traverse pass); and at least 1.5x
      * the old capacity, so that a heap growing by small steps reallocates O(log n) times, not at
@@ -308,20 +325,38 @@ static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
     size_t cap = bytes + (b == &arena.targets ? bytes / 8 : bytes / 16) + 4096;
     if (cap < b->cap + b->cap / 2)
         cap = b->cap + b->cap / 2;
+    if (cap >= VGC_MMAP_MIN) {
+        size_t page = 4096;
+        cap = (cap + page - 1) & ~(page - 1);
+    }
     void *p;
-    if (keep) {
-        p = vgc_realloc(b->p, cap);
+#ifdef MREMAP_MAYMOVE
+    if (keep && b->mapped) {
+        p = mremap(b->p, b->cap, cap, MREMAP_MAYMOVE);
+        if (p == MAP_FAILED)
+            return NULL;
+        b->p = p;
+        b->cap = cap;
+        return p;
+    }
+#endif
+    int mapped = cap >= VGC_MMAP_MIN;
+    if (mapped) {
+        p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED)
+            p = NULL;
     }
     else {
-        PyMem_RawFree(b->p);
-        b->p = NULL;
-        b->cap = 0;
-        p = vgc_malloc(cap);
+        p = PyMem_RawMalloc(cap);
     }
     if (p == NULL)
         return NULL;
+    if (keep && b->p != NULL)
+        memcpy(p, b->p, b->cap);
+    vgc_buf_free(b);
     b->p = p;
     b->cap = cap;
+    b->mapped = mapped;
     return p;
 }
 
@@ -1004,6 +1039,7 @@ static int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_coll
     if (rc < 0) {
         for (int i = 0; i < NUM_GENERATIONS; i++)
             gcstate->generations[i].count = counts[i];
+        vgc_arena_trim();
         return -1;
     }
 
@@ -1041,6 +1077,7 @@ static int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_coll
     vgc_handle_legacy_finalizers(gcstate, &finalizers, old);
     if (PyErr_Occurred())
         write_unraisable("in garbage collection", NULL);
+    vgc_arena_trim();
 
     vgc.collections[generation]++;
     vgc.collected += m;
@@ -1490,7 +1527,7 @@ static PyObject *py_arena_release(PyObject *module, PyObject *unused)
     Py_RETURN_NONE;
 }
 
-/* Test hook: the number of allocation points so far (vgc_malloc/vgc_realloc calls and snapshot
+/* Test hook: the number of allocation points so far (snapshot buffers taken, allocated or
  * buffers reused from the arena, the same unit as _set_alloc_fail); _alloc_count(True) also resets
  * it to 0 (returning the value before).  With _set_alloc_fail(k) (= _fail_alloc_after) this
  * lets tests fail every k in 1.._alloc_count() of one collection. */
@@ -1513,26 +1550,6 @@ static PyObject *py_alloc_count(PyObject *module, PyObject *const *args, Py_ssiz
 }
 
 /* ---- the gc API -------------------------------------------------------------------------- */
-
-static PyObject *py_enable(PyObject *m, PyObject *u)
-{
-    (void)m; (void)u;
-    get_gc_state()->enabled = 1;
-    Py_RETURN_NONE;
-}
-
-static PyObject *py_disable(PyObject *m, PyObject *u)
-{
-    (void)m; (void)u;
-    get_gc_state()->enabled = 0;
-    Py_RETURN_NONE;
-}
-
-static PyObject *py_isenabled(PyObject *m, PyObject *u)
-{
-    (void)m; (void)u;
-    return PyBool_FromLong(get_gc_state()->enabled);
-}
 
 /* The generation argument of collect(), from a vectorcall: the common forms directly, anything
  * else through PyArg_ParseTupleAndKeywords for gc's own error messages.  0 or -1. */
@@ -1645,234 +1662,94 @@ static PyObject *py_get_debug(PyObject *m, PyObject *u)
     return PyLong_FromLong(vgc_debug_flags(get_gc_state()));
 }
 
-static PyObject *py_set_threshold(PyObject *m, PyObject *args)
+/* ---- the rest of the gc API: stock's own functions -----------------------------------------
+ * Between collections the generation lists, counts and stats are CPython's own (the hook puts
+ * them back before any user code runs), so the rest of the gc API is the stock module's
+ * functions: vgc/__init__.py re-exports those that read nothing vgc may hold aside (enable,
+ * disable, isenabled, get/set_threshold, get_referents, is_tracked, is_finalized).  The ones
+ * below read or move the lists, counts or stats; vgc's versions first finish a collection whose
+ * "stop" was lost (vgc_heal_lost_stop), then call stock's C function directly (no extra
+ * recursion level, stock's argument handling, messages and audit events). */
+static const char *const vgc_forwarded_names[] = {
+    "get_objects", "get_referrers", "get_count", "get_stats", "freeze", "unfreeze",
+    "get_freeze_count",
+};
+#define N_FORWARDED (sizeof vgc_forwarded_names / sizeof vgc_forwarded_names[0])
+static PyMethodDef vgc_forwarded_defs[N_FORWARDED];
+
+static PyObject *vgc_forward(PyObject *stockfn, PyObject *const *args, Py_ssize_t nargs,
+                             PyObject *kwnames)
 {
-    (void)m;
-    GCState *gcstate = get_gc_state();
-    int t[NUM_GENERATIONS];
-    for (int i = 0; i < NUM_GENERATIONS; i++)
-        t[i] = gcstate->generations[i].threshold;
-#if PY_VERSION_HEX >= 0x030D0000
-    if (PyTuple_GET_SIZE(args) < 1 || PyTuple_GET_SIZE(args) > NUM_GENERATIONS) {
-        PyErr_SetString(PyExc_TypeError, "gc.set_threshold requires 1 to 3 arguments");
-        return NULL;                  /* 3.13's message */
+    vgc_api_state();
+    PyCFunction meth = PyCFunction_GET_FUNCTION(stockfn);
+    PyObject *self = PyCFunction_GET_SELF(stockfn);
+    int flags = PyCFunction_GET_FLAGS(stockfn) & ~(METH_CLASS | METH_STATIC | METH_COEXIST);
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    switch (flags) {
+    case METH_NOARGS:
+        if (nargs == 0 && nkw == 0)
+            return meth(self, NULL);
+        break;
+    case METH_O:
+        if (nargs == 1 && nkw == 0)
+            return meth(self, args[0]);
+        break;
+    case METH_VARARGS:
+        if (nkw == 0) {
+            PyObject *t = PyTuple_New(nargs);
+            if (t == NULL)
+                return NULL;
+            for (Py_ssize_t i = 0; i < nargs; i++)
+                PyTuple_SET_ITEM(t, i, Py_NewRef(args[i]));
+            PyObject *r = meth(self, t);
+            Py_DECREF(t);
+            return r;
+        }
+        break;
+    case METH_FASTCALL:
+        if (nkw == 0)
+            return ((_PyCFunctionFast)(void (*)(void))meth)(self, args, nargs);
+        break;
+    case METH_FASTCALL | METH_KEYWORDS:
+        return ((_PyCFunctionFastWithKeywords)(void (*)(void))meth)(self, args, nargs, kwnames);
+    default:
+        break;
     }
-#endif
-    /* parsed into t first: unlike 3.11/3.12's gc, an error leaves every threshold unchanged */
-    if (!PyArg_ParseTuple(args, "i|ii:set_threshold", &t[0], &t[1], &t[2]))
-        return NULL;
-    for (int i = 0; i < NUM_GENERATIONS; i++)
-        gcstate->generations[i].threshold = t[i];
-    Py_RETURN_NONE;
+    /* any other form of call: stock's own call path raises stock's error */
+    return PyObject_Vectorcall(stockfn, args, (size_t)nargs, kwnames);
 }
 
-static PyObject *py_get_threshold(PyObject *m, PyObject *u)
+/* Publishes vgc's forwarder of each function of vgc_forwarded_names on the module. */
+static int vgc_add_forwarders(PyObject *module, PyObject *gc)
 {
-    (void)m; (void)u;
-    GCState *s = get_gc_state();
-    return Py_BuildValue("(iii)", s->generations[0].threshold, s->generations[1].threshold,
-                         s->generations[2].threshold);
-}
-
-static PyObject *py_get_count(PyObject *m, PyObject *u)
-{
-    (void)m; (void)u;
-    GCState *s = vgc_api_state();
-    return Py_BuildValue("(iii)", s->generations[0].count, s->generations[1].count,
-                         s->generations[2].count);
-}
-
-static int append_objects(PyObject *py_list, PyGC_Head *gc_list)
-{
-    for (PyGC_Head *gc = GC_NEXT(gc_list); gc != gc_list; gc = GC_NEXT(gc)) {
-        PyObject *op = FROM_GC(gc);
-        if (op != py_list && PyList_Append(py_list, op) < 0)
+    for (size_t i = 0; i < N_FORWARDED; i++) {
+        PyObject *stockfn = PyObject_GetAttrString(gc, vgc_forwarded_names[i]);
+        if (stockfn == NULL)
             return -1;
+        if (!PyCFunction_Check(stockfn)) {
+            Py_DECREF(stockfn);
+            PyErr_Format(PyExc_ImportError, "vgc: gc.%s is not CPython's builtin",
+                         vgc_forwarded_names[i]);
+            return -1;
+        }
+        PyMethodDef *def = &vgc_forwarded_defs[i];
+        def->ml_name = vgc_forwarded_names[i];
+        def->ml_meth = (PyCFunction)(void (*)(void))vgc_forward;
+        def->ml_flags = METH_FASTCALL | METH_KEYWORDS;
+        def->ml_doc = ((PyCFunctionObject *)stockfn)->m_ml->ml_doc;
+        PyObject *fn = PyCFunction_NewEx(def, stockfn, NULL);
+        Py_DECREF(stockfn);
+        if (fn == NULL || PyModule_AddObjectRef(module, vgc_forwarded_names[i], fn) < 0) {
+            Py_XDECREF(fn);
+            return -1;
+        }
+        Py_DECREF(fn);
     }
     return 0;
-}
-
-static PyObject *py_get_objects(PyObject *m, PyObject *args, PyObject *kwargs)
-{
-    (void)m;
-    static char *kwlist[] = {"generation", NULL};
-    PyObject *genobj = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O:get_objects", kwlist, &genobj))
-        return NULL;
-    Py_ssize_t generation = -1;
-    if (genobj != Py_None) {
-        if (!PyIndex_Check(genobj)) {
-            PyErr_Format(PyExc_TypeError,
-                         "argument should be integer or None, not '%.200s'",
-                         Py_TYPE(genobj)->tp_name);
-            return NULL;
-        }
-        generation = PyNumber_AsSsize_t(genobj, PyExc_OverflowError);
-        if (generation == -1 && PyErr_Occurred())
-            return NULL;
-    }
-    if (PySys_Audit("gc.get_objects", "n", generation) < 0)
-        return NULL;
-    PyObject *result = PyList_New(0);
-    if (result == NULL)
-        return NULL;
-    GCState *gcstate = vgc_api_state();
-    if (generation != -1) {
-        if (generation >= NUM_GENERATIONS) {
-            PyErr_Format(PyExc_ValueError, "generation parameter must be less than the number "
-                         "of available generations (%i)", NUM_GENERATIONS);
-            goto error;
-        }
-        if (generation < 0) {
-            PyErr_SetString(PyExc_ValueError, "generation parameter cannot be negative");
-            goto error;
-        }
-        if (append_objects(result, GEN_HEAD(gcstate, generation)) < 0)
-            goto error;
-        return result;
-    }
-    for (int i = 0; i < NUM_GENERATIONS; i++)
-        if (append_objects(result, GEN_HEAD(gcstate, i)) < 0)
-            goto error;
-    return result;
-error:
-    Py_DECREF(result);
-    return NULL;
-}
-
-static int referrers_visit(PyObject *obj, void *objs)
-{
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE((PyObject *)objs); i++)
-        if (PyTuple_GET_ITEM((PyObject *)objs, i) == obj)
-            return 1;
-    return 0;
-}
-
-static PyObject *py_get_referrers(PyObject *m, PyObject *args)
-{
-    (void)m;
-    if (PySys_Audit("gc.get_referrers", "(O)", args) < 0)
-        return NULL;
-    PyObject *result = PyList_New(0);
-    if (result == NULL)
-        return NULL;
-    GCState *gcstate = vgc_api_state();
-    for (int i = 0; i < NUM_GENERATIONS; i++) {
-        PyGC_Head *list = GEN_HEAD(gcstate, i);
-        for (PyGC_Head *gc = GC_NEXT(list); gc != list; gc = GC_NEXT(gc)) {
-            PyObject *obj = FROM_GC(gc);
-            if (obj == args || obj == result)
-                continue;
-            if (Py_TYPE(obj)->tp_traverse(obj, referrers_visit, args)) {
-                if (PyList_Append(result, obj) < 0) {
-                    Py_DECREF(result);
-                    return NULL;
-                }
-            }
-        }
-    }
-    return result;
-}
-
-static int referents_visit(PyObject *obj, void *list)
-{
-    return PyList_Append((PyObject *)list, obj) < 0;
-}
-
-static PyObject *py_get_referents(PyObject *m, PyObject *args)
-{
-    (void)m;
-    if (PySys_Audit("gc.get_referents", "(O)", args) < 0)
-        return NULL;
-    PyObject *result = PyList_New(0);
-    if (result == NULL)
-        return NULL;
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(args); i++) {
-        PyObject *obj = PyTuple_GET_ITEM(args, i);
-        if (!_PyObject_IS_GC(obj))
-            continue;
-        traverseproc traverse = Py_TYPE(obj)->tp_traverse;
-        if (!traverse)
-            continue;
-        if (traverse(obj, referents_visit, result)) {
-            Py_DECREF(result);
-            return NULL;
-        }
-    }
-    return result;
-}
-
-static PyObject *py_get_stats(PyObject *m, PyObject *u)
-{
-    (void)m; (void)u;
-    struct gc_generation_stats stats[NUM_GENERATIONS];
-    GCState *gcstate = vgc_api_state();
-    for (int i = 0; i < NUM_GENERATIONS; i++)
-        stats[i] = gcstate->generation_stats[i];
-    PyObject *result = PyList_New(0);
-    if (result == NULL)
-        return NULL;
-    for (int i = 0; i < NUM_GENERATIONS; i++) {
-        PyObject *d = Py_BuildValue("{snsnsn}", "collections", stats[i].collections,
-                                    "collected", stats[i].collected,
-                                    "uncollectable", stats[i].uncollectable);
-        if (d == NULL || PyList_Append(result, d) < 0) {
-            Py_XDECREF(d);
-            Py_DECREF(result);
-            return NULL;
-        }
-        Py_DECREF(d);
-    }
-    return result;
-}
-
-static PyObject *py_is_tracked(PyObject *m, PyObject *obj)
-{
-    (void)m;
-    return PyBool_FromLong(_PyObject_IS_GC(obj) && _PyObject_GC_IS_TRACKED(obj));
-}
-
-static PyObject *py_is_finalized(PyObject *m, PyObject *obj)
-{
-    (void)m;
-    return PyBool_FromLong(_PyObject_IS_GC(obj) && gc_is_finalized(AS_GC(obj)));
-}
-
-static PyObject *py_freeze(PyObject *m, PyObject *u)
-{
-    (void)m; (void)u;
-    GCState *gcstate = vgc_api_state();
-    for (int i = 0; i < NUM_GENERATIONS; i++)
-        gc_list_merge(GEN_HEAD(gcstate, i), &gcstate->permanent_generation.head);
-    int64_t count[NUM_GENERATIONS];
-    vgc_counts_load(gcstate, count);
-    vgc_policy_freeze(count);
-    vgc_counts_store(gcstate, count);
-    Py_RETURN_NONE;
-}
-
-static PyObject *py_unfreeze(PyObject *m, PyObject *u)
-{
-    (void)m; (void)u;
-    GCState *gcstate = vgc_api_state();
-    gc_list_merge(&gcstate->permanent_generation.head, GEN_HEAD(gcstate, NUM_GENERATIONS - 1));
-    Py_RETURN_NONE;
-}
-
-static PyObject *py_get_freeze_count(PyObject *m, PyObject *u)
-{
-    (void)m; (void)u;
-    return PyLong_FromSsize_t(gc_list_size(&vgc_api_state()->permanent_generation.head));
 }
 
 #define NOARGS(name, fn, doc) {name, (PyCFunction)(fn), METH_NOARGS, doc}
 static PyMethodDef vgc_methods[] = {
-    NOARGS("enable", py_enable,
-           "enable($module, /)\n--\n\nEnable automatic garbage collection."),
-    NOARGS("disable", py_disable,
-           "disable($module, /)\n--\n\nDisable automatic garbage collection."),
-    NOARGS("isenabled", py_isenabled,
-           "isenabled($module, /)\n--\n\nReturns true if automatic garbage collection is enabled."),
     {"collect", (PyCFunction)(void (*)(void))py_collect, METH_FASTCALL | METH_KEYWORDS,
      "collect($module, /, generation=2)\n--\n\nRun the garbage collector (vgc's proved core "
      "decides reachability).\n\nWith no arguments, run a full collection.  The optional argument\n"
@@ -1890,47 +1767,6 @@ static PyMethodDef vgc_methods[] = {
      "Debugging information is written to sys.stderr."},
     NOARGS("get_debug", py_get_debug,
            "get_debug($module, /)\n--\n\nGet the garbage collection debugging flags."),
-    {"set_threshold", py_set_threshold, METH_VARARGS,
-     "set_threshold(threshold0, [threshold1, [threshold2]])\n"
-     "Set the collection thresholds (the collection frequency).\n\n"
-     "Setting 'threshold0' to zero disables collection.\n"},
-    NOARGS("get_threshold", py_get_threshold,
-           "get_threshold($module, /)\n--\n\nReturn the current collection thresholds."),
-    NOARGS("get_count", py_get_count,
-           "get_count($module, /)\n--\n\nReturn a three-tuple of the current collection counts."),
-    {"get_objects", (PyCFunction)(void (*)(void))py_get_objects, METH_VARARGS | METH_KEYWORDS,
-     "get_objects($module, /, generation=None)\n--\n\n"
-     "Return a list of objects tracked by the collector (excluding the list returned).\n\n"
-     "  generation\n    Generation to extract the objects from.\n\n"
-     "If generation is not None, return only the objects tracked by the collector\n"
-     "that are in that generation."},
-    NOARGS("get_stats", py_get_stats,
-           "get_stats($module, /)\n--\n\n"
-           "Return a list of dictionaries containing per-generation statistics."),
-    {"get_referrers", py_get_referrers, METH_VARARGS,
-     "get_referrers(*objs) -> list\nReturn the list of objects that directly refer to any of objs."},
-    {"get_referents", py_get_referents, METH_VARARGS,
-     "get_referents(*objs) -> list\nReturn the list of objects that are directly referred to by objs."},
-    {"is_tracked", py_is_tracked, METH_O,
-     "is_tracked($module, obj, /)\n--\n\n"
-     "Returns true if the object is tracked by the garbage collector.\n\n"
-     "Simple atomic objects will return false."},
-    {"is_finalized", py_is_finalized, METH_O,
-     "is_finalized($module, obj, /)\n--\n\n"
-     "Returns true if the object has been already finalized by the GC."},
-    NOARGS("freeze", py_freeze,
-           "freeze($module, /)\n--\n\n"
-           "Freeze all current tracked objects and ignore them for future collections.\n\n"
-           "This can be used before a POSIX fork() call to make the gc copy-on-write friendly.\n"
-           "Note: collection before a POSIX fork() call may free pages for future allocation\n"
-           "which can cause copy-on-write."),
-    NOARGS("unfreeze", py_unfreeze,
-           "unfreeze($module, /)\n--\n\n"
-           "Unfreeze all objects in the permanent generation.\n\n"
-           "Put all objects in the permanent generation back into oldest generation."),
-    NOARGS("get_freeze_count", py_get_freeze_count,
-           "get_freeze_count($module, /)\n--\n\n"
-           "Return the number of objects in the permanent generation."),
     NOARGS("_install", py_install, "Install the collection hook; False if already installed."),
     NOARGS("_uninstall", py_uninstall, "Remove the collection hook; False if not installed."),
     NOARGS("_status", py_status, "vgc's counters since install (see vgc.status())."),
@@ -1943,7 +1779,7 @@ static PyMethodDef vgc_methods[] = {
     NOARGS("_arena_release", py_arena_release,
            "Test hook: free the snapshot buffers kept between collections."),
     {"_alloc_count", (PyCFunction)(void (*)(void))py_alloc_count, METH_FASTCALL,
-     "Test hook: vgc_malloc/vgc_realloc calls so far; _alloc_count(True) resets the count."},
+     "Test hook: snapshot allocation points so far; _alloc_count(True) resets the count."},
     {NULL, NULL, 0, NULL}
 };
 
@@ -2076,6 +1912,7 @@ static int vgc_exec(PyObject *module)
         PyModule_AddObjectRef(module, "garbage", garbage) < 0 ||
         PyModule_AddObjectRef(module, "callbacks", cbs) < 0 ||
         PyModule_AddObjectRef(module, "_stock_gc", gc) < 0 ||
+        vgc_add_forwarders(module, gc) < 0 ||
         PyModule_AddObjectRef(module, "_layout_error", layout) < 0 ||
         PyModule_AddIntConstant(module, "DEBUG_STATS", DEBUG_STATS) < 0 ||
         PyModule_AddIntConstant(module, "DEBUG_COLLECTABLE", DEBUG_COLLECTABLE) < 0 ||

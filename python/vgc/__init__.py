@@ -65,13 +65,24 @@ if _reason is None:
         _vgc = None
 
 if _vgc is not None:
+    # vgc's own: collect (the hook decides), the debug flags (DEBUG_STATS is vgc's while
+    # installed), and the functions that read the lists, counts or stats (stock's, after
+    # finishing a collection whose "stop" CPython could not deliver; src/vgc_python.c)
     from vgc._vgc import (  # noqa: F401
-        enable, disable, isenabled, collect, get_count, get_threshold, set_threshold,
-        get_objects, get_stats, get_referrers, get_referents, is_tracked, is_finalized,
-        freeze, unfreeze, get_freeze_count, set_debug, get_debug, garbage, callbacks,
+        collect, set_debug, get_debug, garbage, callbacks,
+        get_objects, get_referrers, get_count, get_stats, freeze, unfreeze, get_freeze_count,
         DEBUG_STATS, DEBUG_COLLECTABLE, DEBUG_UNCOLLECTABLE, DEBUG_SAVEALL, DEBUG_LEAK,
         core_version as _core_version,
     )
+    # the stock module's own functions, unchanged
+    enable = _stock_gc.enable
+    disable = _stock_gc.disable
+    isenabled = _stock_gc.isenabled
+    get_threshold = _stock_gc.get_threshold
+    set_threshold = _stock_gc.set_threshold
+    get_referents = _stock_gc.get_referents
+    is_tracked = _stock_gc.is_tracked
+    is_finalized = _stock_gc.is_finalized
 else:  # keep `import vgc` working; install() explains why it cannot run
     from gc import *  # noqa: F401,F403
     from gc import garbage, callbacks  # noqa: F401

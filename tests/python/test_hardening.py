@@ -446,3 +446,34 @@ class Layout(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class KeptMemory(unittest.TestCase):
+    """Issue #13 item 2: after a collection, vgc keeps at most 1 MiB of snapshot buffers;
+    status() reports what it keeps and the most it held."""
+
+    def test_full_collection_gives_buffers_back(self):
+        code = r'''
+        class C:
+            pass
+        live = []
+        for i in range(150000):
+            c = C(); c.me = c; c.l = [i]
+            live.append(c)
+        gc.collect()
+        st = vgc.status()
+        R["kept"] = st["kept_bytes"]
+        R["peak"] = st["peak_bytes"]
+        R["snapshot"] = st["snapshot_bytes"]
+        for _ in range(5000):
+            a = []; a.append(a)
+        gc.collect(0)
+        R["kept0"] = vgc.status()["kept_bytes"]
+        R["fallbacks"] = st["fallbacks"]
+        '''
+        mine = run(code, "vgc")[0]
+        self.assertLessEqual(mine["kept"], 1 << 20)
+        self.assertLessEqual(mine["kept0"], 1 << 20)
+        self.assertGreater(mine["peak"], 4 << 20)
+        self.assertGreaterEqual(mine["peak"], mine["snapshot"])
+        self.assertEqual(mine["fallbacks"], 0)

@@ -76,5 +76,5 @@ run: $(BUILD)/libvgccore.a ## build, then run examples/cyclic_workload.py under 
 $(BUILD)/demo_core: examples/demo_core.c $(BUILD)/libvgccore.a
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) $< $(BUILD)/libvgccore.a -o $@
 
-clean: ## remove build outputs (keeps committed proof results)
-	rm -rf $(BUILD)
+clean: ## remove build outputs (keeps committed proof results; also pip install -e's python/vgc/_vgc.*.so)
+	rm -rf $(BUILD) python/vgc/_vgc.*.so

@@ -207,7 +207,7 @@ def _run(kind, target, rest):
         mod = _fresh_main()
         exec(compile(sys.stdin.read(), "<stdin>", "exec"), mod.__dict__)
         return
-    path = os.path.abspath(target)
+    path = _abs(target)
     sys.path[0] = os.path.dirname(os.path.realpath(path))
     if os.path.isdir(path) or not path.endswith((".py", ".pyw")) and _is_zip(path):
         sys.path[0] = path                       # a directory or zip with __main__.py
@@ -219,6 +219,11 @@ def _run(kind, target, rest):
     mod.__file__ = path
     mod.__cached__ = None
     exec(compile(source, path, "exec"), mod.__dict__)
+
+
+def _abs(path):
+    """Absolute as python makes a script's path: joined to the cwd, not normalised (no ..)."""
+    return path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
 
 
 def _is_zip(path):
@@ -233,7 +238,7 @@ def main(argv=None):
     opts, kind, target, rest = _parse(sys.argv[1:] if argv is None else argv)
     prog = getattr(sys, "orig_argv", [sys.executable])[0] or sys.executable
     if kind == "script" and target != "-":
-        path = os.path.abspath(target)
+        path = _abs(target)
         if not os.path.exists(path):
             # python's own wording: `python3: can't open file '/abs/x.py': [Errno 2] ...`, rc 2
             sys.stderr.write("%s: can't open file %r: [Errno 2] No such file or directory\n"

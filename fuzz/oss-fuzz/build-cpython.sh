@@ -20,7 +20,8 @@
 #     extension modules in lib-dynload (_testcapi for the legacy-finalizer objects, ...) resolve
 #     Python's symbols from the executable;
 #   - $CFLAGS (the engine's sanitizer flags) minus the fuzzer's coverage instrumentation
-#     (-fsanitize=fuzzer-no-link, -fsanitize-coverage=...): the interpreter gets ASan/UBSan, so
+#     (-fsanitize=fuzzer-no-link, -fsanitize-coverage=...; and a coverage build's profile flags,
+#     so its report is about vgc): the interpreter gets ASan/UBSan, so
 #     a bad access by vgc's glue inside CPython's code is caught, but the coverage feedback stays
 #     on vgc's own code (an instrumented interpreter would reward inputs for new paths through
 #     CPython's allocator and dict code; the pyenv builds used so far had no coverage either);
@@ -43,7 +44,7 @@ export ASAN_OPTIONS=detect_leaks=0
 py_cflags=""
 for f in ${CFLAGS//-pthread/}; do
     case $f in
-        -fsanitize=fuzzer-no-link|-fsanitize-coverage=*) ;;
+        -fsanitize=fuzzer-no-link|-fsanitize-coverage=*|-fprofile-instr-generate|-fcoverage-mapping) ;;
         *) py_cflags="$py_cflags $f" ;;
     esac
 done

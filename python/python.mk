@@ -23,7 +23,7 @@ EXT_CFLAGS  := -std=gnu11 -O2 -g -fno-strict-aliasing -fPIC -shared -Wall -Wextr
 PY_PKG_SRC  := $(wildcard python/vgc/*.py python/vgc/*.pyi python/vgc/py.typed)
 
 TEST_STEPS += python conformance
-.PHONY: ext install conformance test-python test-conformance
+.PHONY: ext install uninstall conformance test-python test-conformance
 
 # $(call py_var,INTERP,EXPR): evaluate a sysconfig expression with INTERP
 py_var = $(shell $(1) -c 'import sysconfig as s, sys; print($(2))')
@@ -58,6 +58,18 @@ install: ## install PYTHON=<interpreter> [AUTOINSTALL=1]: vgc into its (or its v
 	    echo "import vgc._autoinstall" > $$site/vgc-autoinstall.pth; \
 	    echo "install: vgc + vgc-autoinstall.pth -> $$site (opt out per process: VGC_DISABLE=1)"; \
 	else echo "install: vgc -> $$site"; fi
+
+# Removes what `make install` put there (vgc/ and vgc-autoinstall.pth) and, when pip installed vgc
+# (`pip install .` or `pip install -e .`: a vgc-*.dist-info is there), runs `pip uninstall vgc`.
+uninstall: ## uninstall PYTHON=<interpreter>: remove vgc and vgc-autoinstall.pth from its site-packages
+	@site=$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])') || exit 1; \
+	if ls -d $$site/vgc-*.dist-info >/dev/null 2>&1; then \
+	    $(PYTHON) -m pip uninstall -y -q vgc || exit 1; echo "uninstall: pip uninstall vgc"; \
+	fi; removed=""; \
+	for f in $$site/vgc $$site/vgc-autoinstall.pth; do \
+	    if [ -e $$f ]; then rm -rf $$f && removed="$$removed $$(basename $$f)" || exit 1; fi; \
+	done; \
+	echo "uninstall: removed$${removed:- nothing} from $$site"
 
 # The differential/unit suite, once per interpreter, against the staged package.
 test-python: ext

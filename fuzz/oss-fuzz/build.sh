@@ -8,8 +8,10 @@
 # fuzz_<name>_seed_corpus.zip (and fuzz_cpython.files/: the Python files it runs).  Run from
 # anywhere; works on the repository it sits in.  `make test-fuzz-replay` runs it with clang and
 # libFuzzer and runs every binary it built on its seed corpus from another directory.
-# Limit: fuzz_cpython links the pyenv CPython's shared libpython (rpath into $PYENV_ROOT), so a
-# runner image needs that CPython at the same path; no OSS-Fuzz project Dockerfile is provided.
+# fuzz_cpython links the CPython named by $VGC_PYTHON_CONFIG (+ $VGC_PYTHON_LDFLAGS), else the
+# pyenv CPython's shared libpython (rpath into $PYENV_ROOT, so a runner would need that CPython at
+# the same path).  For ClusterFuzzLite/OSS-Fuzz, build-cpython.sh (next to this file) first builds
+# a sanitizer CPython into $OUT and then runs this script against it (.clusterfuzzlite/).
 cd "$(dirname "$0")/../.."
 : "${WORK:=$(mktemp -d)}"
 mkdir -p "$OUT" "$WORK/vgc-fuzz"

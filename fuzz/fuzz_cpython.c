@@ -1,9 +1,9 @@
 /* fuzz_cpython.c — fuzz harness `cpython`: random graphs of Python objects collected once by
  * CPython's own collector and once by vgc, in one embedded CPython 3.11; every observable must
- * be identical.  Not in proof scope: it tests the trusted glue (src/vgc_python.c, compiled in with
+ * be identical.  Not in proof scope: it tests the trusted glue (src/cpython/, compiled in with
  * the sanitizers and the fuzzer's coverage) against the reference implementation.
  *
- * fuzz-sources: src/vgc_python.c src/vgc_core.c src/vgc_policy.c
+ * fuzz-sources: src/cpython/*.c src/vgc_core.c src/vgc_policy.c
  * fuzz-cflags: -std=gnu11 -Wno-unused-parameter -Wno-missing-field-initializers -fno-sanitize=function
  * fuzz-cflags: $("${VGC_PYTHON_CONFIG:-${PYENV_ROOT:-$HOME/.pyenv}/versions/${VGC_FUZZ_PY:-3.11.7}/bin/python3-config}" --includes)
  * fuzz-ldflags: $("${VGC_PYTHON_CONFIG:-${PYENV_ROOT:-$HOME/.pyenv}/versions/${VGC_FUZZ_PY:-3.11.7}/bin/python3-config}" --ldflags --embed) ${VGC_PYTHON_LDFLAGS:-}

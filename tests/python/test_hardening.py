@@ -424,10 +424,12 @@ class Layout(unittest.TestCase):
                     shutil.copy(os.path.join(ROOT, "python", "vgc", n), pkg)
             subprocess.run([cc, "-std=gnu11", "-O1", "-fPIC", "-shared", "-fno-strict-aliasing",
                             "-I" + os.path.join(ROOT, "include"), "-I" + other[0],
-                            os.path.join(ROOT, "src", "vgc_python.c"),
                             os.path.join(ROOT, "src", "vgc_core.c"),
-                            os.path.join(ROOT, "src", "vgc_policy.c"),
-                            "-o", os.path.join(pkg, "_vgc" + suf)], check=True)
+                            os.path.join(ROOT, "src", "vgc_policy.c")]
+                           + sorted(os.path.join(ROOT, "src", "cpython", n)
+                                    for n in os.listdir(os.path.join(ROOT, "src", "cpython"))
+                                    if n.endswith(".c"))
+                           + ["-o", os.path.join(pkg, "_vgc" + suf)], check=True)
             code = ("import vgc, gc\n"
                     "try:\n    vgc.install()\nexcept RuntimeError as e:\n    print('refused:', e)\n"
                     "print('gc is stock:', __import__('sys').modules['gc'] is vgc._stock_gc)\n"

@@ -1,0 +1,313 @@
+/* hook.c — the trigger: the callback hook and its start/stop state machine.
+ * TRUSTED, NOT PROVED.  install() puts one hook object in gcstate->callbacks; CPython calls it
+ * with "start" and "stop" around each of its collections.  "start": the user's start callbacks,
+ * vgc's collection (phases.c), then the collected generations go aside so CPython's own pass
+ * runs on empty lists.  "stop": lists, counts and long_lived_* back, vgc's figures into the
+ * stats and the info dict, the user's stop callbacks.  A "stop" CPython cannot deliver is
+ * finished at the next entry (vgc_heal_lost_stop).
+ *
+ * States (vgc.pending): 0 idle; 1 vgc collected, lists aside, waiting for "stop"; 2 vgc could
+ * not take the snapshot, CPython's collector does this collection.  vgc.in_start is set while a
+ * start is being handled (no nested start).
+ */
+#include "vgc_cpython.h"
+
+#include <structmember.h>
+
+/* Every gc API function that reads or changes the lists, counts or stats starts here. */
+GCState *vgc_api_state(void)
+{
+    GCState *gcstate = get_gc_state();
+    if (vgc.installed)
+        vgc_heal_lost_stop(gcstate);
+    return gcstate;
+}
+
+/* ---- the trigger: the callback hook ------------------------------------------------------ */
+
+static void vgc_invoke_user_callbacks(PyObject *phase, PyObject *info)
+{
+    PyObject *cbs = vgc.user_callbacks;
+    if (cbs == NULL)
+        return;
+    Py_INCREF(cbs);
+#if PY_VERSION_HEX >= 0x030C0000
+    PyObject *stack[] = {phase, info};
+#endif
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(cbs); i++) {
+        PyObject *cb = PyList_GET_ITEM(cbs, i);
+        Py_INCREF(cb);
+#if PY_VERSION_HEX >= 0x030C0000
+        PyObject *r = PyObject_Vectorcall(cb, stack, 2, NULL);
+#else
+        PyObject *r = PyObject_CallFunction(cb, "OO", phase, info);
+#endif
+        if (r == NULL)
+            PyErr_WriteUnraisable(cb);
+        else
+            Py_DECREF(r);
+        Py_DECREF(cb);
+    }
+    Py_DECREF(cbs);
+}
+
+/* "start": the user's start callbacks, then vgc's collection; the collected generations then go
+ * aside so that CPython's own pass runs on empty lists. */
+static void vgc_hook_start(GCState *gcstate, PyObject *phase, PyObject *info, int generation)
+{
+    if (PyList_GET_SIZE(vgc.user_callbacks) != 0)
+        vgc_invoke_user_callbacks(phase, info);
+    vgc.pending_gen = generation;
+    /* CPython chose `generation` by the same rule as the proved vgc_policy_select (or it was
+     * asked for explicitly): compare, for every collection not started by vgc's own collect(). */
+    if (vgc.explicit_depth == 0) {
+        if (vgc_policy_choice(gcstate) == generation)
+            vgc.policy_agreed++;
+        else
+            vgc.policy_differed++;
+    }
+    struct gc_generation_stats *st = &gcstate->generation_stats[generation];
+    Py_ssize_t m = 0, n = 0;
+    if (vgc_collect_main(gcstate, generation, &m, &n) < 0) {
+        vgc.fallbacks++;
+        vgc.saved_stats_collected = st->collected;
+        vgc.saved_stats_uncollectable = st->uncollectable;
+        vgc.pending = 2;                          /* CPython's collector does this one */
+        return;
+    }
+    /* CPython's pass now runs on empty lists: move the collected generations aside. */
+    for (int i = 0; i <= generation; i++) {
+        gc_list_init(&vgc.aside[i]);
+        gc_list_merge(GEN_HEAD(gcstate, i), &vgc.aside[i]);
+    }
+    for (int i = 0; i < NUM_GENERATIONS; i++)
+        vgc.saved_count[i] = gcstate->generations[i].count;
+    vgc.saved_long_lived_total = gcstate->long_lived_total;
+    vgc.saved_long_lived_pending = gcstate->long_lived_pending;
+    vgc.saved_stats_collected = st->collected;
+    vgc.saved_stats_uncollectable = st->uncollectable;
+    vgc.pending_m = m;
+    vgc.pending_n = n;
+    vgc.pending = 1;
+}
+
+/* CPython's validate_list, for every generation list as it must be whenever Python code can
+ * run: doubly linked through its head, no COLLECTING bit, no NEXT_MASK_UNREACHABLE bit.  Run
+ * after each collection in debug builds (Py_DEBUG), under VGC_VALIDATE=1 (the tests) and with
+ * verification on; a broken list stops the process (the heap is corrupt: going on would free
+ * or leak objects silently). */
+static const char *vgc_list_problem(PyGC_Head *head)
+{
+    PyGC_Head *prev = head;
+    for (PyGC_Head *gc = (PyGC_Head *)head->_gc_next; gc != head;
+         prev = gc, gc = (PyGC_Head *)gc->_gc_next) {
+        if (gc == NULL)
+            return "a NULL next link";
+        if (gc->_gc_next & 1)
+            return "an object with NEXT_MASK_UNREACHABLE set";
+        if (gc_is_collecting(gc))
+            return "an object with the COLLECTING bit set";
+        if (GC_PREV(gc) != prev)
+            return "a prev link that is not the previous object";
+    }
+    if (GC_PREV(head) != prev)
+        return "a head whose prev is not the last object";
+    return NULL;
+}
+
+static void vgc_validate_lists(GCState *gcstate)
+{
+    for (int i = 0; i <= NUM_GENERATIONS; i++) {
+        PyGC_Head *head = i < NUM_GENERATIONS ? GEN_HEAD(gcstate, i)
+                                              : &gcstate->permanent_generation.head;
+        const char *why = vgc_list_problem(head);
+        if (why != NULL) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "vgc: after collection %zd, the %s list has %s",
+                     vgc.collections[0] + vgc.collections[1] + vgc.collections[2],
+                     i == 0 ? "generation-0" : i == 1 ? "generation-1"
+                     : i == 2 ? "generation-2" : "permanent", why);
+            Py_FatalError(msg);
+        }
+    }
+    vgc.validated++;
+}
+
+/* The end of the pending collection, at "stop" or, when CPython could not deliver "stop" (it
+ * calls no callback when it cannot build the phase string or the info dict), at the next
+ * entry that finds it pending (vgc_heal_lost_stop).  Puts the lists back, restores the counts
+ * and long_lived_* that CPython's pass on empty lists changed, adds vgc's numbers to the stats.
+ * Sets vgc.last_result (-1 after a fallback: CPython's own numbers stand). */
+static void vgc_finish_pending(GCState *gcstate)
+{
+    int generation = vgc.pending_gen;
+    struct gc_generation_stats *st = &gcstate->generation_stats[generation];
+    Py_ssize_t cpython_found = (st->collected - vgc.saved_stats_collected)
+                               + (st->uncollectable - vgc.saved_stats_uncollectable);
+    if (vgc.pending == 2) {                       /* fallback: CPython's numbers stand */
+        vgc.pending = 0;
+        vgc.fallback_collected += cpython_found;
+        vgc.last_result = -1;
+        if (vgc.validate)
+            vgc_validate_lists(gcstate);
+        return;
+    }
+    vgc.pending = 0;
+    vgc.cpython_collected += cpython_found;
+    for (int i = 0; i <= generation; i++) {
+        /* keep the order: what was aside first, then what arrived meanwhile */
+        gc_list_merge(GEN_HEAD(gcstate, i), &vgc.aside[i]);
+        gc_list_merge(&vgc.aside[i], GEN_HEAD(gcstate, i));
+    }
+    int arrived = gcstate->generations[0].count;  /* allocations since CPython's count update */
+    for (int i = 0; i < NUM_GENERATIONS; i++)
+        gcstate->generations[i].count = vgc.saved_count[i];
+    gcstate->generations[0].count += arrived;
+    gcstate->long_lived_total = vgc.saved_long_lived_total;
+    gcstate->long_lived_pending = vgc.saved_long_lived_pending;
+    st->collected += vgc.pending_m;
+    st->uncollectable += vgc.pending_n;
+    vgc.last_result = vgc.pending_m + vgc.pending_n;
+    if (vgc.validate)
+        vgc_validate_lists(gcstate);
+}
+
+/* Called at every entry that reads or changes the lists, counts or stats outside a collection:
+ * a collection still pending there lost its "stop" (CPython's collecting flag is clear again),
+ * so finish it now; stock gc calls no stop callback in that case either. */
+void vgc_heal_lost_stop(GCState *gcstate)
+{
+    if (vgc.pending && !gcstate->collecting && !vgc.in_start) {
+        vgc.lost_stops++;
+        vgc_finish_pending(gcstate);
+    }
+}
+
+/* "stop": finish the collection, then the user's stop callbacks with vgc's figures, in the info
+ * dict CPython built (a second dict would be one more allocation after the counts are restored:
+ * get_count() would then differ from stock's by one after every collection). */
+static void vgc_hook_stop(GCState *gcstate, PyObject *phase, PyObject *info)
+{
+    int was = vgc.pending;
+    vgc_finish_pending(gcstate);
+    if (was == 1) {
+        PyObject *c = PyLong_FromSsize_t(vgc.pending_m);
+        PyObject *u = PyLong_FromSsize_t(vgc.pending_n);
+        if (c == NULL || u == NULL || PyDict_SetItemString(info, "collected", c) < 0
+            || PyDict_SetItemString(info, "uncollectable", u) < 0) {
+            Py_XDECREF(c);
+            Py_XDECREF(u);
+            PyErr_WriteUnraisable(NULL);          /* as CPython when it cannot build info */
+            return;
+        }
+        Py_DECREF(c);
+        Py_DECREF(u);
+    }
+    if (PyList_GET_SIZE(vgc.user_callbacks) != 0)
+        vgc_invoke_user_callbacks(phase, info);
+}
+
+/* The one entry of gcstate->callbacks while installed: hook(phase, info).  CPython calls it
+ * inside its collection (gcstate->collecting set); it is not reachable from Python code (an
+ * untracked object in an untracked list), and any other call is ignored: no collection runs
+ * outside CPython's collecting state, none nests, and nothing is read after uninstall(). */
+static PyObject *vgc_hook_call(PyObject *phase, PyObject *info)
+{
+    GCState *gcstate = get_gc_state();
+    if (!vgc.installed || !gcstate->collecting || vgc.in_start || !PyUnicode_Check(phase)
+        || !PyDict_CheckExact(info))
+        return Py_NewRef(Py_None);
+    if (PyUnicode_CompareWithASCIIString(phase, "start") == 0) {
+        /* a start while a collection is pending: that one's "stop" was lost */
+        if (vgc.pending) {
+            vgc.lost_stops++;
+            vgc_finish_pending(gcstate);
+        }
+        PyObject *g = PyDict_GetItemString(info, "generation");
+        int generation = g && PyLong_CheckExact(g) ? (int)PyLong_AsLong(g) : -1;
+        if (generation < 0 || generation >= NUM_GENERATIONS) {
+            PyErr_Clear();
+            return Py_NewRef(Py_None);
+        }
+        vgc.in_start = 1;
+        vgc_hook_start(gcstate, phase, info, generation);
+        vgc.in_start = 0;
+    }
+    else if (vgc.pending) {
+        vgc_hook_stop(gcstate, phase, info);
+    }
+    else {
+        /* CPython collected without vgc seeing "start" (it could not build that call): its
+         * own collector did this one; count it as a fallback. */
+        PyObject *c = PyDict_GetItemString(info, "collected");
+        PyObject *u = PyDict_GetItemString(info, "uncollectable");
+        if (c != NULL && u != NULL) {
+            vgc.fallbacks++;
+            vgc.fallback_collected += PyLong_AsSsize_t(c) + PyLong_AsSsize_t(u);
+            PyErr_Clear();
+        }
+        if (PyList_GET_SIZE(vgc.user_callbacks) != 0)
+            vgc_invoke_user_callbacks(phase, info);
+    }
+    return Py_NewRef(Py_None);
+}
+
+/* The hook is an instance of a small non-GC type with its own vectorcall: CPython calls it
+ * through PyObject_Vectorcall / PyObject_CallFunction, which for such an object skip the
+ * recursion-limit check a builtin function's call makes.  So a collection near the recursion
+ * limit reaches vgc exactly where stock's collection would run (3.11: within a few frames of the
+ * limit a builtin hook was refused with RecursionError, and CPython's own pass then freed the
+ * garbage without running finalizers), and the user's callbacks and finalizers run at stock's
+ * depth. */
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+} vgc_hook_object;
+
+static PyObject *vgc_hook_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
+                                     PyObject *kwnames)
+{
+    (void)self;
+    if (PyVectorcall_NARGS(nargsf) != 2 || kwnames != NULL)
+        return Py_NewRef(Py_None);
+    return vgc_hook_call(args[0], args[1]);
+}
+
+static void vgc_hook_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_Free(self);
+    Py_DECREF(tp);
+}
+
+static PyMemberDef vgc_hook_members[] = {
+    {"__vectorcalloffset__", T_PYSSIZET, offsetof(vgc_hook_object, vectorcall), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL}
+};
+
+static PyType_Slot vgc_hook_slots[] = {
+    {Py_tp_dealloc, vgc_hook_dealloc},
+    {Py_tp_call, PyVectorcall_Call},
+    {Py_tp_members, vgc_hook_members},
+    {Py_tp_doc, "vgc's collection trigger (internal)."},
+    {0, NULL}
+};
+
+static PyType_Spec vgc_hook_spec = {
+    "vgc._vgc._Hook", sizeof(vgc_hook_object), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    vgc_hook_slots
+};
+
+PyObject *vgc_hook_new(void)
+{
+    vgc_hook_object *h = PyObject_New(vgc_hook_object, (PyTypeObject *)vgc.hook_type);
+    if (h != NULL)
+        h->vectorcall = vgc_hook_vectorcall;
+    return (PyObject *)h;
+}
+
+PyObject *vgc_hook_type_new(void)
+{
+    return PyType_FromSpec(&vgc_hook_spec);
+}

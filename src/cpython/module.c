@@ -1,0 +1,591 @@
+/* module.c — the module vgc._vgc: install/uninstall/status, collect, the debug flags, the rest
+ * of the gc API (stock's own functions), test hooks, and the checks made at import.
+ * TRUSTED, NOT PROVED.  The adapter's one state record lives here.
+ */
+#include "vgc_cpython.h"
+
+#include <stdio.h>
+
+struct vgc_state vgc;
+
+/* The debug flags in force: gcstate->debug, plus DEBUG_STATS which vgc keeps to itself while
+ * installed (CPython's own pass would print statistics of its empty lists).  A DEBUG_STATS set
+ * through the original gc module is taken over here. */
+int vgc_debug_flags(GCState *gcstate)
+{
+    if (vgc.installed && (gcstate->debug & DEBUG_STATS)) {
+        vgc.stats_flag = DEBUG_STATS;
+        gcstate->debug &= ~DEBUG_STATS;
+    }
+    return gcstate->debug | (vgc.installed ? vgc.stats_flag : 0);
+}
+
+/* ---- module functions: install / status ------------------------------------------------- */
+
+static PyObject *py_install(PyObject *module, PyObject *unused)
+{
+    (void)unused;
+    if (_PyInterpreterState_GET() != PyInterpreterState_Main()) {   /* checked first */
+        PyErr_SetString(PyExc_RuntimeError, "vgc can only be installed in the main interpreter");
+        return NULL;
+    }
+    if (vgc.layout_error != NULL && !vgc_layout_override()) {
+        PyErr_Format(PyExc_RuntimeError, "%s (set VGC_IGNORE_LAYOUT=1 to install anyway, at "
+                     "your own risk)", vgc.layout_error);
+        return NULL;
+    }
+    if (vgc.installed)
+        Py_RETURN_FALSE;
+    GCState *gcstate = get_gc_state();
+    if (gcstate->collecting) {
+        /* CPython is iterating over gcstate->callbacks (a finalizer, weakref callback or gc
+         * callback called install()): swapping the list now would skip/repeat callbacks. */
+        PyErr_SetString(PyExc_RuntimeError, "vgc: cannot install during a collection");
+        return NULL;
+    }
+    if (gcstate->callbacks == NULL || !PyList_CheckExact(gcstate->callbacks)) {
+        PyErr_SetString(PyExc_RuntimeError, "vgc: the gc state has no callbacks list");
+        return NULL;
+    }
+    PyObject *hook = vgc_hook_new();
+    if (hook == NULL)
+        return NULL;
+    PyObject *list = PyList_New(1);
+    if (list == NULL) {
+        Py_DECREF(hook);
+        return NULL;
+    }
+    PyList_SET_ITEM(list, 0, hook);
+    /* vgc's own objects stay out of the tracked heap: gc.get_objects() and DEBUG_STATS's
+     * generation sizes are stock's, and nothing in Python can reach the hook. */
+    PyObject_GC_UnTrack(list);
+    if (gcstate->generations[0].count > 0)        /* nor in the allocation count */
+        gcstate->generations[0].count--;
+    vgc.user_callbacks = gcstate->callbacks;      /* takes over gcstate's reference */
+    vgc.hook_list = list;
+    gcstate->callbacks = Py_NewRef(list);
+    vgc.stats_flag = gcstate->debug & DEBUG_STATS;
+    gcstate->debug &= ~DEBUG_STATS;               /* vgc prints the statistics */
+    memset(vgc.collections, 0, sizeof vgc.collections);
+    vgc.collected = vgc.uncollectable = vgc.fallbacks = vgc.cpython_collected = 0;
+    vgc.fallback_collected = vgc.lost_stops = vgc.validated = 0;
+#ifdef Py_DEBUG
+    vgc.validate = 1;
+#else
+    const char *v = getenv("VGC_VALIDATE");
+    vgc.validate = v != NULL && v[0] == '1';
+#endif
+    vgc.peak_bytes = vgc_arena_bytes();
+    vgc.policy_agreed = vgc.policy_differed = 0;
+    vgc.inconsistent = 0;
+    vgc.pause_total = vgc.pause_max = 0.0;
+    vgc.pending = 0;
+    vgc.installed = 1;
+    Py_RETURN_TRUE;
+}
+
+static PyObject *py_uninstall(PyObject *module, PyObject *unused)
+{
+    (void)module; (void)unused;
+    if (!vgc.installed)
+        Py_RETURN_FALSE;
+    GCState *gcstate = get_gc_state();
+    vgc_heal_lost_stop(gcstate);
+    /* gcstate->collecting too: a user "start" callback or a finalizer runs before vgc.pending
+     * is set, and uninstalling then left the collected generations aside for good (the "stop"
+     * call no longer reached the hook). */
+    if (vgc.pending || gcstate->collecting) {
+        PyErr_SetString(PyExc_RuntimeError, "vgc: cannot uninstall during a collection");
+        return NULL;
+    }
+    PyObject *hooks = gcstate->callbacks;
+    gcstate->callbacks = vgc.user_callbacks;      /* gives the reference back */
+    vgc.user_callbacks = NULL;
+    Py_XDECREF(hooks);
+    Py_CLEAR(vgc.hook_list);
+    gcstate->debug |= vgc.stats_flag;
+    vgc.stats_flag = 0;
+    vgc.installed = 0;
+    vgc_arena_release();
+    Py_RETURN_TRUE;
+}
+
+static PyObject *py_status(PyObject *module, PyObject *unused)
+{
+    (void)module; (void)unused;
+    if (vgc.installed)
+        vgc_heal_lost_stop(get_gc_state());
+    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsnsnsnsnsnsn}",
+                         "installed", vgc.installed ? Py_True : Py_False,
+                         "collections", vgc.collections[0], vgc.collections[1],
+                         vgc.collections[2],
+                         "collected", vgc.collected, "uncollectable", vgc.uncollectable,
+                         "fallbacks", vgc.fallbacks, "cpython_collected", vgc.cpython_collected,
+                         "inconsistent", vgc.inconsistent,
+                         "policy_agreed", vgc.policy_agreed,
+                         "policy_differed", vgc.policy_differed,
+                         "pause_total", vgc.pause_total, "pause_max", vgc.pause_max,
+                         "core_version", VGC_CORE_VERSION,
+                         "snapshot_objects", vgc.snapshot_objects,
+                         "snapshot_edges", vgc.snapshot_edges,
+                         "snapshot_bytes", vgc.snapshot_bytes,
+                         "arena_bytes", (Py_ssize_t)vgc_arena_bytes(),
+                         "kept_bytes", (Py_ssize_t)vgc_arena_bytes(),
+                         "peak_bytes", (Py_ssize_t)vgc.peak_bytes,
+                         "fallback_collected", vgc.fallback_collected,
+                         "lost_stops", vgc.lost_stops,
+                         "validated", vgc.validated);
+}
+
+static PyObject *py_fail_alloc_after(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    long k = PyLong_AsLong(arg);
+    if (k == -1 && PyErr_Occurred())
+        return NULL;
+    vgc.fail_alloc_after = k;
+    Py_RETURN_NONE;
+}
+
+/* Test hook: the most internal references a snapshot may hold (0: UINT32_MAX, the core's
+ * limit); a collection whose snapshot would need more is CPython's (a fallback). */
+static PyObject *py_set_edge_limit(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    size_t k = PyLong_AsSize_t(arg);
+    if (k == (size_t)-1 && PyErr_Occurred())
+        return NULL;
+    vgc.edge_limit = k;
+    Py_RETURN_NONE;
+}
+
+/* Test hook: free the snapshot arena now (not during a collection), so that the next collection
+ * allocates every buffer again: the allocation-failure tests need allocations to fail. */
+static PyObject *py_arena_release(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    if (get_gc_state()->collecting) {
+        PyErr_SetString(PyExc_RuntimeError, "_arena_release() during a collection");
+        return NULL;
+    }
+    vgc_arena_release();
+    Py_RETURN_NONE;
+}
+
+/* Test hook: the number of allocation points so far (snapshot buffers taken, allocated or
+ * buffers reused from the arena, the same unit as _set_alloc_fail); _alloc_count(True) also resets
+ * it to 0 (returning the value before).  With _set_alloc_fail(k) (= _fail_alloc_after) this
+ * lets tests fail every k in 1.._alloc_count() of one collection. */
+static PyObject *py_alloc_count(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs > 1) {
+        PyErr_SetString(PyExc_TypeError, "_alloc_count([reset])");
+        return NULL;
+    }
+    long n = vgc.alloc_count;
+    if (nargs == 1) {
+        int reset = PyObject_IsTrue(args[0]);
+        if (reset < 0)
+            return NULL;
+        if (reset)
+            vgc.alloc_count = 0;
+    }
+    return PyLong_FromLong(n);
+}
+
+/* ---- the gc API -------------------------------------------------------------------------- */
+
+/* The generation argument of collect(), from a vectorcall: the common forms directly, anything
+ * else through PyArg_ParseTupleAndKeywords for gc's own error messages.  0 or -1. */
+static int collect_arg(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                       PyObject **genobj)
+{
+    *genobj = NULL;
+    if (kwnames == NULL && nargs <= 1) {
+        if (nargs == 1)
+            *genobj = args[0];
+        return 0;
+    }
+    static char *kwlist[] = {"generation", NULL};
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    PyObject *tuple = PyTuple_New(nargs), *dict = nkw ? PyDict_New() : NULL;
+    int rc = -1;
+    if (tuple == NULL || (nkw && dict == NULL))
+        goto done;
+    for (Py_ssize_t i = 0; i < nargs; i++)
+        PyTuple_SET_ITEM(tuple, i, Py_NewRef(args[i]));
+    for (Py_ssize_t i = 0; i < nkw; i++)
+        if (PyDict_SetItem(dict, PyTuple_GET_ITEM(kwnames, i), args[nargs + i]) < 0)
+            goto done;
+    PyObject *g = NULL;
+    if (PyArg_ParseTupleAndKeywords(tuple, dict, "|O:collect", kwlist, &g)) {
+        *genobj = g;          /* borrowed from args: tuple/dict only add references */
+        rc = 0;
+    }
+done:
+    Py_XDECREF(tuple);
+    Py_XDECREF(dict);
+    return rc;
+}
+
+/* METH_FASTCALL | METH_KEYWORDS, as gc.collect: Python code then calls it without a recursion
+ * level (3.11's specialised builtin call), so a collection near the recursion limit runs its
+ * finalizers and callbacks at stock's depth. */
+static PyObject *py_collect(PyObject *m, PyObject *const *args, Py_ssize_t nargs,
+                            PyObject *kwnames)
+{
+    (void)m;
+    int generation = NUM_GENERATIONS - 1;
+    PyObject *genobj = NULL;
+    if (collect_arg(args, nargs, kwnames, &genobj) < 0)
+        return NULL;
+    if (genobj != NULL) {
+        /* as gc.collect's clinic `int` converter (not "i"): same OverflowError message */
+#if PY_VERSION_HEX >= 0x030D0000
+        generation = PyLong_AsInt(genobj);
+#else
+        generation = _PyLong_AsInt(genobj);
+#endif
+        if (generation == -1 && PyErr_Occurred())
+            return NULL;
+    }
+    if (generation < 0 || generation >= NUM_GENERATIONS) {
+        PyErr_SetString(PyExc_ValueError, "invalid generation");
+        return NULL;
+    }
+    GCState *gcstate = get_gc_state();
+    if (gcstate->collecting)
+        return PyLong_FromLong(0);                /* already collecting */
+    if (vgc.installed)
+        vgc_heal_lost_stop(gcstate);
+    /* gc.collect's own C function, called directly: a Python-level call would take one more
+     * recursion level than stock's gc.collect() (see vgc_hook_vectorcall). */
+    PyObject *genarg = PyLong_FromLong(generation);
+    if (genarg == NULL)
+        return NULL;
+    vgc.last_result = -1;
+    vgc.explicit_depth++;
+    PyObject *r = ((_PyCFunctionFastWithKeywords)(void (*)(void))
+                   PyCFunction_GET_FUNCTION(vgc.orig_collect))(
+                       PyCFunction_GET_SELF(vgc.orig_collect), &genarg, 1, NULL);
+    vgc.explicit_depth--;
+    Py_DECREF(genarg);
+    if (r == NULL || !vgc.installed)
+        return r;
+    vgc_heal_lost_stop(gcstate);                  /* "stop" lost: the result is still vgc's */
+    if (vgc.last_result < 0)
+        return r;                                 /* CPython's collector did this one */
+    Py_DECREF(r);
+    return PyLong_FromSsize_t(vgc.last_result);
+}
+
+static PyObject *py_set_debug(PyObject *m, PyObject *arg)
+{
+    (void)m;
+#if PY_VERSION_HEX >= 0x030D0000
+    int flags = PyLong_AsInt(arg);
+#else
+    int flags = _PyLong_AsInt(arg);
+#endif
+    if (flags == -1 && PyErr_Occurred())
+        return NULL;
+    GCState *gcstate = get_gc_state();
+    if (vgc.installed) {
+        vgc.stats_flag = flags & DEBUG_STATS;
+        gcstate->debug = flags & ~DEBUG_STATS;
+    }
+    else {
+        gcstate->debug = flags;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_get_debug(PyObject *m, PyObject *u)
+{
+    (void)m; (void)u;
+    return PyLong_FromLong(vgc_debug_flags(get_gc_state()));
+}
+
+/* ---- the rest of the gc API: stock's own functions -----------------------------------------
+ * Between collections the generation lists, counts and stats are CPython's own (the hook puts
+ * them back before any user code runs), so the rest of the gc API is the stock module's
+ * functions: vgc/__init__.py re-exports those that read nothing vgc may hold aside (enable,
+ * disable, isenabled, get/set_threshold, get_referents, is_tracked, is_finalized).  The ones
+ * below read or move the lists, counts or stats; vgc's versions first finish a collection whose
+ * "stop" was lost (vgc_heal_lost_stop), then call stock's C function directly (no extra
+ * recursion level, stock's argument handling, messages and audit events). */
+static const char *const vgc_forwarded_names[] = {
+    "get_objects", "get_referrers", "get_count", "get_stats", "freeze", "unfreeze",
+    "get_freeze_count",
+};
+#define N_FORWARDED (sizeof vgc_forwarded_names / sizeof vgc_forwarded_names[0])
+static PyMethodDef vgc_forwarded_defs[N_FORWARDED];
+
+static PyObject *vgc_forward(PyObject *stockfn, PyObject *const *args, Py_ssize_t nargs,
+                             PyObject *kwnames)
+{
+    vgc_api_state();
+    PyCFunction meth = PyCFunction_GET_FUNCTION(stockfn);
+    PyObject *self = PyCFunction_GET_SELF(stockfn);
+    int flags = PyCFunction_GET_FLAGS(stockfn) & ~(METH_CLASS | METH_STATIC | METH_COEXIST);
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    switch (flags) {
+    case METH_NOARGS:
+        if (nargs == 0 && nkw == 0)
+            return meth(self, NULL);
+        break;
+    case METH_O:
+        if (nargs == 1 && nkw == 0)
+            return meth(self, args[0]);
+        break;
+    case METH_VARARGS:
+        if (nkw == 0) {
+            PyObject *t = PyTuple_New(nargs);
+            if (t == NULL)
+                return NULL;
+            for (Py_ssize_t i = 0; i < nargs; i++)
+                PyTuple_SET_ITEM(t, i, Py_NewRef(args[i]));
+            PyObject *r = meth(self, t);
+            Py_DECREF(t);
+            return r;
+        }
+        break;
+    case METH_FASTCALL:
+        if (nkw == 0)
+            return ((_PyCFunctionFast)(void (*)(void))meth)(self, args, nargs);
+        break;
+    case METH_FASTCALL | METH_KEYWORDS:
+        return ((_PyCFunctionFastWithKeywords)(void (*)(void))meth)(self, args, nargs, kwnames);
+    default:
+        break;
+    }
+    /* any other form of call: stock's own call path raises stock's error */
+    return PyObject_Vectorcall(stockfn, args, (size_t)nargs, kwnames);
+}
+
+/* Publishes vgc's forwarder of each function of vgc_forwarded_names on the module. */
+static int vgc_add_forwarders(PyObject *module, PyObject *gc)
+{
+    for (size_t i = 0; i < N_FORWARDED; i++) {
+        PyObject *stockfn = PyObject_GetAttrString(gc, vgc_forwarded_names[i]);
+        if (stockfn == NULL)
+            return -1;
+        if (!PyCFunction_Check(stockfn)) {
+            Py_DECREF(stockfn);
+            PyErr_Format(PyExc_ImportError, "vgc: gc.%s is not CPython's builtin",
+                         vgc_forwarded_names[i]);
+            return -1;
+        }
+        PyMethodDef *def = &vgc_forwarded_defs[i];
+        def->ml_name = vgc_forwarded_names[i];
+        def->ml_meth = (PyCFunction)(void (*)(void))vgc_forward;
+        def->ml_flags = METH_FASTCALL | METH_KEYWORDS;
+        def->ml_doc = ((PyCFunctionObject *)stockfn)->m_ml->ml_doc;
+        PyObject *fn = PyCFunction_NewEx(def, stockfn, NULL);
+        Py_DECREF(stockfn);
+        if (fn == NULL || PyModule_AddObjectRef(module, vgc_forwarded_names[i], fn) < 0) {
+            Py_XDECREF(fn);
+            return -1;
+        }
+        Py_DECREF(fn);
+    }
+    return 0;
+}
+
+#define NOARGS(name, fn, doc) {name, (PyCFunction)(fn), METH_NOARGS, doc}
+static PyMethodDef vgc_methods[] = {
+    {"collect", (PyCFunction)(void (*)(void))py_collect, METH_FASTCALL | METH_KEYWORDS,
+     "collect($module, /, generation=2)\n--\n\nRun the garbage collector (vgc's proved core "
+     "decides reachability).\n\nWith no arguments, run a full collection.  The optional argument\n"
+     "may be an integer specifying which generation to collect.  A ValueError\n"
+     "is raised if the generation number is invalid.\n\n"
+     "The number of unreachable objects is returned."},
+    {"set_debug", py_set_debug, METH_O,
+     "set_debug($module, flags, /)\n--\n\nSet the garbage collection debugging flags.\n\n"
+     "  flags\n    An integer that can have the following bits turned on:\n"
+     "      DEBUG_STATS - Print statistics during collection.\n"
+     "      DEBUG_COLLECTABLE - Print collectable objects found.\n"
+     "      DEBUG_UNCOLLECTABLE - Print unreachable but uncollectable objects found.\n"
+     "      DEBUG_SAVEALL - Save objects to gc.garbage rather than freeing them.\n"
+     "      DEBUG_LEAK - Debug leaking programs (everything but STATS).\n\n"
+     "Debugging information is written to sys.stderr."},
+    NOARGS("get_debug", py_get_debug,
+           "get_debug($module, /)\n--\n\nGet the garbage collection debugging flags."),
+    NOARGS("_install", py_install, "Install the collection hook; False if already installed."),
+    NOARGS("_uninstall", py_uninstall, "Remove the collection hook; False if not installed."),
+    NOARGS("_status", py_status, "vgc's counters since install (see vgc.status())."),
+    {"_fail_alloc_after", py_fail_alloc_after, METH_O,
+     "Test hook: make the k-th snapshot allocation fail (0 disables)."},
+    {"_set_alloc_fail", py_fail_alloc_after, METH_O,
+     "Test hook: make the k-th allocation from now fail (0 disables); = _fail_alloc_after."},
+    {"_set_edge_limit", py_set_edge_limit, METH_O,
+     "Test hook: the most internal references a snapshot may hold (0: UINT32_MAX)."},
+    NOARGS("_arena_release", py_arena_release,
+           "Test hook: free the snapshot buffers kept between collections."),
+    {"_alloc_count", (PyCFunction)(void (*)(void))py_alloc_count, METH_FASTCALL,
+     "Test hook: snapshot allocation points so far; _alloc_count(True) resets the count."},
+    {NULL, NULL, 0, NULL}
+};
+
+/* Py_FinalizeEx's last step (Py_AtExit): the interpreter and its objects are gone.  A host
+ * that calls Py_Initialize() again imports vgc afresh (multi-phase init runs vgc_exec again),
+ * so the process-wide state must not outlive the interpreter it describes: drop it (the
+ * snapshot arena is raw memory and is freed). */
+static void vgc_atexit(void)
+{
+    vgc_arena_release();
+    memset(&vgc, 0, sizeof vgc);
+}
+
+int vgc_layout_override(void)
+{
+    const char *v = getenv("VGC_IGNORE_LAYOUT");
+    return v != NULL && v[0] == '1';
+}
+
+/* A doubly linked list head as CPython leaves it between collections. */
+static int vgc_head_ok(PyGC_Head *h)
+{
+    PyGC_Head *next = GC_NEXT(h), *prev = GC_PREV(h);
+    return next != NULL && prev != NULL && GC_PREV(next) == h && GC_NEXT(prev) == h;
+}
+
+/* The checks made before anything of the gc state is read for use: this binary is compiled
+ * against one CPython release's internal struct layout (pycore_gc.h, pycore_interp.h), which
+ * is not part of any ABI.  Returns NULL when the running interpreter is that release and its gc
+ * state looks as expected, else why not (install() then refuses). */
+static const char *vgc_check_layout(PyObject *gc)
+{
+    static char msg[200];
+    if ((Py_Version >> 8) != (PY_VERSION_HEX >> 8)) {
+        snprintf(msg, sizeof msg, "vgc._vgc was compiled for CPython %d.%d.%d but runs on "
+                 "CPython %lu.%lu.%lu; rebuild vgc for this interpreter",
+                 PY_MAJOR_VERSION, PY_MINOR_VERSION, PY_MICRO_VERSION,
+                 (unsigned long)(Py_Version >> 24), (unsigned long)((Py_Version >> 16) & 0xFF),
+                 (unsigned long)((Py_Version >> 8) & 0xFF));
+        return msg;
+    }
+    GCState *gcstate = get_gc_state();
+    const char *what = NULL;
+    PyObject *garbage = PyObject_GetAttrString(gc, "garbage");
+    PyObject *callbacks = PyObject_GetAttrString(gc, "callbacks");
+    PyObject *thr = PyObject_CallMethod(gc, "get_threshold", NULL);
+    if (garbage == NULL || callbacks == NULL || thr == NULL || !PyTuple_Check(thr)
+        || PyTuple_GET_SIZE(thr) != NUM_GENERATIONS) {
+        PyErr_Clear();
+        what = "gc.garbage, gc.callbacks or gc.get_threshold() missing";
+    }
+    else if (gcstate->garbage != garbage)
+        what = "gc.garbage";
+    else if (gcstate->callbacks != callbacks && !vgc.installed)
+        what = "gc.callbacks";
+    else if (gcstate->generation0 != GEN_HEAD(gcstate, 0))
+        what = "generation 0's head";
+    else {
+        for (int i = 0; i < NUM_GENERATIONS && what == NULL; i++) {
+            long t = PyLong_AsLong(PyTuple_GET_ITEM(thr, i));
+            if (t != gcstate->generations[i].threshold || !vgc_head_ok(GEN_HEAD(gcstate, i)))
+                what = "a generation's threshold or list head";
+        }
+        if (what == NULL && !vgc_head_ok(&gcstate->permanent_generation.head))
+            what = "the permanent generation's list head";
+        PyErr_Clear();
+    }
+    Py_XDECREF(garbage);
+    Py_XDECREF(callbacks);
+    Py_XDECREF(thr);
+    if (what == NULL)
+        return NULL;
+    snprintf(msg, sizeof msg, "the gc state of this CPython %d.%d.%d does not have the layout "
+             "vgc._vgc was compiled for (%s differs)", PY_MAJOR_VERSION, PY_MINOR_VERSION,
+             PY_MICRO_VERSION, what);
+    return msg;
+}
+
+static int vgc_exec(PyObject *module)
+{
+    /* The module state (vgc, orig_collect, the hook) is process-wide and belongs to the main
+     * interpreter: loaded in a subinterpreter, install() returned False there once the main
+     * interpreter had installed vgc, collect() returned the main interpreter's numbers and
+     * `callbacks` was the main interpreter's list.  Refuse to load instead (vgc/__init__.py then
+     * keeps `import vgc` working and install() raises RuntimeError with this reason). */
+    if (_PyInterpreterState_GET() != PyInterpreterState_Main()) {
+        PyErr_SetString(PyExc_ImportError, "vgc can only be installed in the main interpreter "
+                        "(vgc._vgc cannot be loaded in a subinterpreter)");
+        return -1;
+    }
+    if (!vgc.atexit_registered) {
+        if (Py_AtExit(vgc_atexit) < 0) {
+            PyErr_SetString(PyExc_ImportError, "vgc: no room for its Py_AtExit function");
+            return -1;
+        }
+        vgc.atexit_registered = 1;
+    }
+    PyObject *gc = PyImport_ImportModule("gc");
+    if (gc == NULL)
+        return -1;
+    if (!vgc.installed)
+        vgc.layout_error = vgc_check_layout(gc);
+    if (vgc.orig_collect == NULL) {
+        vgc.orig_collect = PyObject_GetAttrString(gc, "collect");
+        if (vgc.orig_collect == NULL || !PyCFunction_Check(vgc.orig_collect)
+            || PyCFunction_GET_FLAGS(vgc.orig_collect) != (METH_FASTCALL | METH_KEYWORDS)) {
+            Py_DECREF(gc);
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ImportError, "vgc._vgc must be imported before install() "
+                                "(gc.collect is not CPython's builtin)");
+            Py_CLEAR(vgc.orig_collect);
+            return -1;
+        }
+    }
+    if (vgc.hook_type == NULL) {
+        vgc.hook_type = vgc_hook_type_new();
+        if (vgc.hook_type == NULL) {
+            Py_DECREF(gc);
+            return -1;
+        }
+    }
+    /* Published from the stock module, not read from the gc state, which is only trusted once
+     * vgc_check_layout passed (they are the same objects then). */
+    PyObject *garbage = PyObject_GetAttrString(gc, "garbage");
+    PyObject *cbs = vgc.installed ? Py_NewRef(vgc.user_callbacks)
+                                  : PyObject_GetAttrString(gc, "callbacks");
+    PyObject *layout = vgc.layout_error ? PyUnicode_FromString(vgc.layout_error)
+                                        : Py_NewRef(Py_None);
+    int bad = garbage == NULL || cbs == NULL || layout == NULL ||
+        PyModule_AddObjectRef(module, "garbage", garbage) < 0 ||
+        PyModule_AddObjectRef(module, "callbacks", cbs) < 0 ||
+        PyModule_AddObjectRef(module, "_stock_gc", gc) < 0 ||
+        vgc_add_forwarders(module, gc) < 0 ||
+        PyModule_AddObjectRef(module, "_layout_error", layout) < 0 ||
+        PyModule_AddIntConstant(module, "DEBUG_STATS", DEBUG_STATS) < 0 ||
+        PyModule_AddIntConstant(module, "DEBUG_COLLECTABLE", DEBUG_COLLECTABLE) < 0 ||
+        PyModule_AddIntConstant(module, "DEBUG_UNCOLLECTABLE", DEBUG_UNCOLLECTABLE) < 0 ||
+        PyModule_AddIntConstant(module, "DEBUG_SAVEALL", DEBUG_SAVEALL) < 0 ||
+        PyModule_AddIntConstant(module, "DEBUG_LEAK", DEBUG_LEAK) < 0 ||
+        PyModule_AddIntConstant(module, "compiled_for", PY_VERSION_HEX) < 0 ||
+        PyModule_AddStringConstant(module, "core_version", VGC_CORE_VERSION) < 0;
+    Py_XDECREF(garbage);
+    Py_XDECREF(cbs);
+    Py_XDECREF(layout);
+    Py_DECREF(gc);
+    return bad ? -1 : 0;
+}
+
+static PyModuleDef_Slot vgc_slots[] = {
+    {Py_mod_exec, vgc_exec},
+    {0, NULL}
+};
+
+static struct PyModuleDef vgc_module = {
+    PyModuleDef_HEAD_INIT, "vgc._vgc",
+    "vgc's CPython glue: the gc API with the proved core deciding reachability.",
+    0, vgc_methods, vgc_slots, NULL, NULL, NULL
+};
+
+PyMODINIT_FUNC PyInit__vgc(void)
+{
+    return PyModuleDef_Init(&vgc_module);
+}

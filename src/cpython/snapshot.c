@@ -1,0 +1,509 @@
+/* snapshot.c — the snapshot and the rebuild of the lists (deduce_unreachable's twin).
+ * TRUSTED, NOT PROVED: numbers the objects of a generation list (index in _gc_prev), records
+ * refcounts and tp_traverse edges (CSR) into the snapshot arena, calls the proved core
+ * (src/vgc_core.c through include/vgc_core.h), replays the list order CPython's move_unreachable
+ * would leave, and relinks every object into exactly one list.  No Python code runs in here.
+ */
+#include "vgc_cpython.h"
+
+/* ---- the snapshot arena ------------------------------------------------------------------ */
+
+/* The snapshot's arrays.  Between collections vgc keeps at most VGC_KEEP_BYTES of them (a young
+ * collection's buffers, which the next young collection reuses); a bigger set (a collection of
+ * a big old generation) is given back as soon as its collection is done, so that what stays
+ * resident between collections is what stock gc keeps (nothing).  Buffers of VGC_MMAP_MIN bytes
+ * or more are mapped directly: glibc keeps a big freed block in its heap once its dynamic mmap
+ * threshold has risen past it, and RSS would not come down (measured, bench/README.md); a
+ * mapped buffer grows by mremap, without a copy and without holding old and new at once.
+ * status()["kept_bytes"] is what is held now, ["peak_bytes"] the most ever held.  Capacities are
+ * in bytes. */
+#define VGC_KEEP_BYTES ((size_t)1 << 20)
+#define VGC_MMAP_MIN   ((size_t)256 << 10)
+
+typedef struct {
+    void *p;
+    size_t cap;
+    int mapped;                       /* p came from mmap (else from PyMem_RawMalloc) */
+} vgc_buf_t;
+
+static struct {
+    vgc_buf_t refs, roots, flags, offsets, targets;   /* roles: see vgc_deduce_unreachable */
+} arena;
+
+#define ARENA_BUFS(a) {&(a).refs, &(a).roots, &(a).flags, &(a).offsets, &(a).targets}
+
+size_t vgc_arena_bytes(void)
+{
+    vgc_buf_t *bufs[] = ARENA_BUFS(arena);
+    size_t total = 0;
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
+        total += bufs[i]->cap;
+    return total;
+}
+
+static void vgc_buf_free(vgc_buf_t *b)
+{
+    if (b->p != NULL) {
+        if (b->mapped)
+            munmap(b->p, b->cap);
+        else
+            PyMem_RawFree(b->p);
+    }
+    b->p = NULL;
+    b->cap = 0;
+    b->mapped = 0;
+}
+
+void vgc_arena_release(void)
+{
+    vgc_buf_t *bufs[] = ARENA_BUFS(arena);
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
+        vgc_buf_free(bufs[i]);
+}
+
+/* After a collection: keep the buffers only when they are small (see VGC_KEEP_BYTES). */
+void vgc_arena_trim(void)
+{
+    if (vgc_arena_bytes() > VGC_KEEP_BYTES)
+        vgc_arena_release();
+}
+
+/* One allocation point of the _fail_alloc_after test hook: 1 when this one is to fail. */
+static int vgc_alloc_fails(void)
+{
+    vgc.alloc_count++;
+    return vgc.fail_alloc_after > 0 && --vgc.fail_alloc_after == 0;
+}
+
+/* At least `bytes` of buffer b (its contents kept when `keep`), or NULL.  Each call counts as
+ * one allocation point for the _fail_alloc_after test hook, whether or not it has to allocate. */
+static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
+{
+    if (vgc_alloc_fails())
+        return NULL;
+    if (bytes <= b->cap)
+        return b->p;
+    /* Slack for a heap that grows a little: 1/16 for the per-object arrays (their size is exact),
+     * 1/8 for the edges (their number is only known after the traverse pass); and at least 1.5x
+     * the old capacity, so that a heap growing by small steps reallocates O(log n) times, not at
+     * every collection (a big jump, such as the first full collection, takes what it needs). */
+    size_t cap = bytes + (b == &arena.targets ? bytes / 8 : bytes / 16) + 4096;
+    if (cap < b->cap + b->cap / 2)
+        cap = b->cap + b->cap / 2;
+    if (cap >= VGC_MMAP_MIN) {
+        size_t page = 4096;
+        cap = (cap + page - 1) & ~(page - 1);
+    }
+    void *p;
+#ifdef MREMAP_MAYMOVE
+    if (keep && b->mapped) {
+        p = mremap(b->p, b->cap, cap, MREMAP_MAYMOVE);
+        if (p == MAP_FAILED)
+            return NULL;
+        b->p = p;
+        b->cap = cap;
+        return p;
+    }
+#endif
+    int mapped = cap >= VGC_MMAP_MIN;
+    if (mapped) {
+        p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED)
+            p = NULL;
+    }
+    else {
+        p = PyMem_RawMalloc(cap);
+    }
+    if (p == NULL)
+        return NULL;
+    if (keep && b->p != NULL)
+        memcpy(p, b->p, b->cap);
+    vgc_buf_free(b);
+    b->p = p;
+    b->cap = cap;
+    b->mapped = mapped;
+    return p;
+}
+
+/* ---- the snapshot and the proved core ---------------------------------------------------- */
+
+typedef struct {
+    uint32_t *targets;
+    size_t len, cap;                  /* in edges */
+    int failed;
+} edges_t;
+
+/* The most edges a snapshot may hold: the core's offsets are uint32_t (its `csr_ok` requires
+ * offsets[n] = E with every offset <= UINT32_MAX), so a snapshot with more internal references
+ * is not taken (CPython's collector does that collection).  The arena's capacity may exceed it
+ * (slack), so the usable capacity is clamped here, not by the allocation. */
+static size_t vgc_edge_limit(void)
+{
+    return vgc.edge_limit != 0 && vgc.edge_limit < UINT32_MAX ? vgc.edge_limit : UINT32_MAX;
+}
+
+static size_t vgc_edge_cap(void)
+{
+    size_t cap = arena.targets.cap / sizeof(uint32_t);
+    return cap < vgc_edge_limit() ? cap : vgc_edge_limit();
+}
+
+/* tp_traverse visitor: record an edge to every object of the snapshot (COLLECTING bit). */
+static int vgc_visit_snapshot(PyObject *op, void *arg)
+{
+    edges_t *e = (edges_t *)arg;
+    if (!_PyObject_IS_GC(op))
+        return 0;
+    PyGC_Head *g = AS_GC(op);
+    if (!gc_is_collecting(g))
+        return 0;
+    if (e->len == e->cap) {
+        size_t cap = e->cap + e->cap / 2 + 16;
+        if (cap > vgc_edge_limit())
+            cap = vgc_edge_limit();
+        uint32_t *t = cap <= e->cap ? NULL            /* at the limit */
+                      : vgc_buf_take(&arena.targets, cap * sizeof(uint32_t), 1);
+        if (t == NULL) {
+            e->failed = 1;
+            return -1;               /* stops tp_traverse */
+        }
+        e->targets = t;
+        e->cap = vgc_edge_cap();
+    }
+    e->targets[e->len++] = (uint32_t)(g->_gc_prev >> _PyGC_PREV_SHIFT);
+    return 0;
+}
+
+#if PY_VERSION_HEX >= 0x030C0000
+/* 3.12+: a tracked immortal object's refcount says nothing; CPython's update_refs moves it to
+ * the permanent generation, so does vgc. */
+static void vgc_move_immortals(PyGC_Head *base, GCState *gcstate)
+{
+    PyGC_Head *gc = GC_NEXT(base);
+    while (gc != base) {
+        PyGC_Head *next = GC_NEXT(gc);
+        if (_Py_IsImmortal(FROM_GC(gc)))
+            gc_list_move(gc, &gcstate->permanent_generation.head);
+        gc = next;
+    }
+}
+#endif
+
+/* The order CPython's move_unreachable leaves the reachable objects in: its walk over the list,
+ * where an object first met with gc_refs == 0 and later found reachable is re-appended at the
+ * end.  Not a correctness matter (the reachable SET is the core's), but observable: it is
+ * gc.get_objects()'s order and, later, the order in which weakref callbacks and finalizers of
+ * those objects run.  A replay over the snapshot with the root flags the proved vgc_update_refs
+ * computed.  The resulting order is: the objects scanned where they stand (state
+ * REPLAY_SCANNED), in index order, then the re-appended ones (REPLAY_MOVED) in the order they
+ * were re-appended, which this writes to moved[] (room for n); returns their number.
+ * state[v]'s low three bits are the replay state (initially REPLAY_POSITIVE for a root, else
+ * REPLAY_ZERO); the bits above (the core's segment, SEG_*) are kept. */
+enum { REPLAY_ZERO, REPLAY_POSITIVE, REPLAY_TENTATIVE, REPLAY_SCANNED, REPLAY_MOVED };
+#define REPLAY_MASK 7
+#define SEG_SHIFT 3
+enum { SEG_LIVE, SEG_HELD, SEG_GARBAGE };   /* pos < live, live <= pos < kept, pos >= kept */
+#define REPLAY_SET(s, x) ((uint8_t)(((s) & ~REPLAY_MASK) | (x)))
+
+static inline void vgc_replay_scan(int32_t v, const uint32_t *offsets, const uint32_t *targets,
+                                   uint8_t *state, int32_t *moved, int32_t *len)
+{
+    for (uint32_t k = offsets[v]; k < offsets[v + 1]; k++) {
+        int32_t t = (int32_t)targets[k];
+        uint8_t s = state[t];
+        if ((s & REPLAY_MASK) == REPLAY_TENTATIVE) {  /* moved back, to the end */
+            state[t] = REPLAY_SET(s, REPLAY_POSITIVE);
+            moved[(*len)++] = t;
+        }
+        else if ((s & REPLAY_MASK) == REPLAY_ZERO) {
+            state[t] = REPLAY_SET(s, REPLAY_POSITIVE);
+        }
+    }
+}
+
+static int32_t vgc_replay_move_unreachable_order(int32_t n, const uint32_t *offsets,
+                                                 const uint32_t *targets, uint8_t *state,
+                                                 int32_t *moved)
+{
+    int32_t len = 0;
+    for (int32_t v = 0; v < n; v++) {                 /* the walk over the list itself */
+        if ((state[v] & REPLAY_MASK) == REPLAY_ZERO) {
+            state[v] = REPLAY_SET(state[v], REPLAY_TENTATIVE);   /* to the unreachable list */
+        }
+        else {                                        /* POSITIVE: never TENTATIVE ahead */
+            vgc_replay_scan(v, offsets, targets, state, moved, &len);
+            state[v] = REPLAY_SET(state[v], REPLAY_SCANNED);
+        }
+    }
+    for (int32_t q = 0; q < len; q++) {               /* ... and over what it re-appended */
+        int32_t v = moved[q];
+        vgc_replay_scan(v, offsets, targets, state, moved, &len);
+        state[v] = REPLAY_SET(state[v], REPLAY_MOVED);
+    }
+    return len;
+}
+
+/* Put the first `count` objects of base back as they were: _gc_prev = previous | FINALIZED
+ * (_gc_next was never changed, so the list itself says which objects were numbered). */
+static void vgc_unnumber(PyGC_Head *base, size_t count)
+{
+    PyGC_Head *prev = base, *g = GC_NEXT(base);
+    for (size_t i = 0; i < count; i++, prev = g, g = GC_NEXT(g))
+        g->_gc_prev = (uintptr_t)prev | (g->_gc_prev & _PyGC_PREV_MASK_FINALIZED);
+}
+
+
+/* How far ahead the list walks touch object headers (objects, not bytes): a second pointer runs
+ * this many objects ahead of the walk, so that the header loads overlap with the work. */
+#define PREFETCH_AHEAD 8
+
+/* The buffers change roles between the phases; keep the compiler from moving an access of one
+ * role across the start of the next (the extension is also built with -fno-strict-aliasing). */
+#define ROLE_CHANGE() __asm__ __volatile__("" ::: "memory")
+
+/* deduce_unreachable: snapshot `base`, run the proved phases, rebuild the lists.
+ * Afterwards: base holds the reachable objects (COLLECTING clear, in CPython's order), unreachable
+ * the garbage candidates (COLLECTING set, original order) and, when finalizers != NULL, the
+ * unreachable objects reachable from a legacy finalizer, in CPython's breadth-first order
+ * (COLLECTING clear) — the garbage candidates then exclude them.  With untrack_tuples, the
+ * reachable tuples are offered to untracking in the rebuilt list's order, as CPython's
+ * untrack_tuples(young) does right after deduce_unreachable (fused here: one walk less).
+ * Returns the number of snapshot objects, or -1 on an allocation failure: then nothing changed
+ * (base is intact, unreachable/finalizers are empty) and no Python code ran.  *n_reachable
+ * (if not NULL) receives the length of base afterwards.
+ *
+ * Memory: 14 bytes per object + 4 per internal reference, in five arena buffers whose roles
+ * change as the collection goes (no object pointer array: the list is walked in snapshot order
+ * instead, which is safe because no Python code runs and nothing relinks an object until the
+ * rebuild, which reads each _gc_next before relinking that object):
+ *   refs     8n  refcounts -> gc_refs (core phase 1) -> order | pos (core phases 2, 3; pos then
+ *                holds the replay's re-appended queue) -> the object pointers of the objects
+ *                relinked out of list order (rebuild);
+ *   roots    1n  root flags (phase 1) -> replay state | core segment (SEG_*);
+ *   flags    1n  legacy-finalizer flags (phase 3);
+ *   offsets  4n  CSR offsets (core, replay) -> each out-of-order object's rank (rebuild);
+ *   targets  4E  CSR targets. */
+Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
+                                         PyGC_Head *unreachable, PyGC_Head *finalizers,
+                                         int untrack_tuples, Py_ssize_t *n_reachable)
+{
+    gc_list_init(unreachable);
+    if (finalizers != NULL)
+        gc_list_init(finalizers);
+    if (n_reachable != NULL)
+        *n_reachable = 0;
+#if PY_VERSION_HEX >= 0x030C0000
+    vgc_move_immortals(base, gcstate);
+#else
+    (void)gcstate;
+#endif
+    if (gc_list_is_empty(base))
+        return 0;
+
+    /* Number the objects in list order; the index lives in _gc_prev (see the file header).
+     * Then n is known and every per-object array is taken at its exact size.  While the refs
+     * buffer the arena already holds has room, it keeps each object's pointer until the traverse
+     * pass replaces it by the refcount (a union slot: same index, read before written), so that
+     * pass can prefetch headers ahead through an array instead of a dependent chain. */
+    typedef union { PyObject *op; int64_t rc; } vgc_slot_t;
+    vgc_slot_t *slots = (vgc_slot_t *)arena.refs.p;
+    const size_t nslots = arena.refs.cap / sizeof(vgc_slot_t);
+    size_t i = 0;
+    for (PyGC_Head *gc = GC_NEXT(base); gc != base; gc = GC_NEXT(gc), i++) {
+        if (i == (size_t)INT32_MAX) {                /* one object too many for the core */
+            vgc_unnumber(base, i);
+            return -1;
+        }
+        if (i < nslots)
+            slots[i].op = FROM_GC(gc);
+        gc->_gc_prev = ((uintptr_t)i << _PyGC_PREV_SHIFT) | _PyGC_PREV_MASK_COLLECTING
+                       | (gc->_gc_prev & _PyGC_PREV_MASK_FINALIZED);
+    }
+    const int32_t n = (int32_t)i;
+
+    size_t ecap = arena.targets.cap / sizeof(uint32_t);
+    if (ecap < 3 * (size_t)n + 16)
+        ecap = 3 * (size_t)n + 16;
+    int64_t *refs = vgc_buf_take(&arena.refs, sizeof(int64_t) * (size_t)n, 0);
+    uint8_t *flags = vgc_buf_take(&arena.flags, (size_t)n, 0);
+    uint32_t *offsets = refs && flags
+        ? vgc_buf_take(&arena.offsets, sizeof(uint32_t) * ((size_t)n + 1), 0) : NULL;
+    uint8_t *roots = offsets ? vgc_buf_take(&arena.roots, (size_t)n, 0) : NULL;
+    edges_t e = {NULL, 0, 0, 0};
+    if (ecap > vgc_edge_limit())
+        ecap = vgc_edge_limit();
+    e.targets = roots ? vgc_buf_take(&arena.targets, sizeof(uint32_t) * ecap, 0) : NULL;
+    e.cap = vgc_edge_cap();
+    if (!e.targets) {
+        vgc_unnumber(base, (size_t)n);
+        return -1;
+    }
+
+    /* Refcounts, legacy flags and the edges (CSR, multi-edges kept), in list order: through
+     * the pointers kept in refs' slots if they all fit (the buffer was not reallocated), else
+     * walking the list.  tp_traverse runs no Python code. */
+    int any_legacy = 0;
+#define SNAPSHOT_ONE(op_) do {                                                                \
+        PyObject *o_ = (op_);                                                                 \
+        refs[j] = (int64_t)Py_REFCNT(o_);                                                     \
+        flags[j] = Py_TYPE(o_)->tp_del != NULL;                                               \
+        any_legacy |= flags[j];                                                               \
+        offsets[j] = (uint32_t)e.len;                                                         \
+        (void)Py_TYPE(o_)->tp_traverse(o_, vgc_visit_snapshot, &e);                           \
+    } while (0)
+    PyGC_Head *ahead, *gc;
+    if ((size_t)n <= nslots && (void *)slots == (void *)refs) {
+        for (int32_t j = 0; j < n && !e.failed; j++) {
+            if (j + PREFETCH_AHEAD < n)
+                __builtin_prefetch(AS_GC(slots[j + PREFETCH_AHEAD].op));
+            SNAPSHOT_ONE(slots[j].op);               /* slots[j].op read, then refs[j] written */
+        }
+    }
+    else {
+        ahead = GC_NEXT(base);
+        for (int k = 0; k < PREFETCH_AHEAD && ahead != base; k++)
+            ahead = GC_NEXT(ahead);
+        gc = GC_NEXT(base);
+        for (int32_t j = 0; j < n && !e.failed; j++, gc = GC_NEXT(gc)) {
+            if (ahead != base) {
+                ahead = GC_NEXT(ahead);
+                __builtin_prefetch(ahead);
+            }
+            SNAPSHOT_ONE(FROM_GC(gc));
+        }
+    }
+#undef SNAPSHOT_ONE
+    if (e.failed) {
+        vgc_unnumber(base, (size_t)n);
+        return -1;
+    }
+    offsets[n] = (uint32_t)e.len;
+
+    /* The proved phases (include/vgc_core.h).  Phase 2 does not read refs: order and pos take
+     * its place.  Without a legacy finalizer in the snapshot, move_legacy_finalizer_reachable
+     * has no seed and would return live. */
+    int32_t negative = vgc_update_refs(n, offsets, e.targets, refs, roots);
+    vgc.inconsistent += negative;
+#ifdef Py_DEBUG
+    /* A debug build's own collector stops the process with its diagnostic (gc_decref's
+     * "refcount is too small") on such a snapshot, which is what its users run it for: let
+     * CPython's collector do this collection (the caller falls back; nothing changed yet). */
+    if (negative > 0) {
+        vgc_unnumber(base, (size_t)n);
+        return -1;
+    }
+#endif
+    {
+        size_t held = vgc_arena_bytes();
+        if (held > vgc.peak_bytes)
+            vgc.peak_bytes = held;
+    }
+    ROLE_CHANGE();
+    int32_t *order = (int32_t *)(void *)refs, *pos = order + n;
+    int32_t live = vgc_move_unreachable(n, offsets, e.targets, roots, order, pos);
+    int32_t kept = live;
+    if (finalizers != NULL && any_legacy)
+        kept = vgc_move_legacy_finalizer_reachable(n, offsets, e.targets, flags, live,
+                                                   order, pos);
+
+    if (finalizers != NULL) {         /* a collection's snapshot, not the re-check */
+        vgc.snapshot_objects = n;
+        vgc.snapshot_edges = (Py_ssize_t)e.len;
+        vgc.snapshot_bytes = (Py_ssize_t)((size_t)n * (sizeof *refs + sizeof *roots
+                                                       + sizeof *flags + sizeof *offsets)
+                                          + sizeof *offsets + e.len * sizeof(uint32_t));
+    }
+
+    /* `roots` becomes each object's replay state and the core's segment; pos is then free and
+     * holds the replay's re-appended objects. */
+    uint8_t *state = roots;
+    for (int32_t v = 0; v < n; v++) {
+        int seg = pos[v] < live ? SEG_LIVE : pos[v] < kept ? SEG_HELD : SEG_GARBAGE;
+        state[v] = (uint8_t)((seg << SEG_SHIFT)
+                             | (state[v] != 0 ? REPLAY_POSITIVE : REPLAY_ZERO));
+    }
+    ROLE_CHANGE();
+    int32_t *moved = pos;
+    int32_t nmoved = vgc_replay_move_unreachable_order(n, offsets, e.targets, state, moved);
+
+    /* The objects relinked out of list order get a rank (offsets is free now): first the
+     * legacy-held ones in the core's breadth-first order, then the reachable ones the replay
+     * re-appended, in that order. */
+    ROLE_CHANGE();
+    uint32_t *rank = offsets;
+    const int32_t nheld = kept - live;
+    for (int32_t j = live; j < kept; j++)
+        rank[order[j]] = (uint32_t)(j - live);
+    int32_t nlate = 0;
+    for (int32_t q = 0; q < nmoved; q++) {
+        int32_t v = moved[q];
+        if ((state[v] >> SEG_SHIFT) == SEG_LIVE)
+            rank[v] = (uint32_t)(nheld + nlate++);
+    }
+    ROLE_CHANGE();
+    PyObject **late = (PyObject **)(void *)refs;       /* nheld + nlate <= n pointers */
+
+    /* Rebuild: one walk in list order relinks the garbage candidates (unreachable) and the
+     * reachable objects scanned where they stand (base); the others are relinked after it, from
+     * `late` (finalizers, then base).  Anything the replay did not scan (impossible when both
+     * agree) follows in list order (`rest`), so every reachable object is relinked exactly once.
+     * Each object's FINALIZED bit is read from its still-encoded _gc_prev when it is relinked. */
+    Py_ssize_t nbase = 0;
+#define FIN(g) ((g)->_gc_prev & _PyGC_PREV_MASK_FINALIZED)
+#define RELINK(g) do {                                                                        \
+        PyGC_Head *g_ = (g);                                                                  \
+        PyObject *op_ = FROM_GC(g_);                                                          \
+        gc_list_append_flags(g_, base, FIN(g_));                                              \
+        if (untrack_tuples && PyTuple_CheckExact(op_))                                        \
+            vgc_tuple_maybe_untrack(op_);                                                     \
+        nbase += _PyObject_GC_IS_TRACKED(op_);                                                \
+    } while (0)
+    PyGC_Head rest;
+    gc_list_init(&rest);
+    gc = GC_NEXT(base);
+    ahead = gc;
+    for (int k = 0; k < PREFETCH_AHEAD && ahead != base; k++)
+        ahead = GC_NEXT(ahead);
+    gc_list_init(base);              /* the old chain is still followed through _gc_next */
+    for (int32_t j = 0; j < n; j++) {
+        PyGC_Head *next = GC_NEXT(gc);
+        if (ahead != base) {         /* ahead is never relinked before the walk passes it */
+            ahead = GC_NEXT(ahead);
+            __builtin_prefetch(ahead, 1);
+        }
+        const uint8_t s = state[j];
+        switch (s >> SEG_SHIFT) {
+        case SEG_GARBAGE:
+            gc_list_append_flags(gc, unreachable, FIN(gc) | _PyGC_PREV_MASK_COLLECTING);
+            break;
+        case SEG_HELD:
+            late[rank[j]] = FROM_GC(gc);
+            break;
+        default:                     /* SEG_LIVE */
+            if ((s & REPLAY_MASK) == REPLAY_SCANNED)
+                RELINK(gc);
+            else if ((s & REPLAY_MASK) == REPLAY_MOVED)
+                late[rank[j]] = FROM_GC(gc);
+            else
+                gc_list_append_flags(gc, &rest, FIN(gc));
+            break;
+        }
+        gc = next;
+    }
+    for (int32_t r = 0; r < nheld; r++)
+        gc_list_append_flags(AS_GC(late[r]), finalizers, FIN(AS_GC(late[r])));
+    for (int32_t r = nheld; r < nheld + nlate; r++)
+        RELINK(AS_GC(late[r]));
+    while (!gc_list_is_empty(&rest)) {
+        PyGC_Head *g = GC_NEXT(&rest);
+        PyGC_Head *g_next = GC_NEXT(g);
+        rest._gc_next = (uintptr_t)g_next;            /* unlink g (rest's own links only) */
+        _PyGCHead_SET_PREV(g_next, &rest);
+        RELINK(g);
+    }
+#undef RELINK
+#undef FIN
+    if (n_reachable != NULL)
+        *n_reachable = nbase;
+    return n;
+}

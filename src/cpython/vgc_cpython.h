@@ -1,0 +1,206 @@
+/* vgc_cpython.h — what the rooms of vgc's CPython adapter share (the .c files of src/cpython).
+ * TRUSTED, NOT PROVED (see src/cpython/README.md): CPython's internal headers, the header-word
+ * accessors and list primitives (gcmodule.c's are static), the adapter's one state record, and
+ * the functions each room offers the others.  One binary per CPython release: the gc state's
+ * layout is compiled in (checked at import, src/cpython/module.c).
+ */
+#ifndef VGC_CPYTHON_H
+#define VGC_CPYTHON_H
+
+#define PY_SSIZE_T_CLEAN
+#define Py_BUILD_CORE_MODULE 1
+#include <Python.h>
+#include "internal/pycore_gc.h"
+#include "internal/pycore_interp.h"
+#include "internal/pycore_object.h"
+#include "internal/pycore_pystate.h"
+#include <structmember.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "vgc_core.h"
+#include "vgc_policy.h"
+
+#if PY_VERSION_HEX < 0x030B0000 || PY_VERSION_HEX >= 0x030E0000
+#  error "vgc supports CPython 3.11, 3.12 and 3.13"
+#endif
+#ifdef Py_GIL_DISABLED
+#  error "vgc does not support free-threaded builds"
+#endif
+
+#define NUM_GENERATIONS 3
+#define DEBUG_STATS         (1 << 0)
+#define DEBUG_COLLECTABLE   (1 << 1)
+#define DEBUG_UNCOLLECTABLE (1 << 2)
+#define DEBUG_SAVEALL       (1 << 5)
+#define DEBUG_LEAK          (DEBUG_COLLECTABLE | DEBUG_UNCOLLECTABLE | DEBUG_SAVEALL)
+
+typedef struct _gc_runtime_state GCState;
+
+#define AS_GC(op)   _Py_AS_GC((PyObject *)(op))
+#define FROM_GC(g)  ((PyObject *)(((PyGC_Head *)(g)) + 1))
+#define GC_NEXT     _PyGCHead_NEXT
+#define GC_PREV     _PyGCHead_PREV
+#define GEN_HEAD(st, i) (&(st)->generations[(i)].head)
+
+/* ---- header-word accessors --------------------------------------------------------------- */
+
+static inline int gc_is_collecting(PyGC_Head *g)
+{
+    return (g->_gc_prev & _PyGC_PREV_MASK_COLLECTING) != 0;
+}
+
+static inline void gc_clear_collecting(PyGC_Head *g)
+{
+    g->_gc_prev &= ~(uintptr_t)_PyGC_PREV_MASK_COLLECTING;
+}
+
+static inline int gc_is_finalized(PyGC_Head *g)
+{
+    return (g->_gc_prev & _PyGC_PREV_MASK_FINALIZED) != 0;
+}
+
+static inline void gc_set_finalized(PyGC_Head *g)
+{
+    g->_gc_prev |= _PyGC_PREV_MASK_FINALIZED;
+}
+
+static inline GCState *get_gc_state(void)
+{
+    return &_PyInterpreterState_GET()->gc;
+}
+
+/* ---- list primitives (gcmodule.c's are static) ------------------------------------------- */
+
+static inline void gc_list_init(PyGC_Head *list)
+{
+    list->_gc_prev = (uintptr_t)list;
+    list->_gc_next = (uintptr_t)list;
+}
+
+static inline int gc_list_is_empty(PyGC_Head *list)
+{
+    return list->_gc_next == (uintptr_t)list;
+}
+
+/* Append node (not in any list) to list; node's low _gc_prev bits become `flags`. */
+static inline void gc_list_append_flags(PyGC_Head *node, PyGC_Head *list, uintptr_t flags)
+{
+    PyGC_Head *last = (PyGC_Head *)list->_gc_prev;
+    last->_gc_next = (uintptr_t)node;
+    node->_gc_prev = (uintptr_t)last | flags;
+    node->_gc_next = (uintptr_t)list;
+    list->_gc_prev = (uintptr_t)node;
+}
+
+/* Move node from its list to the end of list, keeping its flag bits. */
+static inline void gc_list_move(PyGC_Head *node, PyGC_Head *list)
+{
+    PyGC_Head *from_prev = GC_PREV(node);
+    PyGC_Head *from_next = GC_NEXT(node);
+    _PyGCHead_SET_NEXT(from_prev, from_next);
+    _PyGCHead_SET_PREV(from_next, from_prev);
+    PyGC_Head *to_prev = (PyGC_Head *)list->_gc_prev;
+    _PyGCHead_SET_PREV(node, to_prev);
+    _PyGCHead_SET_NEXT(to_prev, node);
+    list->_gc_prev = (uintptr_t)node;
+    _PyGCHead_SET_NEXT(node, list);
+}
+
+/* Append all of `from` to the end of `to`; `from` becomes empty. */
+static inline void gc_list_merge(PyGC_Head *from, PyGC_Head *to)
+{
+    if (!gc_list_is_empty(from)) {
+        PyGC_Head *to_tail = GC_PREV(to);
+        PyGC_Head *from_head = GC_NEXT(from);
+        PyGC_Head *from_tail = GC_PREV(from);
+        _PyGCHead_SET_NEXT(to_tail, from_head);
+        _PyGCHead_SET_PREV(from_head, to_tail);
+        _PyGCHead_SET_NEXT(from_tail, to);
+        _PyGCHead_SET_PREV(to, from_tail);
+    }
+    gc_list_init(from);
+}
+
+static inline Py_ssize_t gc_list_size(PyGC_Head *list)
+{
+    Py_ssize_t n = 0;
+    for (PyGC_Head *gc = GC_NEXT(list); gc != list; gc = GC_NEXT(gc))
+        n++;
+    return n;
+}
+
+static inline void gc_list_clear_collecting(PyGC_Head *list)
+{
+    for (PyGC_Head *gc = GC_NEXT(list); gc != list; gc = GC_NEXT(gc))
+        gc_clear_collecting(gc);
+}
+
+/* ---- module state ------------------------------------------------------------------------ */
+
+struct vgc_state {
+    int installed;
+    int stats_flag;                   /* DEBUG_STATS, kept out of gcstate->debug while installed */
+    PyObject *user_callbacks;         /* gc.callbacks, the user-visible list */
+    PyObject *hook_list;              /* [hook], what gcstate->callbacks points to (untracked) */
+    PyObject *hook_type;              /* the hook's heap type (see vgc_hook_vectorcall) */
+    PyObject *orig_collect;           /* the original gc.collect */
+    int atexit_registered;            /* vgc_atexit resets this state at Py_Finalize */
+    const char *layout_error;         /* why the running interpreter is not the compiled-for one */
+    /* the collection in progress between "start" and "stop" */
+    int pending;                      /* 1: vgc collected, lists aside; 2: fell back to CPython */
+    int in_start;                     /* 1 while vgc_hook_start runs (no nested start) */
+    int pending_gen;
+    PyGC_Head aside[NUM_GENERATIONS];
+    int saved_count[NUM_GENERATIONS];
+    Py_ssize_t saved_long_lived_total, saved_long_lived_pending;
+    Py_ssize_t saved_stats_collected, saved_stats_uncollectable;
+    Py_ssize_t pending_m, pending_n;
+    Py_ssize_t last_result;
+    /* status counters since install */
+    Py_ssize_t collections[NUM_GENERATIONS];
+    Py_ssize_t collected, uncollectable, fallbacks, cpython_collected, inconsistent;
+    Py_ssize_t fallback_collected;    /* objects CPython's collector found in vgc's fallbacks */
+    Py_ssize_t lost_stops;            /* collections whose "stop" CPython could not deliver */
+    size_t peak_bytes;                /* the most snapshot-buffer bytes held at once */
+    int validate;                     /* check every generation list after each collection */
+    Py_ssize_t validated;             /* collections after which the lists were checked */
+    Py_ssize_t explicit_depth;        /* > 0 inside vgc's collect(): an explicit collection */
+    Py_ssize_t policy_agreed, policy_differed;   /* proved selection vs CPython's generation */
+    double pause_total, pause_max;
+    Py_ssize_t snapshot_objects, snapshot_edges, snapshot_bytes;   /* the last snapshot */
+    long fail_alloc_after;            /* test hook: fail the k-th snapshot allocation (0: off) */
+    size_t edge_limit;                /* test hook: most edges a snapshot may hold (0: UINT32_MAX) */
+    long alloc_count;                 /* test hook: allocation points (_alloc_count) */
+};
+extern struct vgc_state vgc;
+
+/* module.c: the module, its API and lifecycle */
+int vgc_debug_flags(GCState *gcstate);
+int vgc_layout_override(void);
+
+/* snapshot.c: the snapshot arena, the snapshot, the proved phases, the rebuild of the lists */
+size_t vgc_arena_bytes(void);
+void vgc_arena_release(void);
+void vgc_arena_trim(void);
+Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base, PyGC_Head *unreachable,
+                                  PyGC_Head *finalizers, int untrack_tuples,
+                                  Py_ssize_t *n_reachable);
+
+/* phases.c: CPython's phases around the decision (gc_collect_main's twin) */
+void vgc_tuple_maybe_untrack(PyObject *op);
+int vgc_policy_choice(GCState *gcstate);
+int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
+                     Py_ssize_t *n_uncollectable);
+
+/* hook.c: the trigger and its start/stop state machine */
+PyObject *vgc_hook_type_new(void);
+PyObject *vgc_hook_new(void);
+void vgc_heal_lost_stop(GCState *gcstate);
+GCState *vgc_api_state(void);
+
+#endif /* VGC_CPYTHON_H */

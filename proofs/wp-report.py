@@ -51,11 +51,11 @@ def load(path):
 def spec_rows(path):
     """(theorem id, function, clause) for every proved-theorem row of a SPEC table and each
     function it names.  Rows are those whose id is T<n> (core), P<n> (policy), G<n> (tracker
-    policy) or L<n> (tracker lists); C<n> rows (checked at run time only) are not proofs.  A clause cell with `;`-separated groups pairs group i with the
+    policy), L<n> (tracker lists) or A<n> (the CPython adapter's proved decisions); C<n> rows (checked at run time only) are not proofs.  A clause cell with `;`-separated groups pairs group i with the
     i-th function; otherwise every clause is checked for every function."""
     for line in open(path):
         cells = [c.strip() for c in line.split("|")]
-        if len(cells) < 6 or not re.match(r"^[TGPL]\d+$", cells[1]):
+        if len(cells) < 6 or not re.match(r"^[TGPLA]\d+$", cells[1]):
             continue
         fns = re.findall(r"`(\w+)`", cells[4])
         groups = cells[3].split(";")

@@ -24,6 +24,8 @@ PY_PKG_SRC  := $(wildcard python/vgc/*.py python/vgc/*.pyi python/vgc/py.typed)
 # the CPython adapter (trusted; src/cpython/README.md) and the proved C it calls
 CPYTHON_SRC := $(wildcard src/cpython/*.c)
 CPYTHON_DEP := $(CPYTHON_SRC) src/cpython/vgc_cpython.h
+# the proved C the adapter calls: the core, the policy rules, the snapshot admission check
+EXT_PROVED  := $(CORE_SRC) src/vgc_policy.c src/vgc_snapshot.c
 
 TEST_STEPS += python conformance
 .PHONY: ext install uninstall conformance test-python test-conformance
@@ -37,9 +39,9 @@ ext-one:
 	inc=$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])'); \
 	suf=$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))'); \
 	out=$(BUILD)/py$$ver/vgc; mkdir -p $$out; \
-	if [ ! -f $$out/_vgc$$suf ] || [ -n "$$(find $(CPYTHON_DEP) $(CORE_SRC) src/vgc_policy.c include/vgc_core.h include/vgc_policy.h -newer $$out/_vgc$$suf)" ]; then \
+	if [ ! -f $$out/_vgc$$suf ] || [ -n "$$(find $(CPYTHON_DEP) $(EXT_PROVED) include/*.h spec/*.acsl -newer $$out/_vgc$$suf)" ]; then \
 	    echo "ext: building vgc for Python $$ver"; \
-	    $(CC) $(EXT_CFLAGS) -I$$inc $(CPYTHON_SRC) $(CORE_SRC) src/vgc_policy.c -o $$out/_vgc$$suf || exit 1; \
+	    $(CC) $(EXT_CFLAGS) -I$$inc $(CPYTHON_SRC) $(EXT_PROVED) -o $$out/_vgc$$suf || exit 1; \
 	fi; \
 	if [ ! -f $$out/../_vgctest$$suf ] || [ tests/c/vgctest_module.c -nt $$out/../_vgctest$$suf ]; then \
 	    $(CC) $(EXT_CFLAGS) -I$$inc tests/c/vgctest_module.c -o $$out/../_vgctest$$suf || exit 1; \

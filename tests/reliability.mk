@@ -58,9 +58,9 @@ asan-ext: deps
 	    inc=$$($$p -c 'import sysconfig; print(sysconfig.get_paths()["include"])'); \
 	    suf=$$($$p -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))'); \
 	    out=$(BUILD)/asan/py$$ver/vgc; mkdir -p $$out; cp $(PY_PKG_SRC) $$out/; \
-	    if [ ! -f $$out/_vgc$$suf ] || [ -n "$$(find $(CPYTHON_DEP) $(CORE_SRC) src/vgc_policy.c include/vgc_core.h include/vgc_policy.h -newer $$out/_vgc$$suf)" ]; then \
+	    if [ ! -f $$out/_vgc$$suf ] || [ -n "$$(find $(CPYTHON_DEP) $(EXT_PROVED) include/*.h spec/*.acsl -newer $$out/_vgc$$suf)" ]; then \
 	        echo "asan-ext: building vgc (ASan+UBSan) for Python $$ver"; \
-	        $(CLANG) $(ASAN_CFLAGS) -I$$inc $(CPYTHON_SRC) $(CORE_SRC) src/vgc_policy.c -o $$out/_vgc$$suf || exit 1; \
+	        $(CLANG) $(ASAN_CFLAGS) -I$$inc $(CPYTHON_SRC) $(EXT_PROVED) -o $$out/_vgc$$suf || exit 1; \
 	    fi; \
 	    cat $(REL_DIR)/lsan.supp > $(BUILD)/asan/lsan-$$ver.supp; \
 	    case $$ver in 3.11) ;; *) cat $(REL_DIR)/lsan-immortal-strings.supp >> $(BUILD)/asan/lsan-$$ver.supp;; esac; \

@@ -141,7 +141,8 @@ def status():
     collector found in the collections vgc handed to it: fallbacks); lost_stops (collections
     whose "stop" call CPython could not make, e.g. on a MemoryError, finished by vgc at its
     next entry); validated (collections after which every generation list was checked:
-    Py_DEBUG builds and VGC_VALIDATE=1).
+    Py_DEBUG builds and VGC_VALIDATE=1); rejected (snapshots the proved admission check
+    vgc_snapshot_ok refused: CPython's collector did those collections; expected 0).
     """
     raw = _vgc._status() if _vgc is not None else {
         "installed": False, "collections": (0, 0, 0), "collected": 0, "uncollectable": 0,
@@ -173,6 +174,7 @@ def status():
         "fallback_collected": raw.get("fallback_collected", 0),
         "lost_stops": raw.get("lost_stops", 0),
         "validated": raw.get("validated", 0),
+        "rejected": raw.get("rejected", 0),
         "policy_agreed": raw.get("policy_agreed", 0),
         "policy_differed": raw.get("policy_differed", 0),
     }

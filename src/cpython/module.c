@@ -68,7 +68,7 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     gcstate->debug &= ~DEBUG_STATS;               /* vgc prints the statistics */
     memset(vgc.collections, 0, sizeof vgc.collections);
     vgc.collected = vgc.uncollectable = vgc.fallbacks = vgc.cpython_collected = 0;
-    vgc.fallback_collected = vgc.lost_stops = vgc.validated = 0;
+    vgc.fallback_collected = vgc.lost_stops = vgc.validated = vgc.rejected = 0;
 #ifdef Py_DEBUG
     vgc.validate = 1;
 #else
@@ -115,7 +115,7 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
     (void)module; (void)unused;
     if (vgc.installed)
         vgc_heal_lost_stop(get_gc_state());
-    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsnsnsnsnsnsn}",
+    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsnsnsnsnsnsnsn}",
                          "installed", vgc.installed ? Py_True : Py_False,
                          "collections", vgc.collections[0], vgc.collections[1],
                          vgc.collections[2],
@@ -134,7 +134,8 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
                          "peak_bytes", (Py_ssize_t)vgc.peak_bytes,
                          "fallback_collected", vgc.fallback_collected,
                          "lost_stops", vgc.lost_stops,
-                         "validated", vgc.validated);
+                         "validated", vgc.validated,
+                         "rejected", vgc.rejected);
 }
 
 static PyObject *py_fail_alloc_after(PyObject *module, PyObject *arg)
@@ -156,6 +157,18 @@ static PyObject *py_set_edge_limit(PyObject *module, PyObject *arg)
     if (k == (size_t)-1 && PyErr_Occurred())
         return NULL;
     vgc.edge_limit = k;
+    Py_RETURN_NONE;
+}
+
+/* Test hook: spoil the next snapshot after it is built (1: an edge target out of range, 2:
+ * offsets not monotone, 3: a negative refcount), to show the admission check refuses it. */
+static PyObject *py_corrupt_next(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    long k = PyLong_AsLong(arg);
+    if (k == -1 && PyErr_Occurred())
+        return NULL;
+    vgc.corrupt_next = (int)k;
     Py_RETURN_NONE;
 }
 
@@ -422,6 +435,8 @@ static PyMethodDef vgc_methods[] = {
      "Test hook: make the k-th allocation from now fail (0 disables); = _fail_alloc_after."},
     {"_set_edge_limit", py_set_edge_limit, METH_O,
      "Test hook: the most internal references a snapshot may hold (0: UINT32_MAX)."},
+    {"_corrupt_next", py_corrupt_next, METH_O,
+     "Test hook: spoil the next snapshot (1 target, 2 offsets, 3 refcount)."},
     NOARGS("_arena_release", py_arena_release,
            "Test hook: free the snapshot buffers kept between collections."),
     {"_alloc_count", (PyCFunction)(void (*)(void))py_alloc_count, METH_FASTCALL,

@@ -382,6 +382,22 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
     /* The proved phases (include/vgc_core.h).  Phase 2 does not read refs: order and pos take
      * its place.  Without a legacy finalizer in the snapshot, move_legacy_finalizer_reachable
      * has no seed and would return live. */
+    /* The proved admission check (include/vgc_snapshot.h): the core runs only on a snapshot
+     * that satisfies its `requires`; anything else is CPython's collection (a fallback). */
+    if (vgc.corrupt_next && n > 1 && e.len > 0) {       /* test hook: a broken snapshot */
+        if (vgc.corrupt_next == 1)
+            e.targets[e.len - 1] = (uint32_t)n;
+        else if (vgc.corrupt_next == 2)
+            offsets[1] = offsets[2] + 1;
+        else
+            refs[n - 1] = -1;
+        vgc.corrupt_next = 0;
+    }
+    if (!vgc_snapshot_ok(n, offsets, e.targets, e.cap, refs)) {
+        vgc.rejected++;
+        vgc_unnumber(base, (size_t)n);
+        return -1;
+    }
     int32_t negative = vgc_update_refs(n, offsets, e.targets, refs, roots);
     vgc.inconsistent += negative;
 #ifdef Py_DEBUG

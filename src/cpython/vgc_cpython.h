@@ -24,6 +24,7 @@
 
 #include "vgc_core.h"
 #include "vgc_policy.h"
+#include "vgc_snapshot.h"
 
 #if PY_VERSION_HEX < 0x030B0000 || PY_VERSION_HEX >= 0x030E0000
 #  error "vgc supports CPython 3.11, 3.12 and 3.13"
@@ -166,6 +167,7 @@ struct vgc_state {
     Py_ssize_t collected, uncollectable, fallbacks, cpython_collected, inconsistent;
     Py_ssize_t fallback_collected;    /* objects CPython's collector found in vgc's fallbacks */
     Py_ssize_t lost_stops;            /* collections whose "stop" CPython could not deliver */
+    Py_ssize_t rejected;              /* snapshots vgc_snapshot_ok refused (then: fallbacks) */
     size_t peak_bytes;                /* the most snapshot-buffer bytes held at once */
     int validate;                     /* check every generation list after each collection */
     Py_ssize_t validated;             /* collections after which the lists were checked */
@@ -175,6 +177,7 @@ struct vgc_state {
     Py_ssize_t snapshot_objects, snapshot_edges, snapshot_bytes;   /* the last snapshot */
     long fail_alloc_after;            /* test hook: fail the k-th snapshot allocation (0: off) */
     size_t edge_limit;                /* test hook: most edges a snapshot may hold (0: UINT32_MAX) */
+    int corrupt_next;                 /* test hook: spoil the next snapshot (1 target, 2 offsets, 3 refcount) */
     long alloc_count;                 /* test hook: allocation points (_alloc_count) */
 };
 extern struct vgc_state vgc;

@@ -425,7 +425,8 @@ class Layout(unittest.TestCase):
             subprocess.run([cc, "-std=gnu11", "-O1", "-fPIC", "-shared", "-fno-strict-aliasing",
                             "-I" + os.path.join(ROOT, "include"), "-I" + other[0],
                             os.path.join(ROOT, "src", "vgc_core.c"),
-                            os.path.join(ROOT, "src", "vgc_policy.c")]
+                            os.path.join(ROOT, "src", "vgc_policy.c"),
+                            os.path.join(ROOT, "src", "vgc_snapshot.c")]
                            + sorted(os.path.join(ROOT, "src", "cpython", n)
                                     for n in os.listdir(os.path.join(ROOT, "src", "cpython"))
                                     if n.endswith(".c"))
@@ -479,3 +480,38 @@ class KeptMemory(unittest.TestCase):
         self.assertGreater(mine["peak"], 4 << 20)
         self.assertGreaterEqual(mine["peak"], mine["snapshot"])
         self.assertEqual(mine["fallbacks"], 0)
+
+
+class Admission(unittest.TestCase):
+    """Issue #15 3(a) / #14 item 3: the proved admission check (src/vgc_snapshot.c) runs before
+    every core call; a snapshot that breaks the core's `requires` never reaches the core:
+    CPython's collector does that collection and nothing is lost."""
+
+    def test_broken_snapshots_refused(self):
+        code = r'''
+        class C:
+            pass
+        live = [C() for _ in range(200)]
+        for c in live:
+            c.me = c
+        out = []
+        for kind in (1, 2, 3):
+            for _ in range(30):
+                a = C(); a.b = C(); a.b.a = a
+            if MODE == "vgc":
+                vgc._vgc._corrupt_next(kind)
+            found = gc.collect()
+            out.append((kind, found, all(c.me is c for c in live)))
+        R["out"] = out
+        if MODE == "vgc":
+            st = vgc.status()
+            R["rejected"] = st["rejected"]
+            R["fallbacks"] = st["fallbacks"]
+            R["fallback_collected"] = st["fallback_collected"]
+        '''
+        stock = run(code, "stock")[0]
+        mine = run(code, "vgc")[0]
+        self.assertEqual(mine["out"], stock["out"])
+        self.assertEqual(mine["rejected"], 3)
+        self.assertEqual(mine["fallbacks"], 3)
+        self.assertEqual(mine["fallback_collected"], sum(x[1] for x in stock["out"]))

@@ -26,6 +26,8 @@ CPYTHON_SRC := $(wildcard src/cpython/*.c)
 CPYTHON_DEP := $(CPYTHON_SRC) src/cpython/vgc_cpython.h
 # the proved C the adapter calls: the core, the policy rules, the snapshot admission check
 EXT_PROVED  := $(CORE_SRC) src/vgc_policy.c src/vgc_snapshot.c
+# ... and the independent checker verify=True runs (tested, not proved; it shares no code with the core)
+EXT_PROVED  += src/vgc_check.c
 
 TEST_STEPS += python conformance
 .PHONY: ext install uninstall conformance test-python test-conformance

@@ -95,15 +95,36 @@ _installed = globals().get("_installed", False)
 _stock_collect = globals().get("_stock_collect") or _stock_gc.collect
 
 
-def install():
+def _env_flag(name):
+    return _os.environ.get(name, "") in ("1", "true", "yes")
+
+
+def install(*, verify=None, keep_buffers=None):
     """Make vgc decide every cycle collection of this interpreter; idempotent.
 
     Also makes ``import gc`` yield this module.  Raises RuntimeError, changing nothing, on a
     free-threaded build, an unsupported version, or when the extension is not built for it.
+
+    verify=True: after the proved core decides, an independent checker (src/vgc_check.c:
+    naive recount and depth-first search) recomputes the decision, and every generation list
+    is validated after the rebuild; a disagreement stops the process with a report before
+    anything of that collection is freed.  Costs time (make bench: row verify_full_collect_1M)
+    and 16 bytes per object during a collection.  Default: the environment variable
+    VGC_VERIFY=1 (also for ``python -m vgc`` and the .pth hook).
+
+    keep_buffers=True: keep the snapshot buffers between collections (faster repeated full
+    collections of big heaps; the buffers stay resident).  The default gives back any buffers
+    above 1 MiB after each collection, as a memory-limited service wants (README, Performance).
+    Default: VGC_KEEP_BUFFERS=1.
     """
     global _installed
     if _reason is not None:
         raise RuntimeError(_reason)
+    if verify is None:
+        verify = _env_flag("VGC_VERIFY")
+    if keep_buffers is None:
+        keep_buffers = _env_flag("VGC_KEEP_BUFFERS")
+    _vgc._configure(bool(verify), bool(keep_buffers))
     _vgc._install()
     _sys.modules["gc"] = _sys.modules[__name__]
     _stock_gc.collect = collect
@@ -142,7 +163,11 @@ def status():
     whose "stop" call CPython could not make, e.g. on a MemoryError, finished by vgc at its
     next entry); validated (collections after which every generation list was checked:
     Py_DEBUG builds and VGC_VALIDATE=1); rejected (snapshots the proved admission check
-    vgc_snapshot_ok refused: CPython's collector did those collections; expected 0).
+    vgc_snapshot_ok refused: CPython's collector did those collections; expected 0);
+    verify, keep_buffers (install()'s options), verified (decisions the independent checker
+    confirmed), verify_skipped (decisions left unchecked for lack of memory);
+    inconsistent_types ({type name: objects} whose tp_traverse reported more references than
+    their refcount: a bug in that C type, which vgc keeps alive).
     """
     raw = _vgc._status() if _vgc is not None else {
         "installed": False, "collections": (0, 0, 0), "collected": 0, "uncollectable": 0,
@@ -175,6 +200,11 @@ def status():
         "lost_stops": raw.get("lost_stops", 0),
         "validated": raw.get("validated", 0),
         "rejected": raw.get("rejected", 0),
+        "verify": bool(raw.get("verify", 0)),
+        "keep_buffers": bool(raw.get("keep_buffers", 0)),
+        "verified": raw.get("verified", 0),
+        "verify_skipped": raw.get("verify_skipped", 0),
+        "inconsistent_types": raw.get("inconsistent_types", {}),
         "policy_agreed": raw.get("policy_agreed", 0),
         "policy_differed": raw.get("policy_differed", 0),
     }

@@ -73,6 +73,9 @@ def report(st, wall, as_json, children=None):
         "fallbacks": st["fallbacks"], "cpython_collected": st["cpython_collected"],
         "wall": wall,
         "covers": "this process" if children is None else "this process and its children",
+        "inconsistent": st.get("inconsistent", 0),
+        "inconsistent_types": dict(st.get("inconsistent_types", {})),
+        "verified": st.get("verified", 0),
     }
     if children is not None:
         rec["children"] = children
@@ -89,6 +92,14 @@ def report(st, wall, as_json, children=None):
                rec["pause_total"] * 1e3, rec["pause_max"] * 1e3, share,
                rec["core_version"], rec["python"], rec["mode"],
                rec["fallbacks"], rec["cpython_collected"]))
+    if rec["inconsistent_types"]:
+        # tp_traverse reported more references to an object than its refcount: a bug in the
+        # referrer's C type (CPython's release builds say nothing; vgc kept those objects)
+        text += ("\nvgc: inconsistent traversals (referrer type -> object type: references "
+                 "beyond the refcount): " + ", ".join(
+                     "%s: %d" % kv for kv in sorted(rec["inconsistent_types"].items())))
+    if rec["verified"]:
+        text += "\nvgc: %d decisions confirmed by the independent checker (verify)" % rec["verified"]
     if children is None:
         text += ("\nvgc: figures for this process only (child interpreters: "
                  "python -m vgc --children)")

@@ -69,11 +69,13 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     memset(vgc.collections, 0, sizeof vgc.collections);
     vgc.collected = vgc.uncollectable = vgc.fallbacks = vgc.cpython_collected = 0;
     vgc.fallback_collected = vgc.lost_stops = vgc.validated = vgc.rejected = 0;
+    vgc.verified = vgc.verify_skipped = 0;
+    Py_CLEAR(vgc.inconsistent_types);
 #ifdef Py_DEBUG
     vgc.validate = 1;
 #else
     const char *v = getenv("VGC_VALIDATE");
-    vgc.validate = v != NULL && v[0] == '1';
+    vgc.validate = (v != NULL && v[0] == '1') || vgc.verify;
 #endif
     vgc.peak_bytes = vgc_arena_bytes();
     vgc.policy_agreed = vgc.policy_differed = 0;
@@ -115,7 +117,10 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
     (void)module; (void)unused;
     if (vgc.installed)
         vgc_heal_lost_stop(get_gc_state());
-    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsnsnsnsnsnsnsn}",
+    PyObject *types = vgc.inconsistent_types ? PyDict_Copy(vgc.inconsistent_types) : PyDict_New();
+    if (types == NULL)
+        return NULL;
+    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsnsnsnsnsnsnsnsisisnsnsN}",
                          "installed", vgc.installed ? Py_True : Py_False,
                          "collections", vgc.collections[0], vgc.collections[1],
                          vgc.collections[2],
@@ -135,7 +140,10 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
                          "fallback_collected", vgc.fallback_collected,
                          "lost_stops", vgc.lost_stops,
                          "validated", vgc.validated,
-                         "rejected", vgc.rejected);
+                         "rejected", vgc.rejected,
+                         "verify", vgc.verify, "keep_buffers", vgc.keep_buffers,
+                         "verified", vgc.verified, "verify_skipped", vgc.verify_skipped,
+                         "inconsistent_types", types);
 }
 
 static PyObject *py_fail_alloc_after(PyObject *module, PyObject *arg)
@@ -160,8 +168,28 @@ static PyObject *py_set_edge_limit(PyObject *module, PyObject *arg)
     Py_RETURN_NONE;
 }
 
+/* _configure(verify, keep_buffers), called by vgc.install() before _install(): verification of
+ * every decision by the independent checker plus list validation; whether the snapshot buffers
+ * stay allocated between collections (speed) or are given back after any collection that needed
+ * more than 1 MiB (memory, the default). */
+static PyObject *py_configure(PyObject *module, PyObject *args)
+{
+    (void)module;
+    int verify, keep;
+    if (!PyArg_ParseTuple(args, "pp:_configure", &verify, &keep))
+        return NULL;
+    if (get_gc_state()->collecting) {
+        PyErr_SetString(PyExc_RuntimeError, "vgc: cannot configure during a collection");
+        return NULL;
+    }
+    vgc.verify = verify;
+    vgc.keep_buffers = keep;
+    Py_RETURN_NONE;
+}
+
 /* Test hook: spoil the next snapshot after it is built (1: an edge target out of range, 2:
- * offsets not monotone, 3: a negative refcount), to show the admission check refuses it. */
+ * offsets not monotone, 3: a negative refcount), to show the admission check refuses it; or
+ * (4) the next decision (one live object moved to the garbage), to show verify=True stops it. */
 static PyObject *py_corrupt_next(PyObject *module, PyObject *arg)
 {
     (void)module;
@@ -435,6 +463,8 @@ static PyMethodDef vgc_methods[] = {
      "Test hook: make the k-th allocation from now fail (0 disables); = _fail_alloc_after."},
     {"_set_edge_limit", py_set_edge_limit, METH_O,
      "Test hook: the most internal references a snapshot may hold (0: UINT32_MAX)."},
+    {"_configure", py_configure, METH_VARARGS,
+     "_configure(verify, keep_buffers): set before _install() (see vgc.install)."},
     {"_corrupt_next", py_corrupt_next, METH_O,
      "Test hook: spoil the next snapshot (1 target, 2 offsets, 3 refcount)."},
     NOARGS("_arena_release", py_arena_release,

@@ -64,7 +64,7 @@ void vgc_arena_release(void)
 /* After a collection: keep the buffers only when they are small (see VGC_KEEP_BYTES). */
 void vgc_arena_trim(void)
 {
-    if (vgc_arena_bytes() > VGC_KEEP_BYTES)
+    if (!vgc.keep_buffers && vgc_arena_bytes() > VGC_KEEP_BYTES)
         vgc_arena_release();
 }
 
@@ -188,6 +188,71 @@ static void vgc_move_immortals(PyGC_Head *base, GCState *gcstate)
     }
 }
 #endif
+
+/* The object with snapshot index `index` (the list is still in snapshot order). */
+static PyObject *vgc_object_at(PyGC_Head *base, int32_t index)
+{
+    PyGC_Head *g = GC_NEXT(base);
+    for (int32_t i = 0; i < index; i++)
+        g = GC_NEXT(g);
+    return FROM_GC(g);
+}
+
+/* An object that tp_traverse reports more references to than its refcount (gc_refs < 0 after
+ * phase 1) means a bug in the C type of one of its referrers; CPython's release builds say
+ * nothing.  Count each such reference by "referrer type -> object type" in
+ * status()["inconsistent_types"] (the core keeps the object alive: T6).  Rare: O(n + E) here. */
+static void vgc_count_inconsistent(PyObject *key_from, PyObject *to)
+{
+    PyObject *key = PyUnicode_FromFormat("%s -> %s", Py_TYPE(key_from)->tp_name,
+                                         Py_TYPE(to)->tp_name);
+    PyObject *old = key ? PyDict_GetItemWithError(vgc.inconsistent_types, key) : NULL;
+    PyObject *cnt = key && !PyErr_Occurred()
+                    ? PyLong_FromSsize_t((old ? PyLong_AsSsize_t(old) : 0) + 1) : NULL;
+    if (cnt == NULL || PyDict_SetItem(vgc.inconsistent_types, key, cnt) < 0)
+        PyErr_Clear();
+    Py_XDECREF(key);
+    Py_XDECREF(cnt);
+}
+
+static void vgc_report_inconsistent(PyGC_Head *base, const int64_t *gc_refs, int32_t n,
+                                    const uint32_t *offsets, const uint32_t *targets)
+{
+    if (vgc.inconsistent_types == NULL && (vgc.inconsistent_types = PyDict_New()) == NULL) {
+        PyErr_Clear();
+        return;
+    }
+    PyGC_Head *g = GC_NEXT(base);
+    for (int32_t u = 0; u < n; u++, g = GC_NEXT(g))
+        for (uint32_t k = offsets[u]; k < offsets[u + 1]; k++)
+            if (gc_refs[targets[k]] < 0)
+                vgc_count_inconsistent(FROM_GC(g), vgc_object_at(base, (int32_t)targets[k]));
+}
+
+/* verify=True: the independent checker (src/vgc_check.c: naive in-degree counts, a depth-first
+ * search) recomputes the decision; a disagreement stops the process before the rebuild, so
+ * before anything is freed, naming the collection and the first objects of the snapshot the
+ * message mentions by index. */
+static void vgc_verify_decision(PyGC_Head *base, int32_t n, const uint32_t *offsets,
+                                const uint32_t *targets, const int64_t *refcount,
+                                const uint8_t *legacy, const int64_t *gc_refs,
+                                const uint8_t *roots, const int32_t *order, const int32_t *pos,
+                                int32_t negative, int32_t live, int32_t kept)
+{
+    char msg[256];
+    vgc_core_result r = {negative, live, kept};
+    if (vgc_check_core(n, offsets, targets, refcount, legacy, gc_refs, roots, order, pos, r,
+                       msg, sizeof msg) == 0) {
+        vgc.verified++;
+        return;
+    }
+    PyObject *first = vgc_object_at(base, 0);
+    fprintf(stderr, "vgc: verification failed in collection %zd (snapshot of %d objects, "
+            "first <%s at %p>): %s\n",
+            vgc.collections[0] + vgc.collections[1] + vgc.collections[2] + 1, (int)n,
+            Py_TYPE(first)->tp_name, (void *)first, msg);
+    Py_FatalError("vgc: the proved core's decision disagrees with the independent checker");
+}
 
 /* The order CPython's move_unreachable leaves the reachable objects in: its walk over the list,
  * where an object first met with gc_refs == 0 and later found reachable is re-appended at the
@@ -384,7 +449,7 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
      * has no seed and would return live. */
     /* The proved admission check (include/vgc_snapshot.h): the core runs only on a snapshot
      * that satisfies its `requires`; anything else is CPython's collection (a fallback). */
-    if (vgc.corrupt_next && n > 1 && e.len > 0) {       /* test hook: a broken snapshot */
+    if (vgc.corrupt_next && vgc.corrupt_next < 4 && n > 1 && e.len > 0) {   /* test hook */
         if (vgc.corrupt_next == 1)
             e.targets[e.len - 1] = (uint32_t)n;
         else if (vgc.corrupt_next == 2)
@@ -398,8 +463,26 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
         vgc_unnumber(base, (size_t)n);
         return -1;
     }
+    /* verify=True: keep what the independent checker needs (the input refcounts and phase 1's
+     * gc_refs, whose storage phase 2 reuses); without memory for it, this one goes unchecked */
+    int64_t *v_rc = NULL, *v_gc = NULL;
+    if (vgc.verify) {
+        v_rc = PyMem_RawMalloc(sizeof(int64_t) * (size_t)n);
+        v_gc = v_rc ? PyMem_RawMalloc(sizeof(int64_t) * (size_t)n) : NULL;
+        if (v_gc == NULL) {
+            PyMem_RawFree(v_rc);
+            v_rc = NULL;
+            vgc.verify_skipped++;
+        }
+        else
+            memcpy(v_rc, refs, sizeof(int64_t) * (size_t)n);
+    }
     int32_t negative = vgc_update_refs(n, offsets, e.targets, refs, roots);
     vgc.inconsistent += negative;
+    if (negative > 0 && finalizers != NULL)
+        vgc_report_inconsistent(base, refs, n, offsets, e.targets);
+    if (v_gc != NULL)
+        memcpy(v_gc, refs, sizeof(int64_t) * (size_t)n);
 #ifdef Py_DEBUG
     /* A debug build's own collector stops the process with its diagnostic (gc_decref's
      * "refcount is too small") on such a snapshot, which is what its users run it for: let
@@ -418,9 +501,21 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
     int32_t *order = (int32_t *)(void *)refs, *pos = order + n;
     int32_t live = vgc_move_unreachable(n, offsets, e.targets, roots, order, pos);
     int32_t kept = live;
-    if (finalizers != NULL && any_legacy)
+    const int legacy_ran = finalizers != NULL && any_legacy;
+    if (legacy_ran)
         kept = vgc_move_legacy_finalizer_reachable(n, offsets, e.targets, flags, live,
                                                    order, pos);
+    if (vgc.corrupt_next == 4 && live > 0 && live < n) {   /* test hook: a wrong decision */
+        int32_t a = order[live - 1], b = order[live];       /* one live object -> garbage */
+        order[live - 1] = b, order[live] = a, pos[a] = live, pos[b] = live - 1;
+        vgc.corrupt_next = 0;
+    }
+    if (v_gc != NULL) {
+        vgc_verify_decision(base, n, offsets, e.targets, v_rc, legacy_ran ? flags : NULL, v_gc,
+                            roots, order, pos, negative, live, kept);
+        PyMem_RawFree(v_rc);
+        PyMem_RawFree(v_gc);
+    }
 
     if (finalizers != NULL) {         /* a collection's snapshot, not the re-check */
         vgc.snapshot_objects = n;

@@ -25,6 +25,7 @@
 #include "vgc_core.h"
 #include "vgc_policy.h"
 #include "vgc_snapshot.h"
+#include "vgc_check.h"
 
 #if PY_VERSION_HEX < 0x030B0000 || PY_VERSION_HEX >= 0x030E0000
 #  error "vgc supports CPython 3.11, 3.12 and 3.13"
@@ -177,6 +178,11 @@ struct vgc_state {
     Py_ssize_t snapshot_objects, snapshot_edges, snapshot_bytes;   /* the last snapshot */
     long fail_alloc_after;            /* test hook: fail the k-th snapshot allocation (0: off) */
     size_t edge_limit;                /* test hook: most edges a snapshot may hold (0: UINT32_MAX) */
+    int verify;                       /* install(verify=True): check each decision (vgc_check.c) */
+    int keep_buffers;                 /* install(keep_buffers=True): keep the arena between collections */
+    Py_ssize_t verified;              /* decisions checked by the independent checker */
+    Py_ssize_t verify_skipped;        /* decisions left unchecked: no memory for the check */
+    PyObject *inconsistent_types;     /* {type name: objects} whose traverse overcounted (dict) */
     int corrupt_next;                 /* test hook: spoil the next snapshot (1 target, 2 offsets, 3 refcount) */
     long alloc_count;                 /* test hook: allocation points (_alloc_count) */
 };

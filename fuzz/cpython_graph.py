@@ -87,8 +87,19 @@ DEEP = 2       # collect() called d frames below a recursion limit set just abov
 RELOAD = 4     # install/uninstall/importlib.reload(vgc)/reload(gc) between the steps
 THREAD = 8     # the collection (with its finalizers and callbacks) runs in a second thread
 AGAIN = 16     # then collect(1) (the collection after a tp_traverse tracked something)
+API = 32       # two parameter bytes: a fault for vgc's snapshot (f) and the configuration (c)
 # RELOAD's parameter byte r: 1 reload(vgc), 2 uninstall()+install() (vgc run), 4 reload of
 # sys.modules["gc"], all before the collection; 8 reload(vgc) + uninstall()+install() after it.
+# API's fault byte f (vgc run only; the collection must then be CPython's, with the same
+# observables): f % 4 = 0 none, 1 vgc's (f // 4)-th snapshot allocation fails
+# (_fail_alloc_after), 2 at most f // 4 internal references (_set_edge_limit), 3 a snapshot that
+# breaks the core's preconditions (_corrupt_next(1 + f // 4 % 3)): refused by the proved check.
+# API's configuration byte c: 1 install(verify=True), 2 install(keep_buffers=True), 4
+# DEBUG_SAVEALL, 8 DEBUG_STATS | DEBUG_COLLECTABLE | DEBUG_UNCOLLECTABLE (both runs), 16
+# collect(generation=g) by keyword, 32 a "start" callback that calls collect() (a no-op during a
+# collection) and, in the vgc run, uninstall() (must raise RuntimeError), 64 the gc API's
+# readers on the live objects (get_referrers/get_referents/is_tracked/get_count/get_debug/
+# get_objects(generation=)), compared; 128 install() again (idempotent) and vgc.status().
 
 try:
     import _vgctest
@@ -104,7 +115,8 @@ def _decode(data):
     """(kinds, edges, roots, weak, generation, flags, params) from bytes; total on every input.
     Byte i of the input, or a default past its end: n - 1, n kinds, n root bytes, n weak bytes,
     the generation byte G (generation G % 3, step flags G // 3), one parameter byte for each of
-    NOMEM (k - 1), DEEP (d), RELOAD (r) that is set, in that order, then edge pairs (a trailing
+    NOMEM (k - 1), DEEP (d), RELOAD (r), two for API (f, c) that is set, in that order, then
+    edge pairs (a trailing
     odd byte is ignored).  Inputs with G < 3 are the harness's original language."""
     data = bytes(data)
     size = len(data)
@@ -116,13 +128,14 @@ def _decode(data):
     weak = {i for i, b in enumerate(head[2 * n:3 * n]) if b % 3 == 0}
     pos = 1 + 3 * n
     g = data[pos] if pos < size else 2
-    generation, flags = g % 3, (g // 3) & 31
+    generation, flags = g % 3, (g // 3) & 63
     pos += 1
     params = {}
-    for flag, key in ((NOMEM, "k"), (DEEP, "d"), (RELOAD, "r")):
+    for flag, keys in ((NOMEM, "k"), (DEEP, "d"), (RELOAD, "r"), (API, "fc")):
         if flags & flag:
-            params[key] = data[pos] if pos < size else 0
-            pos += 1
+            for key in keys:
+                params[key] = data[pos] if pos < size else 0
+                pos += 1
     rest = data[pos:]
     edges = [(rest[j] % n, rest[j + 1] % n) for j in range(0, len(rest) - 1, 2)]
     return kinds, edges, roots, weak, generation, flags, params
@@ -138,16 +151,22 @@ def _depth():
 def _collect_call(collect, generation, flags, params):
     """collect.collect(generation) as the step flags say; returns its result, or the name of
     the exception it raised."""
+    kw = flags & API and params["c"] & 16
+
     def call():
         if flags & NOMEM:
             k = params["k"] + 1
             _testcapi.set_nomemory(k, k + 1)
             try:
+                if kw:
+                    return collect.collect(generation=generation)
                 return collect.collect(generation)
             except MemoryError:
                 return "MemoryError"
             finally:
                 _testcapi.remove_mem_hooks()
+        if kw:
+            return collect.collect(generation=generation)
         return collect.collect(generation)
 
     def deep():
@@ -226,6 +245,22 @@ def _leftover():
             name = type(o).__name__
             left[name] = left.get(name, 0) + 1
     return sorted(left.items())
+
+
+def _readers(collect, watch):
+    """The gc API's readers (stock's functions, forwarded by vgc) on the program's live
+    objects, as labels."""
+    live = [r() for i, r in watch if r() is not None]
+    label = {id(o): getattr(o, "label", None) for o in live}
+    out = [sorted(str(label.get(id(x), type(x).__name__)) for x in collect.get_referents(*live)
+                  if id(x) in label),
+           [collect.is_tracked(o) for o in live], collect.get_count()[1:], collect.get_debug(),
+           [len([x for x in collect.get_objects(generation=g) if id(x) in label])
+            for g in range(3)],
+           [sorted(str(label[id(x)]) for x in collect.get_referrers(o) if id(x) in label)
+            for o in live[:4]]]
+    del live
+    return out
 
 
 def _run(program, collect):
@@ -312,8 +347,39 @@ def _run(program, collect):
     def cb(phase, info):
         infos.append((phase, dict(info)))
 
+    def nested(phase, info):
+        # A gc.callbacks callback re-entering the collector: collect() does nothing during a
+        # collection, and vgc cannot be uninstalled in the middle of one.
+        if phase == "start":
+            infos.append(("nested collect", collect.collect()))
+            if is_vgc:
+                try:
+                    vgc.uninstall()
+                except RuntimeError:
+                    infos.append("uninstall refused")
+            else:
+                infos.append("uninstall refused")
+
     if flags & RELOAD:
         _reload_steps(params["r"], is_vgc)
+    f = c = 0
+    if flags & API:
+        f, c = params["f"], params["c"]
+        if is_vgc and c & 3:
+            vgc.uninstall()
+            vgc.install(verify=bool(c & 1), keep_buffers=bool(c & 2))
+        if c & 12:
+            collect.set_debug((_stock_gc.DEBUG_SAVEALL if c & 4 else 0) |
+                              (_stock_gc.DEBUG_STATS | _stock_gc.DEBUG_COLLECTABLE |
+                               _stock_gc.DEBUG_UNCOLLECTABLE if c & 8 else 0))
+        if c & 32:
+            collect.callbacks.append(nested)
+        if is_vgc and f % 4 == 1:
+            vgc._vgc._fail_alloc_after(f // 4)
+        elif is_vgc and f % 4 == 2:
+            vgc._vgc._set_edge_limit(f // 4)
+        elif is_vgc and f % 4 == 3:
+            vgc._vgc._corrupt_next(1 + f // 4 % 3)
     before = [dict(s) for s in vgc.get_stats()]
     status = vgc._vgc._status()          # the raw counters: vgc.status() costs ~9% of a run
     collect.callbacks.append(cb)
@@ -322,17 +388,48 @@ def _run(program, collect):
         if is_vgc and not flags & NOMEM and isinstance(ret, int):
             # The oracle compares vgc with CPython: make sure it was vgc that collected (one
             # collection of that generation, through the proved core, no fallback to CPython's
-            # own, every generation list validated afterwards).
+            # own, every generation list validated afterwards) -- or, with a fault injected
+            # into vgc's snapshot, CPython's collector instead (a fallback; a refused snapshot
+            # is counted as rejected), or vgc's when the fault was not reached.
             now = vgc._vgc._status()
+            fell = now["fallbacks"] - status["fallbacks"]
             assert now["collections"][generation] == status["collections"][generation] + 1 \
-                and now["fallbacks"] == status["fallbacks"] and \
-                now["cpython_collected"] == status["cpython_collected"] and \
-                now.get("validated", 1) == status.get("validated", 0) + 1, \
-                "vgc did not run the collection: %r -> %r" % (status, now)
+                - fell and (fell == 0 and now["cpython_collected"] == status["cpython_collected"]
+                            or fell == 1 and f % 4 != 0) and \
+                now.get("rejected", 0) - status.get("rejected", 0) == (fell if f % 4 == 3 else 0) \
+                and now.get("validated", 1) == status.get("validated", 0) + 1, \
+                "vgc did not run the collection: %r -> %r (fault %d)" % (status, now, f)
+            if c & 1 and not fell:
+                assert now["verified"] > status["verified"] and now["verify"], (status, now)
             del now
         again = collect.collect(1) if flags & AGAIN else None
     finally:
         collect.callbacks.remove(cb)
+        if flags & API:
+            if c & 32:
+                collect.callbacks.remove(nested)
+            if c & 12:
+                collect.set_debug(0)
+            if is_vgc:
+                vgc._vgc._fail_alloc_after(0)
+                vgc._vgc._set_edge_limit(0)
+                vgc._vgc._corrupt_next(0)
+    recheck = None
+    if flags & API and f % 4 == 1 and isinstance(ret, int):
+        # Documented difference: when vgc's resurrection re-check cannot be allocated, nothing
+        # is freed by that collection and the next one frees it (README: allocation failures).
+        # Compared instead: both collections together (found, stats summed, weakrefs dead,
+        # finalizer events, gc.garbage, where the survivors are).
+        recheck = collect.collect()
+        ret = ("with the next full collection", ret + recheck)
+    api = None
+    if flags & API and c & 64:
+        api = _readers(collect, watch)
+    if flags & API and c & 128 and is_vgc:
+        assert vgc._vgc._install() is False and vgc.install() is None
+        st = vgc.status()
+        assert st["installed"] and st["collections"] >= 1, st
+        del st
     follow = None
     if flags & NOMEM:
         # After the failed allocation, the next collection must be a whole one: every user
@@ -378,7 +475,12 @@ def _run(program, collect):
     leftover = _leftover()
     out = {"collect": ret, "dead": dead, "log": log, "garbage": garbage,
            "resurrected": resurrected, "callbacks": infos, "stats": stats, "again": again,
-           "where": where, "children": children, "follow": follow, "leftover": leftover}
+           "where": where, "children": children, "follow": follow, "leftover": leftover,
+           "api": api}
+    if recheck is not None:
+        out["callbacks"] = None
+        out["stats"] = ([s["collections"] for s in stats],
+                        sum(s["collected"] + s["uncollectable"] for s in stats))
     if flags & NOMEM:
         # Documented difference: stock and vgc make different allocations, so the k-th one is
         # a different allocation in each run (it may fail a finalizer, a callback, vgc's
@@ -386,7 +488,7 @@ def _run(program, collect):
         # (callbacks, vgc's own), the number of collections per generation, and that nothing
         # is hidden or lost once the heap is cleaned up (leftover).
         for k in ("collect", "dead", "log", "garbage", "resurrected", "callbacks", "where",
-                  "children", "again"):
+                  "children", "again", "api"):
             out[k] = None
         out["stats"] = [s["collections"] for s in stats]
     return out

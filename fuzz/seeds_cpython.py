@@ -6,15 +6,15 @@ import os
 
 KINDS = ("node", "list", "dict", "fin", "res", "tuple", "legacy", "class", "gen",
          "c_normal", "c_track", "c_twice", "c_skip", "c_alloc", "c_untrack")
-NOMEM, DEEP, RELOAD, THREAD, AGAIN = 1, 2, 4, 8, 16
+NOMEM, DEEP, RELOAD, THREAD, AGAIN, API = 1, 2, 4, 8, 16, 32
 out = os.path.join(os.path.dirname(__file__), "corpus", "cpython")
 os.makedirs(out, exist_ok=True)
 
 
-def seed(name, kinds, roots=(), weak=(), gen=2, edges=(), flags=0, k=0, d=0, r=0):
+def seed(name, kinds, roots=(), weak=(), gen=2, edges=(), flags=0, k=0, d=0, r=0, f=0, c=0):
     n = len(kinds)
     params = ([k] if flags & NOMEM else []) + ([d] if flags & DEEP else []) + \
-        ([r] if flags & RELOAD else [])
+        ([r] if flags & RELOAD else []) + ([f, c] if flags & API else [])
     data = bytes([n - 1] + [KINDS.index(x) for x in kinds]
                  + [0 if i in roots else 1 for i in range(n)]
                  + [0 if i in weak else 1 for i in range(n)] + [gen + 3 * flags] + params
@@ -80,3 +80,28 @@ seed("thread-mix", ["fin", "list", "res", "legacy", "gen"], roots=(1,), weak=(0,
      edges=[(0, 1), (1, 2), (2, 0), (3, 3), (4, 0)], flags=THREAD)
 seed("thread-all", ["c_track", "fin", "node"], roots=(0,), weak=(1, 2), gen=0,
      edges=[(1, 2), (2, 1)], flags=THREAD | AGAIN | RELOAD | DEEP | NOMEM, k=7, d=3, r=15)
+
+# The module's API around a collection (flag API: fault byte f, configuration byte c): each
+# configuration bit alone, then each fault kind -- vgc's j-th snapshot allocation failing, an edge
+# limit, a snapshot refused by the proved admission check: CPython's collector must then do the
+# collection with the same observables.
+for bit in range(8):
+    seed("api-c%d" % (1 << bit), MIX, roots=(4,), weak=(0, 2), edges=MIX_EDGES, flags=API,
+         c=1 << bit)
+    seed("api-young-c%d" % (1 << bit), MIX, roots=(4,), weak=(0, 2), gen=0, edges=MIX_EDGES,
+         flags=API | AGAIN, c=1 << bit)
+for j in range(1, 12):
+    seed("api-allocfail-%02d" % j, MIX, roots=(4,), weak=(0, 2), edges=MIX_EDGES, flags=API,
+         f=1 + 4 * j)
+for lim in (0, 1, 2, 3, 5, 8):
+    seed("api-edgelimit-%d" % lim, MIX, roots=(4,), weak=(0, 2), edges=MIX_EDGES, flags=API,
+         f=2 + 4 * lim)
+for kind in range(3):
+    seed("api-corrupt-%d" % kind, MIX, roots=(4,), weak=(0, 2), edges=MIX_EDGES, flags=API,
+         f=3 + 4 * kind)
+    seed("api-corrupt-verify-%d" % kind, MIX, roots=(4,), weak=(0, 2), edges=MIX_EDGES,
+         flags=API, f=3 + 4 * kind, c=1 | 64)
+seed("api-legacy-debug", ["legacy", "node", "fin", "res"], weak=(0, 1, 2, 3),
+     edges=[(0, 1), (1, 0), (2, 3), (3, 2)], flags=API, c=4 | 8 | 64)
+seed("api-all", MIX + ["c_track"], roots=(4, 6), weak=(0, 2), edges=MIX_EDGES, gen=1,
+     flags=API | AGAIN | THREAD, f=5, c=255)

@@ -140,6 +140,24 @@ static Py_ssize_t vgc_handle_weakrefs(PyGC_Head *unreachable, PyGC_Head *old, in
     return num_freed;
 }
 
+#if PY_VERSION_HEX >= 0x030D0D00 && PY_VERSION_HEX < 0x030E0000
+/* handle_weakrefs(..., allow_callbacks=false) of 3.13.13+: clear every weakref to an object of
+ * the list, and the list's own weakrefs, calling nothing. */
+static void vgc_clear_weakrefs_quietly(PyGC_Head *list)
+{
+    for (PyGC_Head *gc = GC_NEXT(list); gc != list; gc = GC_NEXT(gc)) {
+        PyObject *op = FROM_GC(gc);
+        if (PyWeakref_Check(op))
+            _PyWeakref_ClearRef((PyWeakReference *)op);
+        if (!PyType_SUPPORTS_WEAKREFS(Py_TYPE(op)))
+            continue;
+        PyWeakReference **wrlist = weakrefs_listptr(op);
+        for (PyWeakReference *wr = *wrlist; wr != NULL; wr = *wrlist)
+            _PyWeakref_ClearRef(wr);                       /* unlinks wr from *wrlist */
+    }
+}
+#endif
+
 /* finalize_garbage: PEP 442 tp_finalize once per object (FINALIZED bit set first).
  * *ran_code is set when a finalizer was called. */
 static void vgc_finalize_garbage(PyGC_Head *collectable, int *ran_code)
@@ -382,6 +400,12 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
     vgc_finalize_garbage(&unreachable, &ran_code);
     PyGC_Head final_unreachable;
     vgc_handle_resurrected_objects(gcstate, &unreachable, &final_unreachable, old, ran_code);
+#if PY_VERSION_HEX >= 0x030D0D00 && PY_VERSION_HEX < 0x030E0000
+    /* GH-91636, in 3.13.13+: weakrefs that finalizers created to the garbage are cleared,
+     * without callbacks, before tp_clear.  Compiled only for such releases (not tested on this
+     * project's machines, which have 3.13.0). */
+    vgc_clear_weakrefs_quietly(&final_unreachable);
+#endif
     m += gc_list_size(&final_unreachable);
     vgc_delete_garbage(gcstate, &final_unreachable, old);
 

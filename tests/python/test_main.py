@@ -107,6 +107,7 @@ class LikePython(unittest.TestCase):
     def test_exit_status_and_message(self):
         self.same(["-c", "raise SystemExit(7)"], rc=7)
         self.same(["-c", "import sys; sys.exit('bye')"], rc=1)
+        self.same(["-c", "raise KeyboardInterrupt"], rc=-2)   # python dies of SIGINT
 
     def test_missing_script(self):
         ref = py("missing.py", cwd=self.d)

@@ -87,13 +87,9 @@ static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
      * 1/8 for the edges (their number is only known after the traverse pass); and at least 1.5x
      * the old capacity, so that a heap growing by small steps reallocates O(log n) times, not at
      * every collection (a big jump, such as the first full collection, takes what it needs). */
-    size_t cap = bytes + (b == &arena.targets ? bytes / 8 : bytes / 16) + 4096;
-    if (cap < b->cap + b->cap / 2)
-        cap = b->cap + b->cap / 2;
-    if (cap >= VGC_MMAP_MIN) {
-        size_t page = 4096;
-        cap = (cap + page - 1) & ~(page - 1);
-    }
+    if (bytes > VGC_NEED_MAX)                         /* vgc_arena_capacity's precondition */
+        return NULL;
+    size_t cap = vgc_arena_capacity(bytes, b->cap, b == &arena.targets, VGC_MMAP_MIN);
     void *p;
 #ifdef MREMAP_MAYMOVE
     if (keep && b->mapped) {
@@ -139,13 +135,12 @@ typedef struct {
  * (slack), so the usable capacity is clamped here, not by the allocation. */
 static size_t vgc_edge_limit(void)
 {
-    return vgc.edge_limit != 0 && vgc.edge_limit < UINT32_MAX ? vgc.edge_limit : UINT32_MAX;
+    return vgc_edge_capacity(SIZE_MAX, vgc.edge_limit);      /* proved: <= UINT32_MAX */
 }
 
 static size_t vgc_edge_cap(void)
 {
-    size_t cap = arena.targets.cap / sizeof(uint32_t);
-    return cap < vgc_edge_limit() ? cap : vgc_edge_limit();
+    return vgc_edge_capacity(arena.targets.cap, vgc.edge_limit);
 }
 
 /* tp_traverse visitor: record an edge to every object of the snapshot (COLLECTING bit). */

@@ -68,6 +68,31 @@ void vgc_arena_trim(void)
         vgc_arena_release();
 }
 
+/* A mapping of *cap bytes, *cap rounded up to whole 2 MiB units, starting on a 2 MiB boundary,
+ * with transparent huge pages asked for: a collection of a big heap then takes a few page
+ * faults per buffer instead of thousands (a fault of a fresh 4 KiB page cost ~25-30 us on the
+ * paravirtualised development machine; with huge pages ~0.3 us per 4 KiB: /tmp benchmark in the
+ * README).  Untouched huge pages cost no memory. */
+#define VGC_HUGE ((size_t)2 << 20)
+static void *vgc_map(size_t *capp)
+{
+    size_t cap = (*capp + VGC_HUGE - 1) & ~(VGC_HUGE - 1);
+    *capp = cap;
+    size_t len = cap + VGC_HUGE;
+    char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    char *a = (char *)(((uintptr_t)p + VGC_HUGE - 1) & ~(uintptr_t)(VGC_HUGE - 1));
+    if (a > p)
+        munmap(p, (size_t)(a - p));
+    if (p + len > a + cap)
+        munmap(a + cap, (size_t)(p + len - (a + cap)));
+#ifdef MADV_HUGEPAGE
+    madvise(a, cap, MADV_HUGEPAGE);
+#endif
+    return a;
+}
+
 /* One allocation point of the _fail_alloc_after test hook: 1 when this one is to fail. */
 static int vgc_alloc_fails(void)
 {
@@ -96,6 +121,9 @@ static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
         p = mremap(b->p, b->cap, cap, MREMAP_MAYMOVE);
         if (p == MAP_FAILED)
             return NULL;
+#ifdef MADV_HUGEPAGE
+        madvise(p, cap, MADV_HUGEPAGE);
+#endif
         b->p = p;
         b->cap = cap;
         return p;
@@ -103,9 +131,7 @@ static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
 #endif
     int mapped = cap >= VGC_MMAP_MIN;
     if (mapped) {
-        p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p == MAP_FAILED)
-            p = NULL;
+        p = vgc_map(&cap);
     }
     else {
         p = PyMem_RawMalloc(cap);

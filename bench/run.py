@@ -36,6 +36,12 @@ PLAN = [
     ("full_collect_10k", "full_collect", 10000, 10000, 7, 2, "time"),
     ("full_collect_100k", "full_collect", 100000, 100000, 5, 2, "time"),
     ("full_collect_1M", "full_collect", 1000000, 200000, 7, 1, "time"),
+    # the same with vgc.install(keep_buffers=True) (buffers kept between collections: speed),
+    # and with verify=True (every decision re-checked by the independent checker)
+    ("full_collect_1M_keep", "full_collect", 1000000, 200000, 7, 1, "time",
+     {"VGC_KEEP_BUFFERS": "1"}),
+    ("full_collect_1M_verify", "full_collect", 1000000, 200000, 5, 1, "time",
+     {"VGC_VERIFY": "1"}),
     ("garbage_self_loops", "garbage:self_loops", 200000, 20000, 5, 1, "rate"),
     ("garbage_two_cycles", "garbage:two_cycles", 200000, 20000, 5, 1, "rate"),
     ("garbage_rings_1k", "garbage:rings_1k", 200000, 20000, 5, 1, "rate"),
@@ -161,7 +167,9 @@ def main():
                                             "vgc/stk", "note")
     print(hdr)
     print("-" * len(hdr))
-    for name, wl, size, qsize, reps, qreps, kind in PLAN:
+    for entry in PLAN:
+        name, wl, size, qsize, reps, qreps, kind = entry[:7]
+        vgc_env = dict(env, **entry[7]) if len(entry) > 7 else env   # vgc's options of the row
         if only and name not in only and wl.split(":")[0] not in only:
             continue
         size = qsize if args.quick else size
@@ -170,7 +178,8 @@ def main():
         for r in range(reps):
             order = ("stock", "vgc") if r % 2 == 0 else ("vgc", "stock")
             for mode in order:
-                runs[mode].append(run_one(py, env, mode, wl, size, tolerate=(kind == "fit")))
+                runs[mode].append(run_one(py, vgc_env if mode == "vgc" else env, mode, wl, size,
+                                          tolerate=(kind == "fit")))
         row = {"size": size, "reps": reps, "kind": kind, "runs": runs}
         if kind in ("rss", "fit"):
             row.update(mem_row(name, kind, size, runs))

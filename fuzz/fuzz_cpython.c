@@ -87,11 +87,35 @@ static const char *python_files_root(char *dir, size_t size)
     return dir;
 }
 
+/* A CPython installed with --prefix=$OUT next to the executable (fuzz/oss-fuzz/build-cpython.sh:
+ * a static sanitizer build) is found through PYTHONHOME = the executable's directory, so the
+ * output directory can be moved or mounted elsewhere (an embedded interpreter would otherwise
+ * look in its configure-time prefix: it does not search from the fuzzer's own path). */
+static void python_home_next_to_executable(void)
+{
+    char dir[4096], landmark[4096 + 64];
+    if (getenv("PYTHONHOME") != NULL)
+        return;
+    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+    if (n <= 0)
+        return;
+    dir[n] = '\0';
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL)
+        return;
+    *slash = '\0';
+    snprintf(landmark, sizeof landmark, "%s/lib/python%d.%d/os.py", dir, PY_MAJOR_VERSION,
+             PY_MINOR_VERSION);
+    if (access(landmark, R_OK) == 0)
+        setenv("PYTHONHOME", dir, 1);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
     VGC_LSAN_DISABLE();
+    python_home_next_to_executable();
     char dir[4096], path[3 * 4096];
     const char *root = getenv("VGC_ROOT");
     if (root == NULL)

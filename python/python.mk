@@ -66,17 +66,10 @@ install: ## install PYTHON=<interpreter> [AUTOINSTALL=1]: vgc into its (or its v
 	    echo "install: vgc + vgc-autoinstall.pth -> $$site (opt out per process: VGC_DISABLE=1)"; \
 	else echo "install: vgc -> $$site"; fi
 
-# Removes what `make install` put there (vgc/ and vgc-autoinstall.pth) and, when pip installed vgc
-# (`pip install .` or `pip install -e .`: a vgc-*.dist-info is there), runs `pip uninstall vgc`.
-uninstall: ## uninstall PYTHON=<interpreter>: remove vgc and vgc-autoinstall.pth from its site-packages
-	@site=$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])') || exit 1; \
-	if ls -d $$site/vgc-*.dist-info >/dev/null 2>&1; then \
-	    $(PYTHON) -m pip uninstall -y -q vgc || exit 1; echo "uninstall: pip uninstall vgc"; \
-	fi; removed=""; \
-	for f in $$site/vgc $$site/vgc-autoinstall.pth; do \
-	    if [ -e $$f ]; then rm -rf $$f && removed="$$removed $$(basename $$f)" || exit 1; fi; \
-	done; \
-	echo "uninstall: removed$${removed:- nothing} from $$site"
+# Removes what `make install` put there (vgc/ and vgc-autoinstall.pth) and what pip installed
+# (`pip install .` / `pip install -e .`: the files in vgc-*.dist-info/RECORD), without pip.
+uninstall: ## uninstall PYTHON=<interpreter>: remove vgc (make install or pip) and vgc-autoinstall.pth
+	@$(PYTHON) python/uninstall.py
 
 # The differential/unit suite, once per interpreter, against the staged package.
 test-python: ext

@@ -29,3 +29,26 @@ int vgc_snapshot_ok(int32_t n, const uint32_t *offsets, const uint32_t *targets,
     }
     return 1;
 }
+
+size_t vgc_arena_capacity(size_t need, size_t have, int edges, size_t map_min)
+{
+    size_t cap = need + (edges ? need / 8 : need / 16) + 4096;
+    if (have > 2 * VGC_NEED_MAX)                      /* no such buffer: keep the sum small */
+        have = 2 * VGC_NEED_MAX;
+    size_t grown = have + have / 2;
+    if (cap < grown)
+        cap = grown;
+    if (cap >= map_min)
+        cap = (cap + 4095) / 4096 * 4096;
+    return cap;
+}
+
+size_t vgc_edge_capacity(size_t cap_bytes, size_t limit)
+{
+    size_t cap = cap_bytes / 4;
+    if (cap > UINT32_MAX)
+        cap = UINT32_MAX;
+    if (limit != 0 && cap > limit)
+        cap = limit;
+    return cap;
+}

@@ -165,7 +165,9 @@ def status():
     Py_DEBUG builds and VGC_VALIDATE=1); rejected (snapshots the proved admission check
     vgc_snapshot_ok refused: CPython's collector did those collections; expected 0);
     verify, keep_buffers (install()'s options), verified (decisions the independent checker
-    confirmed), verify_skipped (decisions left unchecked for lack of memory);
+    confirmed), verify_skipped (decisions left unchecked for lack of memory); skip_checked
+    (collections where no Python code ran after the decision, so the resurrection re-check is
+    skipped, and where validation re-ran it anyway and found the same set in the same order);
     inconsistent_types ({type name: objects} whose tp_traverse reported more references than
     their refcount: a bug in that C type, which vgc keeps alive).
     """
@@ -204,6 +206,7 @@ def status():
         "keep_buffers": bool(raw.get("keep_buffers", 0)),
         "verified": raw.get("verified", 0),
         "verify_skipped": raw.get("verify_skipped", 0),
+        "skip_checked": raw.get("skip_checked", 0),
         "inconsistent_types": raw.get("inconsistent_types", {}),
         "policy_agreed": raw.get("policy_agreed", 0),
         "policy_differed": raw.get("policy_differed", 0),

@@ -210,6 +210,9 @@ def _run(kind, target, rest):
         sys.argv = ["-c"] + rest
         sys.path[0] = ""
         mod = _fresh_main()
+        if sys.version_info >= (3, 13):  # python 3.13 shows -c's source lines in tracebacks
+            import linecache
+            linecache.cache["<string>"] = (len(target), None, target.splitlines(True), "<string>")
         exec(compile(target, "<string>", "exec"), mod.__dict__)
         return
     sys.argv = [target] + rest
@@ -271,6 +274,7 @@ def main(argv=None):
         start = os.path.getsize(status_file) if os.path.exists(status_file) else 0
     t0 = time.perf_counter()
     code = 0
+    interrupted = False
     try:
         _run(kind, target, rest)
     except SystemExit as exc:
@@ -279,6 +283,7 @@ def main(argv=None):
         tb = _strip_frames(exc.__traceback__, keep_runpy=(kind == "m"))
         sys.excepthook(type(exc), exc.with_traceback(tb), tb)
         code = 1
+        interrupted = isinstance(exc, KeyboardInterrupt)
     finally:
         wall = time.perf_counter() - t0
         if not opts["quiet"]:
@@ -287,6 +292,12 @@ def main(argv=None):
         if tmp is not None:
             import shutil
             shutil.rmtree(tmp, ignore_errors=True)
+    if interrupted:  # python ends an unhandled KeyboardInterrupt by dying of SIGINT
+        import signal
+        sys.stdout.flush()
+        sys.stderr.flush()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
     return code
 
 

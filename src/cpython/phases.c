@@ -140,6 +140,24 @@ static Py_ssize_t vgc_handle_weakrefs(PyGC_Head *unreachable, PyGC_Head *old, in
     return num_freed;
 }
 
+#if PY_VERSION_HEX >= 0x030D0D00 && PY_VERSION_HEX < 0x030E0000
+/* handle_weakrefs(..., allow_callbacks=false) of 3.13.13+: clear every weakref to an object of
+ * the list, and the list's own weakrefs, calling nothing. */
+static void vgc_clear_weakrefs_quietly(PyGC_Head *list)
+{
+    for (PyGC_Head *gc = GC_NEXT(list); gc != list; gc = GC_NEXT(gc)) {
+        PyObject *op = FROM_GC(gc);
+        if (PyWeakref_Check(op))
+            _PyWeakref_ClearRef((PyWeakReference *)op);
+        if (!PyType_SUPPORTS_WEAKREFS(Py_TYPE(op)))
+            continue;
+        PyWeakReference **wrlist = weakrefs_listptr(op);
+        for (PyWeakReference *wr = *wrlist; wr != NULL; wr = *wrlist)
+            _PyWeakref_ClearRef(wr);                       /* unlinks wr from *wrlist */
+    }
+}
+#endif
+
 /* finalize_garbage: PEP 442 tp_finalize once per object (FINALIZED bit set first).
  * *ran_code is set when a finalizer was called. */
 static void vgc_finalize_garbage(PyGC_Head *collectable, int *ran_code)
@@ -170,18 +188,52 @@ static void vgc_finalize_garbage(PyGC_Head *collectable, int *ran_code)
  * changed, and every reference to an object of the set comes from the set (the legacy-finalizer
  * closure was taken out whole): the re-check would find the whole set unreachable again, in the
  * same order, so it is skipped. */
+/* The sequence of a list's objects, as a count and an order-sensitive hash. */
+static void vgc_list_fingerprint(PyGC_Head *list, Py_ssize_t *count, uint64_t *hash)
+{
+    *count = 0;
+    *hash = 1469598103934665603ULL;
+    for (PyGC_Head *gc = GC_NEXT(list); gc != list; gc = GC_NEXT(gc)) {
+        (*count)++;
+        *hash = (*hash ^ (uint64_t)(uintptr_t)gc) * 1099511628211ULL;
+    }
+}
+
 static void vgc_handle_resurrected_objects(GCState *gcstate, PyGC_Head *unreachable,
                                            PyGC_Head *still_unreachable, PyGC_Head *old,
                                            int ran_code)
 {
-    if (!ran_code) {
+    /* The skip's lemma (SPEC §7) is not proved: where lists are validated (the test runs,
+     * debug builds, verify=True), the re-check runs anyway and must find the same set in the
+     * same order, and nothing resurrected. */
+    Py_ssize_t n_before = 0, n_after = 0;
+    uint64_t h_before = 0, h_after = 0;
+    const int check_skip = !ran_code && vgc.validate;
+    if (!ran_code && !check_skip) {
         gc_list_init(still_unreachable);
         gc_list_merge(unreachable, still_unreachable);   /* COLLECTING stays set */
         return;
     }
+    if (check_skip)
+        vgc_list_fingerprint(unreachable, &n_before, &h_before);
     gc_list_clear_collecting(unreachable);
-    if (vgc_deduce_unreachable(gcstate, unreachable, still_unreachable, NULL, 0, NULL) < 0)
+    if (vgc_deduce_unreachable(gcstate, unreachable, still_unreachable, NULL, 0, NULL) < 0) {
         gc_list_init(still_unreachable);
+        if (check_skip) {              /* no memory for the check: as the skip would do */
+            gc_list_merge(unreachable, still_unreachable);
+            for (PyGC_Head *gc = GC_NEXT(still_unreachable); gc != still_unreachable;
+                 gc = GC_NEXT(gc))
+                gc->_gc_prev |= _PyGC_PREV_MASK_COLLECTING;
+            return;
+        }
+    }
+    if (check_skip) {
+        vgc_list_fingerprint(still_unreachable, &n_after, &h_after);
+        if (!gc_list_is_empty(unreachable) || n_after != n_before || h_after != h_before)
+            Py_FatalError("vgc: the resurrection re-check found another set or order although "
+                          "no Python code ran (the skip's lemma is false)");
+        vgc.skip_checked++;
+    }
     gc_list_merge(unreachable, old);
 }
 
@@ -348,6 +400,12 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
     vgc_finalize_garbage(&unreachable, &ran_code);
     PyGC_Head final_unreachable;
     vgc_handle_resurrected_objects(gcstate, &unreachable, &final_unreachable, old, ran_code);
+#if PY_VERSION_HEX >= 0x030D0D00 && PY_VERSION_HEX < 0x030E0000
+    /* GH-91636, in 3.13.13+: weakrefs that finalizers created to the garbage are cleared,
+     * without callbacks, before tp_clear.  Compiled only for such releases (not tested on this
+     * project's machines, which have 3.13.0). */
+    vgc_clear_weakrefs_quietly(&final_unreachable);
+#endif
     m += gc_list_size(&final_unreachable);
     vgc_delete_garbage(gcstate, &final_unreachable, old);
 

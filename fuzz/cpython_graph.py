@@ -641,9 +641,11 @@ def check(data):
         # tp_traverse once, so a list that a TRACK_NEW node's tp_traverse created then is in
         # generation 0 before CPython merges the young generations: CPython's pass collects it
         # (or promotes it) where stock's own pass finds it in generation 0 afterwards.  Compared
-        # then: everything but the numbers found and the generation of those lists.
+        # then: everything but the numbers found (this and the next collection), the
+        # generation of those lists and whether DEBUG_SAVEALL put them in gc.garbage.
         for run in (stock, mine):
-            run["collect"] = run["stats"] = None
+            run["collect"] = run["stats"] = run["again"] = None
+            run["garbage"] = [g for g in run["garbage"] if g != "list"]
             run["callbacks"] = [x if not isinstance(x, tuple) or not isinstance(x[1], dict)
                                 else (x[0], x[1]["generation"]) for x in run["callbacks"] or []]
             run["children"] = [(i, g if g == "untracked" else "tracked")

@@ -22,11 +22,17 @@
  *
  * The input is decoded and run by fuzz/cpython_graph.py (`check`): object kinds (instances,
  * list/dict subclasses, tuples, classes, started generators, __del__ finalizers, resurrecting
- * __del__, legacy tp_del objects), edges, which objects stay referenced from outside, weakrefs
- * with callbacks, and the generation to collect.  Observables compared: collect()'s result, the
- * objects that died, the order of finalizers and weakref callbacks, gc.garbage, gc.callbacks
- * info dicts and the per-generation stats deltas.  A difference raises AssertionError, printed
- * with the input, and the harness aborts.
+ * __del__, legacy tp_del objects, and _vgctest.Node from tests/c/vgctest_module.c, whose
+ * tp_traverse tracks a new list / visits twice / skips / allocates / tracks and untracks), edges,
+ * which objects stay referenced from outside, weakrefs with callbacks, the generation to collect
+ * and steps around the collection: an allocation failing inside it (_testcapi.set_nomemory),
+ * collect() near the recursion limit, install/uninstall/importlib.reload(vgc), a second thread,
+ * collect(1) afterwards, faults injected into vgc's snapshot and the module's API.  Observables
+ * compared: collect()'s result, the objects that died, the order of finalizers and weakref
+ * callbacks, gc.garbage, gc.callbacks info dicts, the per-generation stats deltas, the
+ * generation of every live object, the program's objects left afterwards.  A difference raises
+ * AssertionError, printed with the input, and the harness aborts.  VGC_VALIDATE=1: the adapter
+ * checks every generation list after each collection (a broken one stops the process).
  *
  * The interpreter is started once (LLVMFuzzerInitialize) with PYTHONMALLOC=malloc so ASan sees
  * Python's allocations, and with `vgc._vgc` registered as a built-in module (this instrumented

@@ -594,6 +594,20 @@ def _cleanup():
     LOG.clear()
 
 
+class _Sink:
+    """sys.stderr during the runs: the "Exception ignored" reports (MemoryError under NOMEM,
+    RecursionError in finalizers under DEEP) and DEBUG_* output would otherwise flood the
+    fuzzer's log and interleave with the replay drivers' own lines."""
+    def write(self, text):
+        return len(text)
+
+    def flush(self):
+        pass
+
+
+_SINK = _Sink()
+
+
 def check(data):
     """Run `data` under stock gc and under vgc; raise AssertionError on any difference.
     Automatic collection is off meanwhile, so only the program's own collect() runs."""
@@ -615,6 +629,7 @@ def check(data):
     program = _decode(data)
     enabled = _stock_gc.isenabled()
     _stock_gc.disable()
+    stderr, sys.stderr = sys.stderr, _SINK
     try:
         _stock_gc.collect()
         stock = _run(program, _stock_gc)
@@ -630,6 +645,7 @@ def check(data):
             not vgc.status()["installed"], "after uninstall(): gc is %r, gc.collect is %r" % (
                 sys.modules["gc"], _stock_gc.collect)
     finally:
+        sys.stderr = stderr
         if enabled:
             _stock_gc.enable()
     stock = dict(stock)

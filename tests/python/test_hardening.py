@@ -23,6 +23,16 @@ if MODE == "vgc":
     vgc.install()
 import gc
 R = {}
+class C:
+    pass
+def live_objects(n):          # n objects that each refer to themselves, kept
+    out = [C() for _ in range(n)]
+    for c in out:
+        c.me = c
+    return out
+def make_cycles(n):           # n unreachable two-object cycles
+    for _ in range(n):
+        a = C(); a.b = C(); a.b.a = a
 '''
 POST = r'''
 sys.stdout.write("@@RESULT@@" + json.dumps(R, sort_keys=True, default=repr) + "\n")
@@ -53,14 +63,9 @@ class LostStop(unittest.TestCase):
 
     CODE = r'''
     import _testcapi
-    class C:
-        pass
-    keep = [C() for _ in range(300)]
-    for k in keep:
-        k.self = k
+    keep = live_objects(300)
     def garbage():
-        for _ in range(50):
-            a = C(); a.b = C(); a.b.a = a
+        make_cycles(50)
     log = []
     gc.callbacks.append(lambda phase, info: log.append((phase, info["generation"])))
     gc.collect()
@@ -169,13 +174,8 @@ class EdgeLimit(unittest.TestCase):
 
     def test_small_limit_falls_back(self):
         code = r'''
-        class C:
-            pass
-        live = [C() for _ in range(100)]
-        for c in live:
-            c.me = c
-        for _ in range(20):
-            a = C(); a.b = C(); a.b.a = a
+        live = live_objects(100)
+        make_cycles(20)
         if MODE == "vgc":
             vgc._vgc._set_edge_limit(10)
         R["found"] = gc.collect()
@@ -185,8 +185,7 @@ class EdgeLimit(unittest.TestCase):
             R["fallbacks"] = st["fallbacks"]
             R["fallback_collected"] = st["fallback_collected"]
             vgc._vgc._set_edge_limit(0)
-            for _ in range(5):
-                a = C(); a.b = C(); a.b.a = a
+            make_cycles(5)
             R["after"] = gc.collect()
             R["fallbacks_after"] = vgc.status()["fallbacks"]
         '''
@@ -499,15 +498,10 @@ class Admission(unittest.TestCase):
 
     def test_broken_snapshots_refused(self):
         code = r'''
-        class C:
-            pass
-        live = [C() for _ in range(200)]
-        for c in live:
-            c.me = c
+        live = live_objects(200)
         out = []
         for kind in (1, 2, 3):
-            for _ in range(30):
-                a = C(); a.b = C(); a.b.a = a
+            make_cycles(30)
             if MODE == "vgc":
                 vgc._vgc._corrupt_next(kind)
             found = gc.collect()

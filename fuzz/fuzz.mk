@@ -165,7 +165,7 @@ fuzz-cov: ## llvm-cov line coverage of src/ from every committed corpus, as a ta
 	    $(foreach h,$(wordlist 2,99,$(FUZZ_HARNESSES)),-object $(FUZZ_BUILD)/cov/fuzz_$(h)) \
 	    -instr-profile=$(FUZZ_BUILD)/cov/fuzz.profdata -show-region-summary=false \
 	    -show-branch-summary=false -show-instantiation-summary=false \
-	    $(sort $(wildcard src/*.c)) | awk 'NR == 1 { w = length($$0) } { print substr($$0, 1, w) }'
+	    $(sort $(wildcard src/*.c src/cpython/*.c)) | awk 'NR == 1 { w = length($$0) } { print substr($$0, 1, w) }'
 
 # The test step, one test each for: every harness's committed corpus replayed under ASan+UBSan
 # (a harness fails if it does not build, its corpus is missing or empty, or any input fails; the

@@ -3,7 +3,8 @@
  * be identical.  Not in proof scope: it tests the trusted glue (src/cpython/, compiled in with
  * the sanitizers and the fuzzer's coverage) against the reference implementation.
  *
- * fuzz-sources: src/cpython/*.c src/vgc_core.c src/vgc_policy.c src/vgc_snapshot.c src/vgc_check.c
+ * fuzz-sources: src/cpython/[a-z]*.c src/vgc_core.c src/vgc_policy.c src/vgc_snapshot.c src/vgc_check.c
+ * fuzz-sources: tests/c/vgctest_module.c
  * fuzz-cflags: -std=gnu11 -Wno-unused-parameter -Wno-missing-field-initializers -fno-sanitize=function
  * fuzz-cflags: $("${VGC_PYTHON_CONFIG:-${PYENV_ROOT:-$HOME/.pyenv}/versions/${VGC_FUZZ_PY:-3.11.7}/bin/python3-config}" --includes)
  * fuzz-ldflags: $("${VGC_PYTHON_CONFIG:-${PYENV_ROOT:-$HOME/.pyenv}/versions/${VGC_FUZZ_PY:-3.11.7}/bin/python3-config}" --ldflags --embed) ${VGC_PYTHON_LDFLAGS:-}
@@ -21,11 +22,17 @@
  *
  * The input is decoded and run by fuzz/cpython_graph.py (`check`): object kinds (instances,
  * list/dict subclasses, tuples, classes, started generators, __del__ finalizers, resurrecting
- * __del__, legacy tp_del objects), edges, which objects stay referenced from outside, weakrefs
- * with callbacks, and the generation to collect.  Observables compared: collect()'s result, the
- * objects that died, the order of finalizers and weakref callbacks, gc.garbage, gc.callbacks
- * info dicts and the per-generation stats deltas.  A difference raises AssertionError, printed
- * with the input, and the harness aborts.
+ * __del__, legacy tp_del objects, and _vgctest.Node from tests/c/vgctest_module.c, whose
+ * tp_traverse tracks a new list / visits twice / skips / allocates / tracks and untracks), edges,
+ * which objects stay referenced from outside, weakrefs with callbacks, the generation to collect
+ * and steps around the collection: an allocation failing inside it (_testcapi.set_nomemory),
+ * collect() near the recursion limit, install/uninstall/importlib.reload(vgc), a second thread,
+ * collect(1) afterwards, faults injected into vgc's snapshot and the module's API.  Observables
+ * compared: collect()'s result, the objects that died, the order of finalizers and weakref
+ * callbacks, gc.garbage, gc.callbacks info dicts, the per-generation stats deltas, the
+ * generation of every live object, the program's objects left afterwards.  A difference raises
+ * AssertionError, printed with the input, and the harness aborts.  VGC_VALIDATE=1: the adapter
+ * checks every generation list after each collection (a broken one stops the process).
  *
  * The interpreter is started once (LLVMFuzzerInitialize) with PYTHONMALLOC=malloc so ASan sees
  * Python's allocations, and with `vgc._vgc` registered as a built-in module (this instrumented
@@ -55,6 +62,7 @@
 #endif
 
 PyMODINIT_FUNC PyInit__vgc(void);
+PyMODINIT_FUNC PyInit__vgctest(void);     /* tests/c/vgctest_module.c: misbehaving tp_traverse */
 
 /* With PYTHONMALLOC=malloc every Python object is an ASan block, and ASan records the allocation
  * and free stack of each: unwinding 30 frames through the interpreter was a measurable part of the
@@ -64,6 +72,31 @@ const char *__asan_default_options(void);
 const char *__asan_default_options(void) { return "malloc_context_size=4"; }
 
 static PyObject *check;
+
+/* `_vgcfuzz.lsan_disable()`: LeakSanitizer off for the calling thread too (cpython_graph.py's
+ * second thread, which runs collections: its objects belong to the never-finalized interpreter
+ * like the main thread's). */
+static PyObject *fuzz_lsan_disable(PyObject *m, PyObject *unused)
+{
+    (void)m;
+    (void)unused;
+    VGC_LSAN_DISABLE();
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef fuzz_methods[] = {
+    {"lsan_disable", fuzz_lsan_disable, METH_NOARGS, "LeakSanitizer off for this thread."},
+    {NULL, NULL, 0, NULL}
+};
+static struct PyModuleDef fuzz_module = {
+    PyModuleDef_HEAD_INIT, "_vgcfuzz", "the cpython harness's helpers", -1, fuzz_methods,
+    NULL, NULL, NULL, NULL
+};
+
+static PyObject *PyInit__vgcfuzz(void)
+{
+    return PyModule_Create(&fuzz_module);
+}
 
 /* Where python/vgc and fuzz/cpython_graph.py are when $VGC_ROOT is not set: the current directory
  * when it is the repository root (make), else `fuzz_cpython.files/` next to the executable, where
@@ -122,8 +155,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     setenv("PYTHONPATH", path, 1);
     setenv("PYTHONMALLOC", "malloc", 1);
     setenv("PYTHONHASHSEED", "0", 1);
-    if (PyImport_AppendInittab("vgc._vgc", PyInit__vgc) < 0) {
-        fprintf(stderr, "fuzz_cpython: cannot register vgc._vgc\n");
+    /* Every collection validates every generation list (a broken one stops the process). */
+    setenv("VGC_VALIDATE", "1", 1);
+    if (PyImport_AppendInittab("vgc._vgc", PyInit__vgc) < 0 ||
+        PyImport_AppendInittab("_vgctest", PyInit__vgctest) < 0 ||
+        PyImport_AppendInittab("_vgcfuzz", PyInit__vgcfuzz) < 0) {
+        fprintf(stderr, "fuzz_cpython: cannot register vgc._vgc / _vgctest\n");
         abort();
     }
     Py_Initialize();

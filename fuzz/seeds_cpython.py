@@ -1,30 +1,115 @@
 """Write the hand-made seeds of the `cpython` harness into fuzz/corpus/cpython/seed-*.
-Format: see _decode in fuzz/cpython_graph.py (n-1, kinds, root bytes, weak bytes, generation,
-edge pairs)."""
+Format: see _decode in fuzz/cpython_graph.py (n-1, kinds, root bytes, weak bytes, generation byte
+= generation + 3 * step flags, one parameter byte per flag NOMEM / DEEP / RELOAD set, edge
+pairs)."""
 import os
 
-KINDS = ("node", "list", "dict", "fin", "res", "tuple", "legacy", "class", "gen")
+KINDS = ("node", "list", "dict", "fin", "res", "tuple", "legacy", "class", "gen",
+         "c_normal", "c_track", "c_twice", "c_skip", "c_alloc", "c_untrack")
+NOMEM, DEEP, RELOAD, THREAD, AGAIN, API = 1, 2, 4, 8, 16, 32
 out = os.path.join(os.path.dirname(__file__), "corpus", "cpython")
 os.makedirs(out, exist_ok=True)
 
 
-def seed(name, kinds, roots=(), weak=(), gen=2, edges=()):
+def seed(name, kinds, roots=(), weak=(), gen=2, edges=(), flags=0, k=0, d=0, r=0, f=0, c=0):
     n = len(kinds)
-    data = bytes([n - 1] + [KINDS.index(k) for k in kinds]
+    params = ([k] if flags & NOMEM else []) + ([d] if flags & DEEP else []) + \
+        ([r] if flags & RELOAD else []) + ([f, c] if flags & API else [])
+    data = bytes([n - 1] + [KINDS.index(x) for x in kinds]
                  + [0 if i in roots else 1 for i in range(n)]
-                 + [0 if i in weak else 1 for i in range(n)] + [gen]
+                 + [0 if i in weak else 1 for i in range(n)] + [gen + 3 * flags] + params
                  + [x for e in edges for x in e])
     with open(os.path.join(out, "seed-" + name), "wb") as f:
         f.write(data)
 
 
-for k in KINDS:
-    seed("2cycle-" + k, [k, k], weak=(0, 1), edges=[(0, 1), (1, 0)])
-    seed("held-" + k, [k, k, "node"], roots=(2,), weak=(0, 1), edges=[(0, 1), (1, 0), (2, 0)])
-    seed("self-" + k, [k], weak=(0,), edges=[(0, 0)])
+for x in KINDS:
+    seed("2cycle-" + x, [x, x], weak=(0, 1), edges=[(0, 1), (1, 0)])
+    seed("held-" + x, [x, x, "node"], roots=(2,), weak=(0, 1), edges=[(0, 1), (1, 0), (2, 0)])
+    seed("self-" + x, [x], weak=(0,), edges=[(0, 0)])
 seed("legacy-closure", ["legacy", "node", "fin", "node"], weak=(0, 1, 2, 3),
      edges=[(0, 1), (1, 2), (2, 0), (3, 3), (1, 3)])
 seed("resurrect-chain", ["res", "node", "list", "fin"], weak=(0, 1, 2, 3),
      edges=[(0, 1), (1, 2), (2, 0), (2, 3)])
 seed("young-only", ["node", "node", "list"], weak=(0, 1, 2), gen=0, edges=[(0, 1), (1, 2), (2, 0)])
 seed("gen-frame", ["gen", "list", "fin"], weak=(0, 1, 2), edges=[(0, 1), (1, 0), (1, 2), (2, 0)])
+
+# (a) "lost stop": the k-th allocation from collect() on fails (CPython may then not make the
+# "stop" callback): a finalizer cycle with a weakref callback, a live cycle and garbage, every k
+# up to 63 (collections of this size make fewer allocations than that).
+MIX = ["fin", "node", "list", "node", "node", "dict"]
+MIX_EDGES = [(0, 1), (1, 0), (2, 3), (3, 2), (4, 4), (5, 4)]
+for k in range(64):
+    seed("nomem-%02d" % k, MIX, roots=(4,), weak=(0, 2), edges=MIX_EDGES, flags=NOMEM, k=k)
+for k in range(0, 32, 3):
+    seed("nomem-young-%02d" % k, MIX, roots=(4,), weak=(0, 2), gen=0, edges=MIX_EDGES,
+         flags=NOMEM, k=k)
+    seed("nomem-thread-%02d" % k, MIX, roots=(4,), weak=(0, 2), edges=MIX_EDGES,
+         flags=NOMEM | THREAD, k=k)
+
+# (b) tp_traverse side effects (_vgctest.Node): a node that tracks a new list while each
+# generation is collected, then collect(1) (held, so the new list stays alive); every mode in a
+# cycle with a Python object and held from outside.
+for g in range(3):
+    seed("ctrack-gen%d" % g, ["c_track", "node"], roots=(0,), weak=(1,), gen=g,
+         edges=[(1, 1)], flags=AGAIN)
+    seed("cuntrack-gen%d" % g, ["c_untrack", "node"], roots=(0,), weak=(1,), gen=g,
+         edges=[(1, 1)], flags=AGAIN)
+    seed("ctrack-garbage-gen%d" % g, ["c_track", "node"], weak=(0, 1), gen=g,
+         edges=[(1, 0), (1, 1)], flags=AGAIN)
+for x in ("c_normal", "c_track", "c_twice", "c_skip", "c_alloc", "c_untrack"):
+    seed("cmix-" + x, [x, "list", "fin"], roots=(2,), weak=(0, 1, 2),
+         edges=[(0, 1), (1, 0), (2, 1)])
+    seed("cmix-garbage-" + x, [x, "list", "fin"], weak=(0, 1, 2), edges=[(0, 1), (1, 0), (1, 2)])
+
+# (c) install/uninstall/importlib.reload(vgc)/reload(gc) between the steps (every combination).
+for r in range(16):
+    seed("reload-%02d" % r, ["fin", "node", "list"], roots=(2,), weak=(0, 1),
+         edges=[(0, 1), (1, 0), (2, 2)], flags=RELOAD, r=r)
+
+# (d) collect() at every depth from 2 to 57 frames below the recursion limit, with a finalizer,
+# a weakref callback and a gc.callbacks callback recording what ran; also in a second thread.
+for d in range(56):
+    seed("deep-%02d" % d, ["fin", "node"], weak=(0, 1), edges=[(0, 1), (1, 0)], flags=DEEP, d=d)
+for d in range(0, 56, 5):
+    seed("deep-thread-%02d" % d, ["fin", "node", "res"], weak=(0, 1, 2),
+         edges=[(0, 1), (1, 0), (2, 2)], flags=DEEP | THREAD, d=d)
+
+# (e) the collection in a second thread.
+seed("thread-mix", ["fin", "list", "res", "legacy", "gen"], roots=(1,), weak=(0, 1, 2, 3, 4),
+     edges=[(0, 1), (1, 2), (2, 0), (3, 3), (4, 0)], flags=THREAD)
+seed("thread-all", ["c_track", "fin", "node"], roots=(0,), weak=(1, 2), gen=0,
+     edges=[(1, 2), (2, 1)], flags=THREAD | AGAIN | RELOAD | DEEP | NOMEM, k=7, d=3, r=15)
+
+# The module's API around a collection (flag API: fault byte f, configuration byte c): each
+# configuration bit alone, then each fault kind -- vgc's j-th snapshot allocation failing, an edge
+# limit, a snapshot refused by the proved admission check: CPython's collector must then do the
+# collection with the same observables.
+for bit in range(8):
+    seed("api-c%d" % (1 << bit), MIX, roots=(4,), weak=(0, 2), edges=MIX_EDGES, flags=API,
+         c=1 << bit)
+    seed("api-young-c%d" % (1 << bit), MIX, roots=(4,), weak=(0, 2), gen=0, edges=MIX_EDGES,
+         flags=API | AGAIN, c=1 << bit)
+for j in range(1, 12):
+    seed("api-allocfail-%02d" % j, MIX, roots=(4,), weak=(0, 2), edges=MIX_EDGES, flags=API,
+         f=1 + 4 * j)
+for lim in (0, 1, 2, 3, 5, 8):
+    seed("api-edgelimit-%d" % lim, MIX, roots=(4,), weak=(0, 2), edges=MIX_EDGES, flags=API,
+         f=2 + 4 * lim)
+for kind in range(3):
+    seed("api-corrupt-%d" % kind, MIX, roots=(4,), weak=(0, 2), edges=MIX_EDGES, flags=API,
+         f=3 + 4 * kind)
+    seed("api-corrupt-verify-%d" % kind, MIX, roots=(4,), weak=(0, 2), edges=MIX_EDGES,
+         flags=API, f=3 + 4 * kind, c=1 | 64)
+seed("api-legacy-debug", ["legacy", "node", "fin", "res"], weak=(0, 1, 2, 3),
+     edges=[(0, 1), (1, 0), (2, 3), (3, 2)], flags=API, c=4 | 8 | 64)
+seed("api-all", MIX + ["c_track"], roots=(4, 6), weak=(0, 2), edges=MIX_EDGES, gen=1,
+     flags=API | AGAIN | THREAD, f=5, c=255)
+# vgc's allocations failing where no Python code runs between the decision and the resurrection
+# re-check (plain cycles, no finalizer, no weakref callback); big snapshots (mapped buffers).
+for j in range(1, 13):
+    seed("api-allocfail-plain-%02d" % j, ["node", "list", "node", "dict"], roots=(2,),
+         edges=[(0, 1), (1, 0), (2, 2), (3, 0)], flags=API, f=1 + 4 * j)
+seed("api-big", MIX, roots=(4,), weak=(0, 2), edges=MIX_EDGES, flags=API, f=252)
+seed("api-big-young", MIX, roots=(4,), weak=(0, 2), gen=0, edges=MIX_EDGES, flags=API | AGAIN,
+     f=252, c=2)

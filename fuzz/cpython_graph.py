@@ -432,7 +432,8 @@ def _run(program, collect):
         big = big[:20000]                 # the other half stays reachable from these
     before = [dict(s) for s in vgc.get_stats()]
     status = vgc._vgc._status()          # the raw counters: vgc.status() costs ~9% of a run
-    fell = 0
+    fell = hit = 0
+    recheck = None
     collect.callbacks.append(cb)
     try:
         ret = _collect_call(collect, generation, flags, params)
@@ -454,6 +455,21 @@ def _run(program, collect):
                 assert now["verified"] > status["verified"] and now["verify"], (status, now)
             del now
         again = collect.collect(1) if flags & AGAIN else None
+        if is_vgc and flags & API:
+            vgc._vgc._fail_alloc_after(0)          # the fault is for this collection only
+        # vgc's (f // 4)-th allocation failed and CPython did not take over: the resurrection
+        # re-check (or a later buffer) could not be allocated
+        hit = is_vgc and flags & API and f % 4 == 1 and f // 4 > 0 and not fell and \
+            vgc._vgc._alloc_count() >= f // 4
+        recheck = None
+        if flags & API and f % 4 == 1 and isinstance(ret, int):
+            # Documented difference: when vgc's resurrection re-check cannot be allocated,
+            # nothing is freed by that collection and the next one frees it (README: allocation
+            # failures).  Compared instead: both collections together (found, stats summed,
+            # weakrefs dead, finalizer events, gc.garbage, where the survivors are), the next
+            # one under the same debug flags and callbacks.
+            recheck = collect.collect()
+            ret = ("with the next full collection", ret + recheck)
     finally:
         collect.callbacks.remove(cb)
         if flags & API:
@@ -465,18 +481,6 @@ def _run(program, collect):
                 vgc._vgc._fail_alloc_after(0)
                 vgc._vgc._set_edge_limit(0)
                 vgc._vgc._corrupt_next(0)
-    recheck = None
-    # vgc's (f // 4)-th allocation failed and CPython did not take over: the resurrection re-check
-    # (or a later buffer) could not be allocated
-    hit = is_vgc and flags & API and f % 4 == 1 and f // 4 > 0 and not fell and \
-        vgc._vgc._alloc_count() >= f // 4
-    if flags & API and f % 4 == 1 and isinstance(ret, int):
-        # Documented difference: when vgc's resurrection re-check cannot be allocated, nothing
-        # is freed by that collection and the next one frees it (README: allocation failures).
-        # Compared instead: both collections together (found, stats summed, weakrefs dead,
-        # finalizer events, gc.garbage, where the survivors are).
-        recheck = collect.collect()
-        ret = ("with the next full collection", ret + recheck)
     del big
     api = None
     if flags & API and c & 64:
@@ -559,6 +563,7 @@ def _run(program, collect):
            "api": api, "fell": fell, "hit": bool(hit)}
     if recheck is not None:
         out["callbacks"] = None
+        out["garbage"] = sorted(map(str, garbage))      # DEBUG_SAVEALL: one collection later
         out["stats"] = ([s["collections"] for s in stats],
                         sum(s["collected"] + s["uncollectable"] for s in stats))
     if flags & NOMEM:

@@ -47,6 +47,9 @@
   requires refs_ok:   \valid(refs + (0 .. n - 1));
   requires roots_ok:  \valid(roots + (0 .. n - 1));
   requires refcounts: \forall integer i; 0 <= i < n ==> refs[i] >= 0;
+  requires separation:
+    \separated(refs + (0 .. n - 1), roots + (0 .. n - 1), offsets + (0 .. n),
+               targets + (0 .. offsets[n] - 1));
   assigns refs[0 .. n - 1], roots[0 .. n - 1];
   ensures gc_refs_exact:
     \forall integer i; 0 <= i < n ==>
@@ -69,6 +72,9 @@ int32_t vgc_update_refs(int32_t n, const uint32_t *offsets, const uint32_t *targ
   requires roots_ok:  \valid_read(roots + (0 .. n - 1));
   requires state_ok:  \valid(order + (0 .. n - 1)) && \valid(pos + (0 .. n - 1));
   requires state_sep: \separated(order + (0 .. n - 1), pos + (0 .. n - 1));
+  requires separation:
+    \separated(order + (0 .. n - 1), pos + (0 .. n - 1), roots + (0 .. n - 1),
+               offsets + (0 .. n), targets + (0 .. offsets[n] - 1));
   assigns order[0 .. n - 1], pos[0 .. n - 1];
   ensures live_range:   0 <= \result <= n;
   ensures permutation:  perm(n, order, pos);
@@ -76,6 +82,13 @@ int32_t vgc_update_refs(int32_t n, const uint32_t *offsets, const uint32_t *targ
   ensures closed:       closed_below(n, offsets, targets, pos, \result, \result);
   ensures precise:      precise(VGC_SEEDS_ROOTS, n, offsets, targets, roots, (uint8_t *)\null,
                                 pos, 0, \result);
+  ensures reach_marked:
+    \forall integer v; 0 <= v < n &&
+      reach_within(VGC_SEEDS_ROOTS, n, offsets, targets, roots, (uint8_t *)\null, n, v) ==>
+      pos[v] < \result;
+  ensures marked_reach:
+    \forall integer v; 0 <= v < n && pos[v] < \result ==>
+      reach_within(VGC_SEEDS_ROOTS, n, offsets, targets, roots, (uint8_t *)\null, n, v);
 */
 int32_t vgc_move_unreachable(int32_t n, const uint32_t *offsets, const uint32_t *targets,
                              const uint8_t *roots, int32_t *order, int32_t *pos);
@@ -89,6 +102,9 @@ int32_t vgc_move_unreachable(int32_t n, const uint32_t *offsets, const uint32_t 
   requires legacy_ok: \valid_read(legacy + (0 .. n - 1));
   requires state_ok:  \valid(order + (0 .. n - 1)) && \valid(pos + (0 .. n - 1));
   requires state_sep: \separated(order + (0 .. n - 1), pos + (0 .. n - 1));
+  requires separation:
+    \separated(order + (0 .. n - 1), pos + (0 .. n - 1), legacy + (0 .. n - 1),
+               offsets + (0 .. n), targets + (0 .. offsets[n] - 1));
   requires live_range: 0 <= live <= n;
   requires permutation: perm(n, order, pos);
   requires live_closed: closed_below(n, offsets, targets, pos, live, live);
@@ -104,6 +120,13 @@ int32_t vgc_move_unreachable(int32_t n, const uint32_t *offsets, const uint32_t 
   ensures closed:        closed_below(n, offsets, targets, pos, \result, \result);
   ensures precise:       precise(VGC_SEEDS_LEGACY, n, offsets, targets, (uint8_t *)\null, legacy,
                                  pos, live, \result);
+  ensures reach_held:
+    \forall integer v; 0 <= v < n &&
+      reach_within(VGC_SEEDS_LEGACY, n, offsets, targets, (uint8_t *)\null, legacy, n, v) ==>
+      pos[v] < \result;
+  ensures held_reach:
+    \forall integer v; 0 <= v < n && live <= pos[v] < \result ==>
+      reach_within(VGC_SEEDS_LEGACY, n, offsets, targets, (uint8_t *)\null, legacy, n, v);
 */
 int32_t vgc_move_legacy_finalizer_reachable(int32_t n, const uint32_t *offsets,
                                             const uint32_t *targets, const uint8_t *legacy,

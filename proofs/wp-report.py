@@ -4,22 +4,36 @@
 Usage: wp-report.py [--table OUT.md] [--results FILE] [--spec SPEC.md]... REPORT.json...
 
 Prints one line per function (valid/total goals, named clauses that failed) and a final line
-`WP: <valid>/<total> goals proved`.  Exits 1 when any goal is not Valid or a report has no goals
-(an empty report would otherwise pass silently).  --results writes the per-function outcome as a
+`WP: <valid>/<total> goals proved`.  The reports named on the command line are the expected set:
+exits 1 when any of them is missing or unreadable, has no goals, or has a goal that is not Valid
+(a missing or empty report would otherwise pass silently).  --results writes the per-function outcome as a
 `N passed, N failed` line for `make test` (one test per proved
 function and per theorem clause of the SPEC files).  --spec (repeatable: spec/SPEC.md,
 spec/SPEC-tracker.md) checks that every theorem row (ids T, P, G, L; a backticked function and
 backticked clause names) names a clause that is in the report and Valid, so the tables cannot
-drift from what is proved.
+drift from what is proved; a row whose clause cell starts with "lemma" names lemmas (each must be
+in some report and Valid in every report that has it), and a W row (non-vacuity witness, clause
+cell "all goals") names functions that must have goals, all Valid.
 """
 import json
 import re
 import sys
 
 
+def read(path):
+    """The report as a dict, or None when it is missing or not a WP report."""
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and "wp:global" in data else None
+
+
 def load(path):
-    with open(path) as f:
-        data = json.load(f)
+    data = read(path)
+    if data is None:
+        return {"(missing or unreadable report: %s)" % path: (0, 1, ["missing report"])}
     # Frama-C 25: {"wp:global": {...}, "wp:functions": {fn: {goal: {...}}},
     #              "wp:axiomatics": {axiomatic or "": {lemma: {...}}}}
     groups = dict(data.get("wp:functions", {}))
@@ -45,6 +59,8 @@ def load(path):
     counted = sum(t for _, t, _ in rows.values())
     if counted != expected:
         rows["(goals not attributed: %s)" % path] = (0, expected - counted, ["unattributed"])
+    if expected == 0:
+        rows["(no goals: %s)" % path] = (0, 1, ["empty report"])
     return rows
 
 
@@ -55,7 +71,15 @@ def spec_rows(path):
     i-th function; otherwise every clause is checked for every function."""
     for line in open(path):
         cells = [c.strip() for c in line.split("|")]
-        if len(cells) < 6 or not re.match(r"^[TGPLA]\d+$", cells[1]):
+        if len(cells) < 6 or not re.match(r"^[TGPLWA]\d+$", cells[1]):
+            continue
+        if cells[3].startswith("lemma"):
+            for c in re.findall(r"`(\w+)`", cells[3]):
+                yield cells[1], "(lemma)", c
+            continue
+        if cells[1].startswith("W"):
+            for fn in re.findall(r"`(\w+)`", cells[4]):
+                yield cells[1], fn, None
             continue
         fns = re.findall(r"`(\w+)`", cells[4])
         groups = cells[3].split(";")
@@ -68,14 +92,24 @@ def spec_rows(path):
                 yield cells[1], fn, c
 
 
-def check_spec(path, goals):
+def check_spec(path, goals, lemmas, rows):
     """Returns (checked, not proved)."""
     bad = n = 0
     for tid, fn, clause in spec_rows(path):
-        g = goals.get(fn, {}).get(f"{fn}_ensures_{clause}")
-        main = (g or {}).get("wp:main", {})
-        ok = g is not None and main.get("valid", 0) == main.get("total", -1)
-        print(f"  {tid:<4} {fn}::{clause:<22} {'Valid' if ok else 'NOT PROVED / MISSING'}")
+        if fn == "(lemma)":
+            seen = lemmas.get(f"lemma_{clause}", [])
+            ok = bool(seen) and all(v == t for v, t in seen)
+            what = f"lemma {clause}"
+        elif clause is None:
+            v, t, _ = rows.get(fn, (0, 0, []))
+            ok = t > 0 and v == t
+            what = f"{fn} (all {t} goals)"
+        else:
+            g = goals.get(fn, {}).get(f"{fn}_ensures_{clause}")
+            main = (g or {}).get("wp:main", {})
+            ok = g is not None and main.get("valid", 0) == main.get("total", -1)
+            what = f"{fn}::{clause}"
+        print(f"  {tid:<4} {what:<44} {'Valid' if ok else 'NOT PROVED / MISSING'}")
         bad += not ok
         n += 1
     return n, bad
@@ -96,13 +130,21 @@ def main(argv):
             reports.append(a)
     rows = {}
     goals = {}
+    lemmas = {}
+    if not reports:
+        rows["(no report given)"] = (0, 1, ["no report"])
     for r in reports:
         for fn, (v, t, failed) in load(r).items():
             # the same name in two reports (e.g. the lemmas of each file) adds up
             v0, t0, f0 = rows.get(fn, (0, 0, []))
             rows[fn] = (v0 + v, t0 + t, f0 + failed)
-        with open(r) as f:
-            goals.update(json.load(f).get("wp:functions", {}))
+        data = read(r) or {}
+        goals.update(data.get("wp:functions", {}))
+        for ax in data.get("wp:axiomatics", {}).values():
+            for name, g in ax.items():
+                if isinstance(g, dict) and not name.startswith("wp:"):
+                    main = g.get("wp:main", g)
+                    lemmas.setdefault(name, []).append((main.get("valid", 0), main.get("total", 1)))
     valid = sum(v for v, _, _ in rows.values())
     total = sum(t for _, t, _ in rows.values())
     width = max([len(f) for f in rows] + [8])
@@ -123,7 +165,7 @@ def main(argv):
     nfail = sum(1 for v, t, _ in rows.values() if v != t)
     for sp in spec or []:
         print(f"theorems of {sp}:")
-        n, bad = check_spec(sp, goals)
+        n, bad = check_spec(sp, goals, lemmas, rows)
         ntests += n
         nfail += bad
     if results:

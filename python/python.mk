@@ -81,6 +81,15 @@ test-python: ext
 	    [ $${PIPESTATUS[0]} = 0 ] || rc=1; \
 	    tail -1 $(BUILD)/python-$$ver.out >> $(BUILD)/python-tests.out; \
 	done; \
+	for p in $(DEB_INTERPS); do \
+	    $(MAKE) --no-print-directory ext-one PYTHON=$$p >/dev/null || { rc=1; continue; }; \
+	    ver=$$($$p -c '$(PY_TAG_PY)'); \
+	    echo "---- tests/python (hardening + differential) with Debian's Python $$ver"; \
+	    VGC_VALIDATE=1 PYTHONPATH=$(BUILD)/py$$ver $$p tests/python/run.py test_hardening.py \
+	        test_differential.py 2>&1 | tee $(BUILD)/python-$$ver.out; \
+	    [ $${PIPESTATUS[0]} = 0 ] || rc=1; \
+	    tail -1 $(BUILD)/python-$$ver.out >> $(BUILD)/python-tests.out; \
+	done; \
 	$(PYTHON) tests/python/sum_lines.py $(BUILD)/python-tests.out > $(RESULTS)/python.txt || rc=1; \
 	cat $(RESULTS)/python.txt; exit $$rc
 

@@ -96,6 +96,7 @@ static void vgc_discover(int32_t n, int32_t *order, int32_t *pos, int32_t tail, 
   requires range:     0 <= base <= tail <= n;
   requires closed:    closed_below(n, offsets, targets, pos, base, tail);
   requires precise:   precise(kind, n, offsets, targets, roots, legacy, pos, base, tail);
+  requires within:    precise_within(kind, n, offsets, targets, roots, legacy, pos, base, tail);
   assigns order[0 .. n - 1], pos[0 .. n - 1];
   ensures range:      tail <= \result <= n;
   ensures permutation: perm(n, order, pos);
@@ -105,6 +106,7 @@ static void vgc_discover(int32_t n, int32_t *order, int32_t *pos, int32_t tail, 
     \forall integer v; 0 <= v < n && \old(pos[v]) >= tail ==> pos[v] >= tail;
   ensures closed:     closed_below(n, offsets, targets, pos, \result, \result);
   ensures precise:    precise(kind, n, offsets, targets, roots, legacy, pos, base, \result);
+  ensures within:     precise_within(kind, n, offsets, targets, roots, legacy, pos, base, \result);
 */
 static int32_t vgc_propagate(int kind, int32_t n, const uint32_t *offsets,
                              const uint32_t *targets, const uint8_t *roots,
@@ -118,6 +120,8 @@ static int32_t vgc_propagate(int kind, int32_t n, const uint32_t *offsets,
       loop invariant permutation: perm(n, order, pos);
       loop invariant closed: closed_below(n, offsets, targets, pos, head, tail);
       loop invariant precise: precise(kind, n, offsets, targets, roots, legacy, pos, base, tail);
+      loop invariant within:
+        precise_within(kind, n, offsets, targets, roots, legacy, pos, base, tail);
       loop invariant stable:
         \forall integer v; 0 <= v < n && \at(pos[v], Pre) < \at(tail, Pre) ==>
           pos[v] == \at(pos[v], Pre);
@@ -140,6 +144,8 @@ static int32_t vgc_propagate(int kind, int32_t n, const uint32_t *offsets,
             \forall integer j; offsets[u] <= j < k ==> pos[targets[j]] < tail;
           loop invariant precise:
             precise(kind, n, offsets, targets, roots, legacy, pos, base, tail);
+          loop invariant within:
+            precise_within(kind, n, offsets, targets, roots, legacy, pos, base, tail);
           loop invariant stable:
             \forall integer v; 0 <= v < n && \at(pos[v], Pre) < \at(tail, Pre) ==>
               pos[v] == \at(pos[v], Pre);
@@ -155,7 +161,22 @@ static int32_t vgc_propagate(int kind, int32_t n, const uint32_t *offsets,
                 /*@ assert u_reached: Reach(kind, n, offsets, targets, roots, legacy, u); */
                 /*@ assert t_edge: edge(n, offsets, u, k) && t == targets[k]; */
                 /*@ assert t_reached: Reach(kind, n, offsets, targets, roots, legacy, t); */
+                /*@ assert u_within:
+                      reach_within(kind, n, offsets, targets, roots, legacy, tail - base, u); */
+                /*@ assert t_within:
+                      reach_within(kind, n, offsets, targets, roots, legacy, tail - base + 1, t); */
                 vgc_discover(n, order, pos, tail, t);
+                /* Helpers for closed (kept fast): the scanned objects did not move, and neither
+                 * did anything that was queued. */
+                /*@ assert scanned_stay:
+                      \forall integer x; 0 <= x < n && pos[x] < head ==>
+                        pos[x] == \at(pos[x], LoopCurrent); */
+                /*@ assert queued_stay:
+                      \forall integer x; 0 <= x < n && \at(pos[x], LoopCurrent) < tail ==>
+                        pos[x] == \at(pos[x], LoopCurrent); */
+                /*@ assert closed_kept:
+                      \forall integer x, j; edge(n, offsets, x, j) && pos[x] < head ==>
+                        pos[targets[j]] < tail; */
                 tail++;
             }
         }
@@ -199,8 +220,37 @@ int32_t vgc_move_unreachable(int32_t n, const uint32_t *offsets, const uint32_t 
             tail++;
         }
     }
-    return vgc_propagate(VGC_SEEDS_ROOTS, n, offsets, targets, roots, (const uint8_t *)0,
-                         0, tail, order, pos);
+    const int32_t live = vgc_propagate(VGC_SEEDS_ROOTS, n, offsets, targets, roots,
+                                       (const uint8_t *)0, 0, tail, order, pos);
+
+    /* Ghost (no code): two inductions on the bound d, each step one unfolding of reach_within.
+     * First, a marked object is reached within live edges (vgc_propagate's `within`), so within
+     * any d in live .. n.  Second, for d = 0 .. n, every object reachable from a root within d
+     * edges is marked (roots_marked and closed). */
+    /*@ ghost int32_t b = live; */
+    /*@ ghost
+      /@ loop invariant b_range: live <= b <= n;
+         loop invariant marked_within:
+           \forall integer v; 0 <= v < n && pos[v] < live ==>
+             reach_within(VGC_SEEDS_ROOTS, n, offsets, targets, roots, (uint8_t *)\null, b, v);
+         loop assigns b;
+         loop variant n - b;
+      @/
+      while (b < n) b++;
+    */
+    /*@ ghost int32_t d = 0; */
+    /*@ ghost
+      /@ loop invariant d_range: 0 <= d <= n;
+         loop invariant within_marked:
+           \forall integer v; 0 <= v < n &&
+             reach_within(VGC_SEEDS_ROOTS, n, offsets, targets, roots, (uint8_t *)\null, d, v) ==>
+             pos[v] < live;
+         loop assigns d;
+         loop variant n - d;
+      @/
+      while (d < n) d++;
+    */
+    return live;
 }
 
 /* ---- move_legacy_finalizer_reachable -------------------------------------------------------- */
@@ -233,8 +283,37 @@ int32_t vgc_move_legacy_finalizer_reachable(int32_t n, const uint32_t *offsets,
             tail++;
         }
     }
-    return vgc_propagate(VGC_SEEDS_LEGACY, n, offsets, targets, (const uint8_t *)0, legacy,
-                         live, tail, order, pos);
+    const int32_t kept = vgc_propagate(VGC_SEEDS_LEGACY, n, offsets, targets,
+                                       (const uint8_t *)0, legacy, live, tail, order, pos);
+
+    /* Ghost (no code), as in vgc_move_unreachable: a held object is reached from a legacy
+     * finalizer within kept - live edges, so within any d in kept - live .. n; and for
+     * d = 0 .. n, every object reachable from a legacy finalizer within d edges is marked
+     * (pos < kept). */
+    /*@ ghost int32_t b = kept - live; */
+    /*@ ghost
+      /@ loop invariant b_range: kept - live <= b <= n;
+         loop invariant held_within:
+           \forall integer v; 0 <= v < n && live <= pos[v] < kept ==>
+             reach_within(VGC_SEEDS_LEGACY, n, offsets, targets, (uint8_t *)\null, legacy, b, v);
+         loop assigns b;
+         loop variant n - b;
+      @/
+      while (b < n) b++;
+    */
+    /*@ ghost int32_t d = 0; */
+    /*@ ghost
+      /@ loop invariant d_range: 0 <= d <= n;
+         loop invariant within_marked:
+           \forall integer v; 0 <= v < n &&
+             reach_within(VGC_SEEDS_LEGACY, n, offsets, targets, (uint8_t *)\null, legacy, d, v)
+             ==> pos[v] < kept;
+         loop assigns d;
+         loop variant n - d;
+      @/
+      while (d < n) d++;
+    */
+    return kept;
 }
 
 /* ---- output --------------------------------------------------------------------------------- */

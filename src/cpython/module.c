@@ -180,7 +180,9 @@ static PyObject *py_configure(PyObject *module, PyObject *args)
     if (!PyArg_ParseTuple(args, "pp:_configure", &verify, &keep))
         return NULL;
     if (get_gc_state()->collecting) {
-        PyErr_SetString(PyExc_RuntimeError, "vgc: cannot configure during a collection");
+        if (vgc.installed)            /* install() while installed: a no-op, as _install() */
+            Py_RETURN_NONE;
+        PyErr_SetString(PyExc_RuntimeError, "vgc: cannot install during a collection");
         return NULL;
     }
     vgc.verify = verify;

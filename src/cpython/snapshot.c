@@ -195,20 +195,6 @@ static int vgc_visit_snapshot(PyObject *op, void *arg)
     return 0;
 }
 
-#if PY_VERSION_HEX >= 0x030C0000
-/* 3.12+: a tracked immortal object's refcount says nothing; CPython's update_refs moves it to
- * the permanent generation, so does vgc. */
-static void vgc_move_immortals(PyGC_Head *base, GCState *gcstate)
-{
-    PyGC_Head *gc = GC_NEXT(base);
-    while (gc != base) {
-        PyGC_Head *next = GC_NEXT(gc);
-        if (_Py_IsImmortal(FROM_GC(gc)))
-            gc_list_move(gc, &gcstate->permanent_generation.head);
-        gc = next;
-    }
-}
-#endif
 
 /* The object with snapshot index `index` (the list is still in snapshot order). */
 static PyObject *vgc_object_at(PyGC_Head *base, int32_t index)
@@ -378,13 +364,9 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
         gc_list_init(finalizers);
     if (n_reachable != NULL)
         *n_reachable = 0;
-#if PY_VERSION_HEX >= 0x030C0000
-    vgc_move_immortals(base, gcstate);
-#else
+#if PY_VERSION_HEX < 0x030C0000
     (void)gcstate;
 #endif
-    if (gc_list_is_empty(base))
-        return 0;
 
     /* Number the objects in list order; the index lives in _gc_prev (see the file header).
      * Then n is known and every per-object array is taken at its exact size.  While the refs
@@ -395,7 +377,18 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
     vgc_slot_t *slots = (vgc_slot_t *)arena.refs.p;
     const size_t nslots = arena.refs.cap / sizeof(vgc_slot_t);
     size_t i = 0;
-    for (PyGC_Head *gc = GC_NEXT(base); gc != base; gc = GC_NEXT(gc), i++) {
+    PyGC_Head *next;
+    for (PyGC_Head *gc = GC_NEXT(base); gc != base; gc = next) {
+        next = GC_NEXT(gc);
+#if PY_VERSION_HEX >= 0x030C0000
+        /* 3.12+: a tracked immortal object's refcount says nothing; CPython's update_refs
+         * moves it to the permanent generation in its one walk, and so does this one (its
+         * _gc_prev is still a pointer: only the objects before it are numbered). */
+        if (_Py_IsImmortal(FROM_GC(gc))) {
+            gc_list_move(gc, &gcstate->permanent_generation.head);
+            continue;
+        }
+#endif
         if (i == (size_t)INT32_MAX) {                /* one object too many for the core */
             vgc_unnumber(base, i);
             return -1;
@@ -404,8 +397,11 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
             slots[i].op = FROM_GC(gc);
         gc->_gc_prev = ((uintptr_t)i << _PyGC_PREV_SHIFT) | _PyGC_PREV_MASK_COLLECTING
                        | (gc->_gc_prev & _PyGC_PREV_MASK_FINALIZED);
+        i++;
     }
     const int32_t n = (int32_t)i;
+    if (n == 0)
+        return 0;
 
     size_t ecap = arena.targets.cap / sizeof(uint32_t);
     if (ecap < 3 * (size_t)n + 16)

@@ -17,7 +17,11 @@ class Result(unittest.TextTestResult):
 
 def main():
     sys.path.insert(0, HERE)
-    suite = unittest.defaultTestLoader.discover(HERE, pattern="test_*.py", top_level_dir=HERE)
+    # run.py [PATTERN...]: only the test files matching (default: every test_*.py)
+    suite = unittest.TestSuite()
+    for pattern in sys.argv[1:] or ["test_*.py"]:
+        suite.addTests(unittest.defaultTestLoader.discover(HERE, pattern=pattern,
+                                                           top_level_dir=HERE))
     runner = unittest.TextTestRunner(verbosity=2, resultclass=Result, stream=sys.stdout)
     res = runner.run(suite)
     failed = len(res.failures) + len(res.errors) + len(res.unexpectedSuccesses)

@@ -175,12 +175,16 @@ static void vgc_finish_pending(GCState *gcstate)
 /* Called at every entry that reads or changes the lists, counts or stats outside a collection:
  * a collection still pending there lost its "stop" (CPython's collecting flag is clear again),
  * so finish it now; stock gc calls no stop callback in that case either. */
+static void vgc_finish_lost_stop(GCState *gcstate)
+{
+    vgc.lost_stops++;
+    vgc_finish_pending(gcstate);
+}
+
 void vgc_heal_lost_stop(GCState *gcstate)
 {
-    if (vgc.pending && !gcstate->collecting && !vgc.in_start) {
-        vgc.lost_stops++;
-        vgc_finish_pending(gcstate);
-    }
+    if (vgc.pending && !gcstate->collecting && !vgc.in_start)
+        vgc_finish_lost_stop(gcstate);
 }
 
 /* "stop": finish the collection, then the user's stop callbacks with vgc's figures, in the info
@@ -219,10 +223,8 @@ static PyObject *vgc_hook_call(PyObject *phase, PyObject *info)
         return Py_NewRef(Py_None);
     if (PyUnicode_CompareWithASCIIString(phase, "start") == 0) {
         /* a start while a collection is pending: that one's "stop" was lost */
-        if (vgc.pending) {
-            vgc.lost_stops++;
-            vgc_finish_pending(gcstate);
-        }
+        if (vgc.pending)
+            vgc_finish_lost_stop(gcstate);
         PyObject *g = PyDict_GetItemString(info, "generation");
         int generation = g && PyLong_CheckExact(g) ? (int)PyLong_AsLong(g) : -1;
         if (generation < 0 || generation >= NUM_GENERATIONS) {

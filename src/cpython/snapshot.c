@@ -196,23 +196,14 @@ static int vgc_visit_snapshot(PyObject *op, void *arg)
 }
 
 
-/* The object with snapshot index `index` (the list is still in snapshot order). */
-static PyObject *vgc_object_at(PyGC_Head *base, int32_t index)
-{
-    PyGC_Head *g = GC_NEXT(base);
-    for (int32_t i = 0; i < index; i++)
-        g = GC_NEXT(g);
-    return FROM_GC(g);
-}
-
 /* An object that tp_traverse reports more references to than its refcount (gc_refs < 0 after
  * phase 1) means a bug in the C type of one of its referrers; CPython's release builds say
  * nothing.  Count each such reference by "referrer type -> object type" in
- * status()["inconsistent_types"] (the core keeps the object alive: T6).  Rare: O(n + E) here. */
-static void vgc_count_inconsistent(PyObject *key_from, PyObject *to)
+ * status()["inconsistent_types"] (the core keeps the object alive: T6).  Rare: two walks over
+ * the snapshot and a table of the inconsistent objects' types, only when there are some. */
+static void vgc_count_inconsistent(PyTypeObject *from, PyTypeObject *to)
 {
-    PyObject *key = PyUnicode_FromFormat("%s -> %s", Py_TYPE(key_from)->tp_name,
-                                         Py_TYPE(to)->tp_name);
+    PyObject *key = PyUnicode_FromFormat("%s -> %s", from->tp_name, to->tp_name);
     PyObject *old = key ? PyDict_GetItemWithError(vgc.inconsistent_types, key) : NULL;
     PyObject *cnt = key && !PyErr_Occurred()
                     ? PyLong_FromSsize_t((old ? PyLong_AsSsize_t(old) : 0) + 1) : NULL;
@@ -229,11 +220,19 @@ static void vgc_report_inconsistent(PyGC_Head *base, const int64_t *gc_refs, int
         PyErr_Clear();
         return;
     }
+    PyTypeObject **type_of = PyMem_RawCalloc((size_t)n, sizeof *type_of);
+    if (type_of == NULL)
+        return;                       /* a report only: nothing depends on it */
     PyGC_Head *g = GC_NEXT(base);
+    for (int32_t v = 0; v < n; v++, g = GC_NEXT(g))
+        if (gc_refs[v] < 0)
+            type_of[v] = Py_TYPE(FROM_GC(g));
+    g = GC_NEXT(base);
     for (int32_t u = 0; u < n; u++, g = GC_NEXT(g))
         for (uint32_t k = offsets[u]; k < offsets[u + 1]; k++)
             if (gc_refs[targets[k]] < 0)
-                vgc_count_inconsistent(FROM_GC(g), vgc_object_at(base, (int32_t)targets[k]));
+                vgc_count_inconsistent(Py_TYPE(FROM_GC(g)), type_of[targets[k]]);
+    PyMem_RawFree(type_of);
 }
 
 /* verify=True: the independent checker (src/vgc_check.c: naive in-degree counts, a depth-first
@@ -253,7 +252,7 @@ static void vgc_verify_decision(PyGC_Head *base, int32_t n, const uint32_t *offs
         vgc.verified++;
         return;
     }
-    PyObject *first = vgc_object_at(base, 0);
+    PyObject *first = FROM_GC(GC_NEXT(base));
     fprintf(stderr, "vgc: verification failed in collection %zd (snapshot of %d objects, "
             "first <%s at %p>): %s\n",
             vgc.collections[0] + vgc.collections[1] + vgc.collections[2] + 1, (int)n,

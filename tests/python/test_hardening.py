@@ -171,6 +171,27 @@ class TraverseSideEffects(unittest.TestCase):
         self.assertEqual(mine, stock)
 
 
+class InconsistentTypes(unittest.TestCase):
+    """Issue #17 part 3: a tp_traverse that reports more references than the refcount is
+    reported by "referrer type -> object type"; the object stays alive."""
+
+    @unittest.skipIf(hasattr(sys, "gettotalrefcount"),
+                     "a debug build's collector aborts on an over-counting traverse by design")
+    def test_overcounting_traverse_is_named(self):
+        code = r'''
+        import _vgctest
+        gc.disable()
+        n = _vgctest.Node(_vgctest.VISIT_TWICE)
+        n.child = [n]
+        gc.collect()
+        R["types"] = vgc.status()["inconsistent_types"]
+        R["alive"] = n.child[0] is n
+        '''
+        mine = run(code, "vgc")[0]
+        self.assertEqual(mine["types"], {"_vgctest.Node -> list": 2})
+        self.assertTrue(mine["alive"])
+
+
 class EdgeLimit(unittest.TestCase):
     """3: a snapshot with more internal references than the core's offsets can hold is not
     taken: CPython's collector does that collection, nothing is lost, and status() counts it."""

@@ -25,8 +25,8 @@ PY_PKG_SRC  := $(wildcard python/vgc/*.py python/vgc/*.pyi python/vgc/py.typed)
 CPYTHON_SRC := $(wildcard src/cpython/*.c)
 CPYTHON_DEP := $(CPYTHON_SRC) src/cpython/vgc_cpython.h
 # the proved C the adapter calls: the core, the policy rules, the snapshot admission check, the
-# hook's state machine
-EXT_PROVED  := $(CORE_SRC) src/vgc_policy.c src/vgc_snapshot.c src/vgc_hookstate.c
+# hook's state machine, the replay of CPython's list order
+EXT_PROVED  := $(CORE_SRC) src/vgc_policy.c src/vgc_snapshot.c src/vgc_hookstate.c src/vgc_replay.c
 # ... and the independent checker verify=True runs (tested, not proved; it shares no code with the core)
 EXT_PROVED  += src/vgc_check.c
 

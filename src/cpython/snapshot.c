@@ -1,8 +1,9 @@
 /* snapshot.c — the snapshot and the rebuild of the lists (deduce_unreachable's twin).
  * TRUSTED, NOT PROVED: numbers the objects of a generation list (index in _gc_prev), records
  * refcounts and tp_traverse edges (CSR) into the snapshot arena, calls the proved core
- * (src/vgc_core.c through include/vgc_core.h), replays the list order CPython's move_unreachable
- * would leave, and relinks every object into exactly one list.  No Python code runs in here.
+ * (src/vgc_core.c through include/vgc_core.h) and the proved replay of the list order CPython's
+ * move_unreachable would leave (src/vgc_replay.c), and relinks every object into exactly one
+ * list.  No Python code runs in here.
  */
 #include "vgc_cpython.h"
 
@@ -260,59 +261,11 @@ static void vgc_verify_decision(PyGC_Head *base, int32_t n, const uint32_t *offs
     Py_FatalError("vgc: the proved core's decision disagrees with the independent checker");
 }
 
-/* The order CPython's move_unreachable leaves the reachable objects in: its walk over the list,
- * where an object first met with gc_refs == 0 and later found reachable is re-appended at the
- * end.  Not a correctness matter (the reachable SET is the core's), but observable: it is
- * gc.get_objects()'s order and, later, the order in which weakref callbacks and finalizers of
- * those objects run.  A replay over the snapshot with the root flags the proved vgc_update_refs
- * computed.  The resulting order is: the objects scanned where they stand (state
- * REPLAY_SCANNED), in index order, then the re-appended ones (REPLAY_MOVED) in the order they
- * were re-appended, which this writes to moved[] (room for n); returns their number.
- * state[v]'s low three bits are the replay state (initially REPLAY_POSITIVE for a root, else
- * REPLAY_ZERO); the bits above (the core's segment, SEG_*) are kept. */
-enum { REPLAY_ZERO, REPLAY_POSITIVE, REPLAY_TENTATIVE, REPLAY_SCANNED, REPLAY_MOVED };
-#define REPLAY_MASK 7
-#define SEG_SHIFT 3
+/* The order CPython's move_unreachable leaves the reachable objects in is replayed by the proved
+ * vgc_replay_order (include/vgc_replay.h): not a correctness matter (the reachable SET is the
+ * core's), but observable (gc.get_objects()'s order, later the order of weakref callbacks and
+ * finalizers).  Each object's segment of the core's order: */
 enum { SEG_LIVE, SEG_HELD, SEG_GARBAGE };   /* pos < live, live <= pos < kept, pos >= kept */
-#define REPLAY_SET(s, x) ((uint8_t)(((s) & ~REPLAY_MASK) | (x)))
-
-static inline void vgc_replay_scan(int32_t v, const uint32_t *offsets, const uint32_t *targets,
-                                   uint8_t *state, int32_t *moved, int32_t *len)
-{
-    for (uint32_t k = offsets[v]; k < offsets[v + 1]; k++) {
-        int32_t t = (int32_t)targets[k];
-        uint8_t s = state[t];
-        if ((s & REPLAY_MASK) == REPLAY_TENTATIVE) {  /* moved back, to the end */
-            state[t] = REPLAY_SET(s, REPLAY_POSITIVE);
-            moved[(*len)++] = t;
-        }
-        else if ((s & REPLAY_MASK) == REPLAY_ZERO) {
-            state[t] = REPLAY_SET(s, REPLAY_POSITIVE);
-        }
-    }
-}
-
-static int32_t vgc_replay_move_unreachable_order(int32_t n, const uint32_t *offsets,
-                                                 const uint32_t *targets, uint8_t *state,
-                                                 int32_t *moved)
-{
-    int32_t len = 0;
-    for (int32_t v = 0; v < n; v++) {                 /* the walk over the list itself */
-        if ((state[v] & REPLAY_MASK) == REPLAY_ZERO) {
-            state[v] = REPLAY_SET(state[v], REPLAY_TENTATIVE);   /* to the unreachable list */
-        }
-        else {                                        /* POSITIVE: never TENTATIVE ahead */
-            vgc_replay_scan(v, offsets, targets, state, moved, &len);
-            state[v] = REPLAY_SET(state[v], REPLAY_SCANNED);
-        }
-    }
-    for (int32_t q = 0; q < len; q++) {               /* ... and over what it re-appended */
-        int32_t v = moved[q];
-        vgc_replay_scan(v, offsets, targets, state, moved, &len);
-        state[v] = REPLAY_SET(state[v], REPLAY_MOVED);
-    }
-    return len;
-}
 
 /* Put the first `count` objects of base back as they were: _gc_prev = previous | FINALIZED
  * (_gc_next was never changed, so the list itself says which objects were numbered). */
@@ -350,8 +303,8 @@ static void vgc_unnumber(PyGC_Head *base, size_t count)
  *   refs     8n  refcounts -> gc_refs (core phase 1) -> order | pos (core phases 2, 3; pos then
  *                holds the replay's re-appended queue) -> the object pointers of the objects
  *                relinked out of list order (rebuild);
- *   roots    1n  root flags (phase 1) -> replay state | core segment (SEG_*);
- *   flags    1n  legacy-finalizer flags (phase 3);
+ *   roots    1n  root flags (phase 1) -> replay state (VGC_REPLAY_*);
+ *   flags    1n  legacy-finalizer flags (phase 3) -> core segment (SEG_*);
  *   offsets  4n  CSR offsets (core, replay) -> each out-of-order object's rank (rebuild);
  *   targets  4E  CSR targets. */
 Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
@@ -541,17 +494,16 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
                                           + sizeof *offsets + e.len * sizeof(uint32_t));
     }
 
-    /* `roots` becomes each object's replay state and the core's segment; pos is then free and
-     * holds the replay's re-appended objects. */
-    uint8_t *state = roots;
+    /* `roots` becomes each object's replay state, `flags` (read by phase 3 only) its segment of
+     * the core's order; pos is then free and holds the replay's re-appended objects. */
+    uint8_t *state = roots, *seg = flags;
     for (int32_t v = 0; v < n; v++) {
-        int seg = pos[v] < live ? SEG_LIVE : pos[v] < kept ? SEG_HELD : SEG_GARBAGE;
-        state[v] = (uint8_t)((seg << SEG_SHIFT)
-                             | (state[v] != 0 ? REPLAY_POSITIVE : REPLAY_ZERO));
+        seg[v] = pos[v] < live ? SEG_LIVE : pos[v] < kept ? SEG_HELD : SEG_GARBAGE;
+        state[v] = state[v] != 0 ? VGC_REPLAY_POSITIVE : VGC_REPLAY_ZERO;
     }
     ROLE_CHANGE();
     int32_t *moved = pos;
-    int32_t nmoved = vgc_replay_move_unreachable_order(n, offsets, e.targets, state, moved);
+    int32_t nmoved = vgc_replay_order(n, offsets, e.targets, state, moved);
 
     /* The objects relinked out of list order get a rank (offsets is free now): first the
      * legacy-held ones in the core's breadth-first order, then the reachable ones the replay
@@ -564,7 +516,7 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
     int32_t nlate = 0;
     for (int32_t q = 0; q < nmoved; q++) {
         int32_t v = moved[q];
-        if ((state[v] >> SEG_SHIFT) == SEG_LIVE)
+        if (seg[v] == SEG_LIVE)
             rank[v] = (uint32_t)(nheld + nlate++);
     }
     ROLE_CHANGE();
@@ -598,8 +550,7 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
             ahead = GC_NEXT(ahead);
             __builtin_prefetch(ahead, 1);
         }
-        const uint8_t s = state[j];
-        switch (s >> SEG_SHIFT) {
+        switch (seg[j]) {
         case SEG_GARBAGE:
             gc_list_append_flags(gc, unreachable, FIN(gc) | _PyGC_PREV_MASK_COLLECTING);
             break;
@@ -607,9 +558,9 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
             late[rank[j]] = FROM_GC(gc);
             break;
         default:                     /* SEG_LIVE */
-            if ((s & REPLAY_MASK) == REPLAY_SCANNED)
+            if (state[j] == VGC_REPLAY_SCANNED)
                 RELINK(gc);
-            else if ((s & REPLAY_MASK) == REPLAY_MOVED)
+            else if (state[j] == VGC_REPLAY_MOVED)
                 late[rank[j]] = FROM_GC(gc);
             else
                 gc_list_append_flags(gc, &rest, FIN(gc));

@@ -26,6 +26,7 @@
 #include "vgc_policy.h"
 #include "vgc_snapshot.h"
 #include "vgc_hookstate.h"
+#include "vgc_replay.h"
 #include "vgc_check.h"
 
 #if PY_VERSION_HEX < 0x030B0000 || PY_VERSION_HEX >= 0x030E0000

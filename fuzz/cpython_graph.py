@@ -19,8 +19,7 @@ import weakref
 
 os.environ.setdefault("VGC_VALIDATE", "1")   # vgc checks every list after each collection
 
-import _testcapi                  # with_tp_del, set_nomemory: the pyenv builds have it
-_with_tp_del = getattr(_testcapi, "with_tp_del", None)
+import _testcapi                  # set_nomemory: the pyenv builds have it
 
 import vgc
 
@@ -64,7 +63,6 @@ class _Legacy(Node):
         LOG.append(("tp_del", self.label))
 
 
-Legacy = _with_tp_del(_Legacy) if _with_tp_del else Node
 
 
 def _gen(box):
@@ -112,6 +110,10 @@ try:
 except ImportError:  # pragma: no cover - python3 fuzz/cpython_graph.py without make ext
     _vgctest = None
     CNode = None
+
+# The legacy (tp_del) kind: _vgctest.with_tp_del, not _testcapi.with_tp_del, whose 3.13 version
+# leaks the object when an allocation of its own fails (NOMEM: tests/c/vgctest_module.c).
+Legacy = _vgctest.with_tp_del(_Legacy) if _vgctest is not None else Node
 
 
 def _decode(data):

@@ -223,6 +223,34 @@ class EdgeLimit(unittest.TestCase):
         self.assertGreaterEqual(mine["after"], 10)
 
 
+class ArgumentErrors(unittest.TestCase):
+    """Wrong arguments raise what stock gc raises, message included: vgc's own get_debug said
+    "vgc._vgc.get_debug() takes no arguments (1 given)" (found by the cpython fuzz harness);
+    vgc's gc functions now have __module__ "gc", as stock's."""
+
+    def test_same_exceptions_and_messages(self):
+        code = r'''
+        out = []
+        for name, args, kw in (("collect", (3,), {}), ("collect", ("a",), {}),
+                               ("collect", (1, 2), {}), ("collect", (), {"gen": 1}),
+                               ("get_debug", (1,), {}), ("set_debug", ("x",), {}),
+                               ("set_debug", (1, 2), {}), ("set_debug", (), {}),
+                               ("get_count", (1,), {}), ("get_objects", (5,), {}),
+                               ("get_stats", (), {"x": 1}), ("freeze", (1,), {})):
+            try:
+                getattr(gc, name)(*args, **kw)
+                out.append(None)
+            except (TypeError, ValueError) as e:
+                out.append([name, type(e).__name__, str(e)])
+        R["out"] = out
+        R["module"] = sorted({getattr(gc, n).__module__ for n in
+                              ("collect", "get_debug", "set_debug", "get_count", "get_objects")})
+        '''
+        stock, mine = both(code, timeout=60)
+        self.assertEqual(mine, stock)
+        self.assertEqual(stock["module"], ["gc"])
+
+
 class HookOutOfReach(unittest.TestCase):
     """4: the hook and its list are not in the tracked heap; DEBUG_STATS prints stock's
     generation sizes."""

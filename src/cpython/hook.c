@@ -146,6 +146,12 @@ static void vgc_finish_pending(GCState *gcstate)
                                + (st->uncollectable - vgc.saved_stats_uncollectable);
     if (vgc.pending == 2) {                       /* fallback: CPython's numbers stand */
         vgc.pending = 0;
+        /* what a tp_traverse tracked during vgc's snapshot (vgc_collect_main): where stock
+         * leaves it, first in generation 0, or with young's survivors in generation 1 */
+        PyGC_Head *to = GEN_HEAD(gcstate, generation == 0 ? 1 : 0);
+        if (generation != 0)
+            gc_list_merge(to, &vgc.arrived);
+        gc_list_merge(&vgc.arrived, to);
         vgc.fallback_collected += cpython_found;
         vgc.last_result = -1;
         if (vgc.validate)

@@ -82,6 +82,7 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     vgc.inconsistent = 0;
     vgc.pause_total = vgc.pause_max = 0.0;
     vgc.pending = 0;
+    gc_list_init(&vgc.arrived);
     vgc.installed = 1;
     Py_RETURN_TRUE;
 }

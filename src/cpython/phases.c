@@ -371,15 +371,27 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
     Py_ssize_t n_young;               /* young's length after deduce (and untrack_tuples) */
     Py_ssize_t rc = vgc_deduce_unreachable(gcstate, &work, &unreachable, &finalizers, 1,
                                            &n_young);
-    n_young += gc_list_size(young);   /* what arrived during the snapshot (generation 0) */
-    gc_list_merge(young, &work);
-    gc_list_merge(&work, young);
     if (rc < 0) {
+        /* CPython's collector does this collection (a fallback).  Generation 0 now holds
+         * exactly what a tp_traverse tracked during the snapshot (it was merged into young, or
+         * is young, emptied into work).  Stock's own pass creates such objects while it
+         * traverses, after merging the generations, so they are not part of its collection:
+         * they stay in generation 0 (survivors of young when young is generation 0).  Kept
+         * aside from CPython's pass here and put back there at "stop" (vgc_finish_pending);
+         * one freed meanwhile unlinks itself from this list.  Generation 0's allocation count
+         * is the one thing that can still differ: stock counts such an object after its reset
+         * of the count, vgc before CPython's reset (the count can be lower by that many). */
+        gc_list_init(&vgc.arrived);
+        gc_list_merge(GEN_HEAD(gcstate, 0), &vgc.arrived);
+        gc_list_merge(&work, young);
         for (int i = 0; i < NUM_GENERATIONS; i++)
             gcstate->generations[i].count = counts[i];
         vgc_arena_trim();
         return -1;
     }
+    n_young += gc_list_size(young);   /* what arrived during the snapshot (generation 0) */
+    gc_list_merge(young, &work);
+    gc_list_merge(&work, young);
 
     /* untrack_tuples(young) ran inside vgc_deduce_unreachable */
     if (young != old) {

@@ -158,6 +158,8 @@ struct vgc_state {
     int in_start;                     /* 1 while vgc_hook_start runs (no nested start) */
     int pending_gen;
     PyGC_Head aside[NUM_GENERATIONS];
+    PyGC_Head arrived;                /* pending 2: what a tp_traverse tracked during vgc's
+                                       * failed snapshot, kept out of CPython's pass */
     int saved_count[NUM_GENERATIONS];
     Py_ssize_t saved_long_lived_total, saved_long_lived_pending;
     Py_ssize_t saved_stats_collected, saved_stats_uncollectable;

@@ -69,7 +69,7 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     memset(vgc.collections, 0, sizeof vgc.collections);
     vgc.collected = vgc.uncollectable = vgc.fallbacks = vgc.cpython_collected = 0;
     vgc.fallback_collected = vgc.lost_stops = vgc.validated = vgc.rejected = 0;
-    vgc.verified = vgc.verify_skipped = vgc.skip_checked = 0;
+    vgc.verified = vgc.verify_skipped = vgc.skip_checked = vgc.recheck_in_place = 0;
     Py_CLEAR(vgc.inconsistent_types);
 #ifdef Py_DEBUG
     vgc.validate = 1;
@@ -121,7 +121,7 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
     PyObject *types = vgc.inconsistent_types ? PyDict_Copy(vgc.inconsistent_types) : PyDict_New();
     if (types == NULL)
         return NULL;
-    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsnsnsnsnsnsnsnsisisnsnsnsN}",
+    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsnsnsnsnsnsnsnsisisnsnsnsnsN}",
                          "installed", vgc.installed ? Py_True : Py_False,
                          "collections", vgc.collections[0], vgc.collections[1],
                          vgc.collections[2],
@@ -145,6 +145,7 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
                          "verify", vgc.verify, "keep_buffers", vgc.keep_buffers,
                          "verified", vgc.verified, "verify_skipped", vgc.verify_skipped,
                          "skip_checked", vgc.skip_checked,
+                         "recheck_in_place", vgc.recheck_in_place,
                          "inconsistent_types", types);
 }
 

@@ -142,7 +142,7 @@ class InstallTests(unittest.TestCase):
         self.assertEqual([r[4] for r in res], [0, 0, 1, 2])  # each failure -> CPython's collector
         self.assertEqual(cpython, 0)        # fallbacks are counted apart, not as a leak
 
-    def test_allocation_failure_in_recheck_keeps_everything(self):
+    def test_allocation_failure_in_recheck_decides_in_place(self):
         out = run('''
             import json, vgc, weakref
             vgc.install()
@@ -158,13 +158,15 @@ class InstallTests(unittest.TestCase):
             n1 = gc.collect()
             vgc._vgc._fail_alloc_after(0)
             n2 = gc.collect()
-            print(json.dumps([n1, w() is None, n2, vgc.status()["fallbacks"]]))
+            st = vgc.status()
+            print(json.dumps([n1, w() is None, n2, st["fallbacks"], st["recheck_in_place"]]))
         ''')
-        n1, cleared, n2, fallbacks = json.loads(out)
-        self.assertEqual(n1, 0)             # nothing freed: treated as resurrected
-        self.assertTrue(cleared)            # weakrefs were already cleared (as after resurrection)
-        self.assertGreaterEqual(n2, 2)      # the next collection frees them
+        n1, cleared, n2, fallbacks, in_place = json.loads(out)
+        self.assertEqual(n1, 2)             # decided in place (CPython's algorithm): freed now
+        self.assertTrue(cleared)
+        self.assertEqual(n2, 0)
         self.assertEqual(fallbacks, 0)
+        self.assertEqual(in_place, 1)
 
     def test_unsupported_build_raises_and_changes_nothing(self):
         out = run('''

@@ -16,7 +16,7 @@ from the snapshot removes them from the peak; rounding to 2 MiB units and the ar
 reserve stay as measured.  These are projections, not measurements: a design counts as meeting
 the target only when its own `make bench-mem` row does.
 
-Designs (bytes per snapshot object / per internal edge; what each needs is in spec/SPEC.md §8):
+Designs (bytes per snapshot object / per internal edge; what each needs: spec/SPEC.md §8):
   today       14 / 4  gc_refs (reused as order+pos) 8, CSR offset 4, root flag 1, legacy flag 1
   ptr-table   18 / 0  traverse twice (no edge array, no offsets); phase 2 marks in worklist
                       order, so it needs each object's pointer: +8

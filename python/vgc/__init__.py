@@ -168,6 +168,8 @@ def status():
     confirmed), verify_skipped (decisions left unchecked for lack of memory); skip_checked
     (collections where no Python code ran after the decision, so the resurrection re-check is
     skipped, and where validation re-ran it anyway and found the same set in the same order);
+    recheck_in_place (resurrection re-checks whose snapshot could not be allocated, decided in
+    place by CPython's own algorithm instead);
     inconsistent_types ({type name: objects} whose tp_traverse reported more references than
     their refcount: a bug in that C type, which vgc keeps alive).
     """
@@ -207,6 +209,7 @@ def status():
         "verified": raw.get("verified", 0),
         "verify_skipped": raw.get("verify_skipped", 0),
         "skip_checked": raw.get("skip_checked", 0),
+        "recheck_in_place": raw.get("recheck_in_place", 0),
         "inconsistent_types": raw.get("inconsistent_types", {}),
         "policy_agreed": raw.get("policy_agreed", 0),
         "policy_differed": raw.get("policy_differed", 0),

@@ -68,7 +68,7 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     gcstate->debug &= ~DEBUG_STATS;               /* vgc prints the statistics */
     memset(vgc.collections, 0, sizeof vgc.collections);
     vgc.collected = vgc.uncollectable = vgc.validated = vgc.rejected = 0;
-    vgc.verified = vgc.verify_skipped = vgc.skip_checked = 0;
+    vgc.verified = vgc.verify_skipped = vgc.skip_checked = vgc.recheck_in_place = 0;
     Py_CLEAR(vgc.inconsistent_types);
 #ifdef Py_DEBUG
     vgc.validate = 1;
@@ -80,6 +80,7 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     vgc.inconsistent = 0;
     vgc.pause_total = vgc.pause_max = 0.0;
     vgc_hs_init(&vgc.hs);
+    gc_list_init(&vgc.arrived);
     vgc.installed = 1;
     Py_RETURN_TRUE;
 }
@@ -118,7 +119,7 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
     PyObject *types = vgc.inconsistent_types ? PyDict_Copy(vgc.inconsistent_types) : PyDict_New();
     if (types == NULL)
         return NULL;
-    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsnsnsnsnsnsnsnsisisnsnsnsN}",
+    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsnsnsnsnsnsnsnsisisnsnsnsnsN}",
                          "installed", vgc.installed ? Py_True : Py_False,
                          "collections", vgc.collections[0], vgc.collections[1],
                          vgc.collections[2],
@@ -142,6 +143,7 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
                          "verify", vgc.verify, "keep_buffers", vgc.keep_buffers,
                          "verified", vgc.verified, "verify_skipped", vgc.verify_skipped,
                          "skip_checked", vgc.skip_checked,
+                         "recheck_in_place", vgc.recheck_in_place,
                          "inconsistent_types", types);
 }
 
@@ -425,7 +427,7 @@ static int vgc_add_forwarders(PyObject *module, PyObject *gc)
         def->ml_meth = (PyCFunction)(void (*)(void))vgc_forward;
         def->ml_flags = METH_FASTCALL | METH_KEYWORDS;
         def->ml_doc = ((PyCFunctionObject *)stockfn)->m_ml->ml_doc;
-        PyObject *fn = PyCFunction_NewEx(def, stockfn, NULL);
+        PyObject *fn = PyCFunction_NewEx(def, stockfn, ((PyCFunctionObject *)stockfn)->m_module);
         Py_DECREF(stockfn);
         if (fn == NULL || PyModule_AddObjectRef(module, vgc_forwarded_names[i], fn) < 0) {
             Py_XDECREF(fn);
@@ -437,7 +439,11 @@ static int vgc_add_forwarders(PyObject *module, PyObject *gc)
 }
 
 #define NOARGS(name, fn, doc) {name, (PyCFunction)(fn), METH_NOARGS, doc}
-static PyMethodDef vgc_methods[] = {
+/* vgc's own functions of the gc API, published by vgc_exec with __module__ "gc" as stock's are:
+ * CPython names a builtin function in its argument errors as __module__.__qualname__, so
+ * gc.get_debug(1) says "gc.get_debug() takes no arguments (1 given)" under vgc too (it said
+ * vgc._vgc.get_debug(); found by the cpython fuzz harness). */
+static PyMethodDef vgc_gc_api_defs[] = {
     {"collect", (PyCFunction)(void (*)(void))py_collect, METH_FASTCALL | METH_KEYWORDS,
      "collect($module, /, generation=2)\n--\n\nRun the garbage collector (vgc's proved core "
      "decides reachability).\n\nWith no arguments, run a full collection.  The optional argument\n"
@@ -455,6 +461,29 @@ static PyMethodDef vgc_methods[] = {
      "Debugging information is written to sys.stderr."},
     NOARGS("get_debug", py_get_debug,
            "get_debug($module, /)\n--\n\nGet the garbage collection debugging flags."),
+    {NULL, NULL, 0, NULL}
+};
+
+/* Publishes vgc_gc_api_defs on the module (self: the module) with __module__ "gc". */
+static int vgc_add_gc_api(PyObject *module)
+{
+    PyObject *gcname = PyUnicode_FromString("gc");
+    if (gcname == NULL)
+        return -1;
+    for (PyMethodDef *def = vgc_gc_api_defs; def->ml_name != NULL; def++) {
+        PyObject *fn = PyCFunction_NewEx(def, module, gcname);
+        if (fn == NULL || PyModule_AddObjectRef(module, def->ml_name, fn) < 0) {
+            Py_XDECREF(fn);
+            Py_DECREF(gcname);
+            return -1;
+        }
+        Py_DECREF(fn);
+    }
+    Py_DECREF(gcname);
+    return 0;
+}
+
+static PyMethodDef vgc_methods[] = {
     NOARGS("_install", py_install, "Install the collection hook; False if already installed."),
     NOARGS("_uninstall", py_uninstall, "Remove the collection hook; False if not installed."),
     NOARGS("_status", py_status, "vgc's counters since install (see vgc.status())."),
@@ -604,6 +633,7 @@ static int vgc_exec(PyObject *module)
         PyModule_AddObjectRef(module, "garbage", garbage) < 0 ||
         PyModule_AddObjectRef(module, "callbacks", cbs) < 0 ||
         PyModule_AddObjectRef(module, "_stock_gc", gc) < 0 ||
+        vgc_add_gc_api(module) < 0 ||
         vgc_add_forwarders(module, gc) < 0 ||
         PyModule_AddObjectRef(module, "_layout_error", layout) < 0 ||
         PyModule_AddIntConstant(module, "DEBUG_STATS", DEBUG_STATS) < 0 ||

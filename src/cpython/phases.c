@@ -181,8 +181,8 @@ static void vgc_finalize_garbage(PyGC_Head *collectable, int *ran_code)
 }
 
 /* handle_resurrected_objects: re-run the proved phases on the unreachable set alone; what a
- * finalizer made reachable again goes to old, the rest to still_unreachable.  If the re-check
- * cannot allocate, everything is treated as resurrected (nothing is freed this time).
+ * finalizer made reachable again goes to old, the rest to still_unreachable.  If the re-check's
+ * snapshot cannot be allocated, CPython's own algorithm decides in place (above).
  * When no Python code ran since the unreachable set was computed (ran_code == 0: no weakref
  * callback, no finalizer, no DEBUG_COLLECTABLE output to a Python-level stderr), no refcount
  * changed, and every reference to an object of the set comes from the set (the legacy-finalizer
@@ -196,6 +196,119 @@ static void vgc_list_fingerprint(PyGC_Head *list, Py_ssize_t *count, uint64_t *h
     for (PyGC_Head *gc = GC_NEXT(list); gc != list; gc = GC_NEXT(gc)) {
         (*count)++;
         *hash = (*hash ^ (uint64_t)(uintptr_t)gc) * 1099511628211ULL;
+    }
+}
+
+/* ---- the resurrection re-check without memory: CPython's own deduce_unreachable ----------
+ * update_refs, subtract_refs and move_unreachable as gcmodule.c (3.11) and Python/gc.c (3.12,
+ * 3.13) have them: gc_refs in _gc_prev, the tentatively unreachable objects flagged by bit 0 of
+ * _gc_next (NEXT_MASK_UNREACHABLE, private to CPython's collector).  Allocates nothing, so the
+ * re-check still decides when its snapshot cannot be allocated: the same objects are freed and
+ * kept as by stock's re-check (before: nothing was freed until the next collection, which with
+ * legacy tp_del objects did not add up to stock's run; found by the cpython fuzz harness).  Not
+ * proved: CPython's algorithm, used only on that allocation failure. */
+#define VGC_NEXT_MASK_UNREACHABLE ((uintptr_t)1)
+
+static inline Py_ssize_t vgc_gc_get_refs(PyGC_Head *g)
+{
+    return (Py_ssize_t)(g->_gc_prev >> _PyGC_PREV_SHIFT);
+}
+
+static inline void vgc_gc_set_refs(PyGC_Head *g, Py_ssize_t refs)
+{
+    g->_gc_prev = (g->_gc_prev & ~_PyGC_PREV_MASK) | ((uintptr_t)refs << _PyGC_PREV_SHIFT);
+}
+
+static int vgc_visit_decref(PyObject *op, void *arg)
+{
+    (void)arg;
+    if (_PyObject_IS_GC(op)) {
+        PyGC_Head *gc = AS_GC(op);
+        if (gc_is_collecting(gc))
+            gc->_gc_prev -= (uintptr_t)1 << _PyGC_PREV_SHIFT;      /* gc_decref */
+    }
+    return 0;
+}
+
+static int vgc_visit_reachable(PyObject *op, void *arg)
+{
+    PyGC_Head *reachable = (PyGC_Head *)arg;
+    if (!_PyObject_IS_GC(op))
+        return 0;
+    PyGC_Head *gc = AS_GC(op);
+    if (!gc_is_collecting(gc))            /* another generation, or already scanned */
+        return 0;
+    if (gc->_gc_next & VGC_NEXT_MASK_UNREACHABLE) {
+        /* tentatively unreachable: back to the end of the list being scanned */
+        PyGC_Head *prev = GC_PREV(gc);
+        PyGC_Head *next = (PyGC_Head *)(gc->_gc_next & ~VGC_NEXT_MASK_UNREACHABLE);
+        prev->_gc_next = gc->_gc_next;    /* keeps NEXT_MASK_UNREACHABLE */
+        _PyGCHead_SET_PREV(next, prev);
+        PyGC_Head *last = (PyGC_Head *)reachable->_gc_prev;
+        _PyGCHead_SET_PREV(gc, last);
+        _PyGCHead_SET_NEXT(last, gc);
+        _PyGCHead_SET_NEXT(gc, reachable);
+        reachable->_gc_prev = (uintptr_t)gc;
+        vgc_gc_set_refs(gc, 1);
+    }
+    else if (vgc_gc_get_refs(gc) == 0) {
+        vgc_gc_set_refs(gc, 1);           /* ahead in the scan: now known reachable */
+    }
+    return 0;
+}
+
+static void vgc_deduce_unreachable_in_place(GCState *gcstate, PyGC_Head *young,
+                                            PyGC_Head *unreachable)
+{
+    PyGC_Head *gc, *next;
+    /* update_refs */
+    for (gc = GC_NEXT(young); gc != young; gc = next) {
+        next = GC_NEXT(gc);
+#if PY_VERSION_HEX >= 0x030C0000
+        if (_Py_IsImmortal(FROM_GC(gc))) {
+            gc_list_move(gc, &gcstate->permanent_generation.head);
+            continue;
+        }
+#endif
+        gc->_gc_prev = (gc->_gc_prev & _PyGC_PREV_MASK_FINALIZED) | _PyGC_PREV_MASK_COLLECTING
+                       | ((uintptr_t)Py_REFCNT(FROM_GC(gc)) << _PyGC_PREV_SHIFT);
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    (void)gcstate;
+#endif
+    /* subtract_refs */
+    for (gc = GC_NEXT(young); gc != young; gc = GC_NEXT(gc)) {
+        PyObject *op = FROM_GC(gc);
+        (void)Py_TYPE(op)->tp_traverse(op, vgc_visit_decref, op);
+    }
+    /* move_unreachable */
+    gc_list_init(unreachable);
+    PyGC_Head *prev = young;
+    gc = GC_NEXT(young);
+    while (gc != young) {
+        if (vgc_gc_get_refs(gc)) {
+            PyObject *op = FROM_GC(gc);
+            (void)Py_TYPE(op)->tp_traverse(op, vgc_visit_reachable, young);
+            _PyGCHead_SET_PREV(gc, prev);
+            gc_clear_collecting(gc);
+            prev = gc;
+        }
+        else {
+            prev->_gc_next = gc->_gc_next;
+            PyGC_Head *last = GC_PREV(unreachable);
+            last->_gc_next = VGC_NEXT_MASK_UNREACHABLE | (uintptr_t)gc;
+            _PyGCHead_SET_PREV(gc, last);
+            gc->_gc_next = VGC_NEXT_MASK_UNREACHABLE | (uintptr_t)unreachable;
+            unreachable->_gc_prev = (uintptr_t)gc;
+        }
+        gc = (PyGC_Head *)prev->_gc_next;
+    }
+    young->_gc_prev = (uintptr_t)prev;
+    unreachable->_gc_next &= ~VGC_NEXT_MASK_UNREACHABLE;
+    /* clear_unreachable_mask (COLLECTING stays set on the still unreachable objects) */
+    for (gc = GC_NEXT(unreachable); gc != unreachable; gc = next) {
+        gc->_gc_next &= ~VGC_NEXT_MASK_UNREACHABLE;
+        next = (PyGC_Head *)gc->_gc_next;
     }
 }
 
@@ -218,14 +331,9 @@ static void vgc_handle_resurrected_objects(GCState *gcstate, PyGC_Head *unreacha
         vgc_list_fingerprint(unreachable, &n_before, &h_before);
     gc_list_clear_collecting(unreachable);
     if (vgc_deduce_unreachable(gcstate, unreachable, still_unreachable, NULL, 0, NULL) < 0) {
-        gc_list_init(still_unreachable);
-        if (check_skip) {              /* no memory for the check: as the skip would do */
-            gc_list_merge(unreachable, still_unreachable);
-            for (PyGC_Head *gc = GC_NEXT(still_unreachable); gc != still_unreachable;
-                 gc = GC_NEXT(gc))
-                gc->_gc_prev |= _PyGC_PREV_MASK_COLLECTING;
-            return;
-        }
+        /* no memory for the snapshot (unreachable is intact, COLLECTING clear) */
+        vgc.recheck_in_place++;
+        vgc_deduce_unreachable_in_place(gcstate, unreachable, still_unreachable);
     }
     if (check_skip) {
         vgc_list_fingerprint(still_unreachable, &n_after, &h_after);
@@ -371,15 +479,27 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
     Py_ssize_t n_young;               /* young's length after deduce (and untrack_tuples) */
     Py_ssize_t rc = vgc_deduce_unreachable(gcstate, &work, &unreachable, &finalizers, 1,
                                            &n_young);
-    n_young += gc_list_size(young);   /* what arrived during the snapshot (generation 0) */
-    gc_list_merge(young, &work);
-    gc_list_merge(&work, young);
     if (rc < 0) {
+        /* CPython's collector does this collection (a fallback).  Generation 0 now holds
+         * exactly what a tp_traverse tracked during the snapshot (it was merged into young, or
+         * is young, emptied into work).  Stock's own pass creates such objects while it
+         * traverses, after merging the generations, so they are not part of its collection:
+         * they stay in generation 0 (survivors of young when young is generation 0).  Kept
+         * aside from CPython's pass here and put back there at "stop" (vgc_finish_pending);
+         * one freed meanwhile unlinks itself from this list.  Generation 0's allocation count
+         * is the one thing that can still differ: stock counts such an object after its reset
+         * of the count, vgc before CPython's reset (the count can be lower by that many). */
+        gc_list_init(&vgc.arrived);
+        gc_list_merge(GEN_HEAD(gcstate, 0), &vgc.arrived);
+        gc_list_merge(&work, young);
         for (int i = 0; i < NUM_GENERATIONS; i++)
             gcstate->generations[i].count = counts[i];
         vgc_arena_trim();
         return -1;
     }
+    n_young += gc_list_size(young);   /* what arrived during the snapshot (generation 0) */
+    gc_list_merge(young, &work);
+    gc_list_merge(&work, young);
 
     /* untrack_tuples(young) ran inside vgc_deduce_unreachable */
     if (young != old) {

@@ -160,6 +160,8 @@ struct vgc_state {
      * before a collection), the counters fallbacks, cpython_collected, lost_stops, policy_* */
     struct vgc_hookstate hs;
     PyGC_Head aside[NUM_GENERATIONS]; /* the collected generations, while hs.pending == COLLECTED */
+    PyGC_Head arrived;                /* hs.pending == FELL_BACK: what a tp_traverse tracked
+                                       * during vgc's failed snapshot, kept out of CPython's pass */
     /* status counters since install */
     Py_ssize_t collections[NUM_GENERATIONS];
     Py_ssize_t collected, uncollectable, inconsistent;
@@ -177,6 +179,7 @@ struct vgc_state {
     Py_ssize_t verified;              /* decisions checked by the independent checker */
     Py_ssize_t verify_skipped;        /* decisions left unchecked: no memory for the check */
     Py_ssize_t skip_checked;          /* re-check skips confirmed by re-running it (validate) */
+    Py_ssize_t recheck_in_place;      /* re-checks decided in place: no memory for the snapshot */
     PyObject *inconsistent_types;     /* {type name: objects} whose traverse overcounted (dict) */
     int corrupt_next;                 /* test hook: spoil the next snapshot (1 target, 2 offsets, 3 refcount) */
     long alloc_count;                 /* test hook: allocation points (_alloc_count) */

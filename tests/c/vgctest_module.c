@@ -12,6 +12,13 @@
  *   5 UNTRACK_NEW  like TRACK_NEW, then untracks the new list (tracks and untracks an object
  *                  outside the snapshot)
  * `traversals` counts tp_traverse calls.
+ *
+ * _vgctest.with_tp_del(cls): gives the heap type cls a legacy finalizer (tp_del) that calls
+ * cls.__tp_del__(self), as _testcapi.with_tp_del does, but allocates nothing of its own: 3.13's
+ * _testcapi version interns "__tp_del__" at every call and, when that allocation fails, returns
+ * with the object still temporarily resurrected (refcount 1, never freed), so an allocation
+ * failure there leaked the object (found by the cpython fuzz harness under NOMEM: a leftover
+ * _Legacy object in whichever run the failing allocation landed on that interning).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -111,8 +118,63 @@ static PyType_Spec node_spec = {
     Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_BASETYPE, node_slots
 };
 
+static PyObject *tp_del_name;           /* "__tp_del__", interned once (module exec) */
+
+/* tp_del: cls.__tp_del__(self) on a temporarily resurrected self (refcount 1), the current
+ * exception saved around it; nothing is allocated before the call, and the resurrection is
+ * undone on every path.  A __tp_del__ that stores self somewhere resurrects it (refcount > 0
+ * on return: the caller, subtype_dealloc, then keeps the object). */
+static void legacy_tp_del(PyObject *self)
+{
+    Py_SET_REFCNT(self, 1);
+#if PY_VERSION_HEX >= 0x030C0000
+    PyObject *exc = PyErr_GetRaisedException();
+#else
+    PyObject *et, *ev, *tb;
+    PyErr_Fetch(&et, &ev, &tb);
+#endif
+    PyObject *del = tp_del_name ? _PyType_Lookup(Py_TYPE(self), tp_del_name) : NULL;
+    if (del != NULL) {
+        Py_INCREF(del);
+        PyObject *res = PyObject_CallOneArg(del, self);
+        if (res == NULL)
+            PyErr_WriteUnraisable(del);
+        else
+            Py_DECREF(res);
+        Py_DECREF(del);
+    }
+#if PY_VERSION_HEX >= 0x030C0000
+    PyErr_SetRaisedException(exc);
+#else
+    PyErr_Restore(et, ev, tb);
+#endif
+    Py_SET_REFCNT(self, Py_REFCNT(self) - 1);
+}
+
+static PyObject *with_tp_del(PyObject *m, PyObject *cls)
+{
+    (void)m;
+    if (!PyType_Check(cls) || !PyType_HasFeature((PyTypeObject *)cls, Py_TPFLAGS_HEAPTYPE)) {
+        PyErr_Format(PyExc_TypeError, "heap type expected, got %R", cls);
+        return NULL;
+    }
+    ((PyTypeObject *)cls)->tp_del = legacy_tp_del;
+    return Py_NewRef(cls);
+}
+
+static PyMethodDef vgctest_methods[] = {
+    {"with_tp_del", with_tp_del, METH_O,
+     "with_tp_del(cls): cls gets a legacy tp_del calling cls.__tp_del__(self)."},
+    {NULL, NULL, 0, NULL}
+};
+
 static int vgctest_exec(PyObject *m)
 {
+    if (tp_del_name == NULL) {
+        tp_del_name = PyUnicode_InternFromString("__tp_del__");
+        if (tp_del_name == NULL)
+            return -1;
+    }
     PyObject *t = PyType_FromSpec(&node_spec);
     if (t == NULL)
         return -1;
@@ -130,7 +192,7 @@ static int vgctest_exec(PyObject *m)
 
 static PyModuleDef_Slot vgctest_slots[] = {{Py_mod_exec, vgctest_exec}, {0, NULL}};
 static struct PyModuleDef vgctest_module = {
-    PyModuleDef_HEAD_INIT, "_vgctest", "vgc's test-only misbehaving GC type.", 0, NULL,
+    PyModuleDef_HEAD_INIT, "_vgctest", "vgc's test-only misbehaving GC type.", 0, vgctest_methods,
     vgctest_slots, NULL, NULL, NULL
 };
 

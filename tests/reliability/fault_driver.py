@@ -16,8 +16,11 @@ heap is rebuilt, the k-th allocation fails (`_vgc._set_alloc_fail(k)`), and:
   * the heap is still usable (allocate, collect to 0).
 
 Prints one JSON line "@@FAULT@@ {...}" with per-case outcomes: "fallback" (CPython's collector
-did that collection), "deferred" (the resurrection re-check failed: nothing freed this time,
-freed by the next collection), "none" (k beyond the collection's allocations).
+did that collection), "in_place" (the resurrection re-check's snapshot could not be allocated:
+CPython's own algorithm decided it in place, freeing what the reference run frees), "deferred"
+(a first collection that found another number than the reference without falling back: the
+re-check's old behaviour, nothing freed until the next collection; no longer expected), "none"
+(k beyond the collection's allocations).
 
 Usage: fault_driver.py [--heaps a,b@0,...] [--gens 2] [--size N] [--auto] [--debug-malloc-check]
 """
@@ -312,6 +315,7 @@ def run_case(heap, size, gen, k):
     settle()
     s = HEAPS[heap](size)
     fallbacks0 = vgc.status()["fallbacks"]
+    in_place0 = vgc.status()["recheck_in_place"]
     _vgc._arena_release()        # the snapshot buffers are kept between collections: start empty
     _vgc._alloc_count(True)
     _vgc._set_alloc_fail(k)
@@ -319,6 +323,7 @@ def run_case(heap, size, gen, k):
     _vgc._set_alloc_fail(0)
     nalloc = _vgc._alloc_count(True)
     fell_back = vgc.status()["fallbacks"] - fallbacks0
+    in_place = vgc.status()["recheck_in_place"] - in_place0
     after1 = observe_live(s)
     after1["counts12"] = list(gc.get_count()[1:])
     problems = check_lists()
@@ -326,7 +331,7 @@ def run_case(heap, size, gen, k):
     r2 = gc.collect(2)
     after2 = observe_live(s)
     res = {
-        "r1": r1, "r2": r2, "nalloc": nalloc, "fell_back": fell_back,
+        "r1": r1, "r2": r2, "nalloc": nalloc, "fell_back": fell_back, "in_place": in_place,
         "after1": after1, "after2": after2, "ev1": ev1, "ev": sorted(map(list, EV)),
         "garbage_dead": [w() is None for _, w in s.garbage_wrs],
         "garbage": sorted(getattr(o, "name", type(o).__name__) for o in gc.garbage),
@@ -432,7 +437,9 @@ def main():
                 if got["fell_back"]:
                     outcome = "fallback"
                 elif got["r1"] != ref["r1"]:
-                    outcome = "deferred"
+                    outcome = "deferred"        # no longer expected: the re-check decides in place
+                elif got["in_place"]:
+                    outcome = "in_place"
                 else:
                     outcome = "none"
                 outcomes[outcome] = outcomes.get(outcome, 0) + 1

@@ -83,9 +83,7 @@ void vgc_gen_init(vgc_gen *s, int64_t cap, int32_t *next, int32_t *prev, uint8_t
     /*@
       loop invariant range: 0 <= l <= VGC_NLISTS;
       loop invariant heads: \forall integer k; cap <= k < cap + l ==> next[k] == k && prev[k] == k;
-      loop invariant pos: \forall integer k; cap <= k < cap + l ==> vgc_gen_pos[k] == 0;
-      loop assigns l, next[cap .. cap + VGC_NLISTS - 1], prev[cap .. cap + VGC_NLISTS - 1],
-                   vgc_gen_pos[cap .. cap + VGC_NLISTS - 1];
+      loop assigns l, next[cap .. cap + VGC_NLISTS - 1], prev[cap .. cap + VGC_NLISTS - 1];
       loop variant VGC_NLISTS - l;
     */
     for (int l = 0; l < VGC_NLISTS; l++) {
@@ -95,7 +93,6 @@ void vgc_gen_init(vgc_gen *s, int64_t cap, int32_t *next, int32_t *prev, uint8_t
         /*@ assert next_kept: \forall integer k; cap <= k < h ==> next[k] == k && prev[k] == k; */
         prev[h] = h;
         /*@ assert prev_kept: \forall integer k; cap <= k < h ==> next[k] == k && prev[k] == k; */
-        /*@ ghost vgc_gen_pos[h] = 0; */
     }
     /*@
       loop invariant range: 0 <= l <= VGC_NLISTS;
@@ -128,9 +125,6 @@ void vgc_gen_init(vgc_gen *s, int64_t cap, int32_t *next, int32_t *prev, uint8_t
     /*@ assert links: gen_links(s); */
     /*@ assert lengths: gen_lengths(s); */
     /*@ assert counters: gen_counters(s); */
-    /*@ assert pos_heads: pos_heads(s); */
-    /*@ assert pos_steps: pos_steps(s); */
-    /*@ assert pos_distinct: pos_distinct(s); */
 }
 
 /* ---- unlink / append: the two link edits everything else is built from ------------------ */
@@ -149,9 +143,6 @@ void vgc_gen_init(vgc_gen *s, int64_t cap, int32_t *next, int32_t *prev, uint8_t
   ensures length:     s->len[\old(s->tag[x])] == \old(s->len[s->tag[x]]) - 1;
   ensures len_others: \forall integer g; 0 <= g < VGC_NLISTS && g != \old(s->tag[x]) ==>
                         s->len[g] == \old(s->len[g]);
-  ensures prev_n:     s->prev[\old(s->next[x])] == \old(s->prev[x]);
-  ensures prev_frame: \forall integer z; 0 <= z < s->cap + VGC_NLISTS && z != \old(s->next[x]) ==>
-                        s->prev[z] == \old(s->prev[z]);
 */
 static void vgc_unlink(vgc_gen *s, int32_t x)
 {
@@ -202,9 +193,6 @@ static void vgc_unlink(vgc_gen *s, int32_t x)
   ensures tagged:     s->tag[x] == l;
   ensures tail:       s->next[x] == s->cap + l && s->prev[s->cap + l] == x;
   ensures length:     s->len[l] == \old(s->len[l]) + 1;
-  ensures prev_x:     s->prev[x] == \old(s->prev[s->cap + l]);
-  ensures prev_frame: \forall integer z; 0 <= z < s->cap + VGC_NLISTS && z != x && z != s->cap + l ==>
-                        s->prev[z] == \old(s->prev[z]);
 */
 static void vgc_append(vgc_gen *s, int32_t x, int l)
 {
@@ -248,156 +236,18 @@ static void vgc_append(vgc_gen *s, int32_t x, int l)
     /*@ assert lengths: gen_lengths(s); */
 }
 
-/* ---- connectivity: folding the position facts (ghost lemma functions) -------------------- */
-
-/* Each proves one fold of gen_pos (spec/vgc_gen.acsl §2a) in a context of its own: a call's
- * preconditions are facts the caller has just asserted, and its postcondition the folded
- * predicate (in the callers' large contexts the provers did not find these folds). */
-/*@ ghost
-  /@ requires mem:    gen_mem(s);
-     requires range:  0 <= a < VGC_NLISTS && 0 <= b < VGC_NLISTS;
-     requires a_ok:   vgc_gen_pos[s->cap + a] == 0 && vgc_gen_pos[s->prev[s->cap + a]] == s->len[a];
-     requires b_ok:   vgc_gen_pos[s->cap + b] == 0 && vgc_gen_pos[s->prev[s->cap + b]] == s->len[b];
-     requires others: \forall integer g; 0 <= g < VGC_NLISTS && g != a && g != b ==>
-                        vgc_gen_pos[s->cap + g] == 0 &&
-                        vgc_gen_pos[s->prev[s->cap + g]] == s->len[g];
-     assigns \nothing;
-     ensures heads:   pos_heads(s); @/
-  void vgc_pos_heads_fold(vgc_gen *s, int a, int b) { }
-*/
-
-/*@ ghost
-  /@ requires mem:    gen_mem(s);
-     requires x_ok:   0 <= x < s->cap && s->tag[x] < VGC_NLISTS ==> pos_step(s, x);
-     requires others: \forall integer y; 0 <= y < s->cap && s->tag[y] < VGC_NLISTS && y != x ==>
-                        vgc_gen_pos[y] == vgc_gen_pos[s->prev[y]] + 1 &&
-                        1 <= vgc_gen_pos[y] <= s->len[s->tag[y]];
-     assigns \nothing;
-     ensures steps:   pos_steps(s); @/
-  void vgc_pos_steps_fold(vgc_gen *s, int32_t x) { }
-*/
-
-/* The renumbering after an unlink: the slots of list t after position k move one down.  A scan
- * of every slot (a walk of the list would need connectivity to terminate); ghost, so free. */
-/*@ ghost
-  /@ requires mem:    gen_mem(s);
-     requires k_pos:  1 <= k;
-     requires heads_zero: \forall integer g; 0 <= g < VGC_NLISTS ==> vgc_gen_pos[s->cap + g] == 0;
-     assigns vgc_gen_pos[0 .. s->cap - 1];
-     ensures heads_zero: \forall integer g; 0 <= g < VGC_NLISTS ==> vgc_gen_pos[s->cap + g] == 0;
-     ensures shifted: \forall integer j; 0 <= j < s->cap ==>
-       vgc_gen_pos[j] == (s->tag[j] == t && \old(vgc_gen_pos[j]) > k ?
-                            \old(vgc_gen_pos[j]) - 1 : \old(vgc_gen_pos[j]));
-     ensures heads:   \forall integer g; 0 <= g < VGC_NLISTS ==>
-                        vgc_gen_pos[s->cap + g] == \old(vgc_gen_pos[s->cap + g]); @/
-  void vgc_pos_remove(vgc_gen *s, uint8_t t, int64_t k)
-  {
-      /@ loop invariant range: 0 <= i <= s->cap;
-         loop invariant done: \forall integer j; 0 <= j < i ==>
-           vgc_gen_pos[j] == (s->tag[j] == t && \at(vgc_gen_pos[j], Pre) > k ?
-                                \at(vgc_gen_pos[j], Pre) - 1 : \at(vgc_gen_pos[j], Pre));
-         loop invariant rest: \forall integer j; i <= j < s->cap ==>
-           vgc_gen_pos[j] == \at(vgc_gen_pos[j], Pre);
-         loop assigns i, vgc_gen_pos[0 .. s->cap - 1];
-         loop variant s->cap - i; @/
-      for (int64_t i = 0; i < s->cap; i++)
-          if (s->tag[i] == t && vgc_gen_pos[i] > k)
-              vgc_gen_pos[i] = vgc_gen_pos[i] - 1;
-  }
-*/
-
 /* ---- track / untrack / move ------------------------------------------------------------- */
 
 void vgc_gen_track(vgc_gen *s, int32_t x)
 {
-    /*@ ghost const int32_t last = s->prev[s->cap]; */
-    /*@ assert pre_last: vgc_gen_pos[last] == s->len[0] && s->len[0] <= s->cap; */
-    /*@ assert pre_x: \forall integer y; 0 <= y < s->cap + VGC_NLISTS && node(s, y) ==>
-          s->prev[y] != x && y != x; */
-    /*@ assert pre_steps: \forall integer y; 0 <= y < s->cap && s->tag[y] < VGC_NLISTS ==>
-          vgc_gen_pos[y] == vgc_gen_pos[s->prev[y]] + 1 && 1 <= vgc_gen_pos[y] <= s->len[s->tag[y]] &&
-          s->prev[y] != x && y != x; */
-    /*@ assert pre_below: \forall integer y; node(s, y) && tagof(s, y) == 0 ==>
-          vgc_gen_pos[y] <= s->len[0]; */
     vgc_append(s, x, 0);
-    /*@ ghost vgc_gen_pos[x] = vgc_gen_pos[last] + 1; */
-    /*@ assert pos_x: vgc_gen_pos[x] == s->len[0] && pos_step(s, x); */
-    /*@ assert pos_frame: \forall integer z; 0 <= z < s->cap + VGC_NLISTS && z != x ==>
-          vgc_gen_pos[z] == \at(vgc_gen_pos[z], Pre); */
-    /*@ assert heads_0: vgc_gen_pos[s->cap] == 0 && vgc_gen_pos[s->prev[s->cap]] == s->len[0]; */
-    /*@ assert heads_frame: \forall integer g; 1 <= g < VGC_NLISTS ==>
-          s->prev[s->cap + g] == \at(s->prev[s->cap + g], Pre) && s->len[g] == \at(s->len[g], Pre) &&
-          \at(s->prev[s->cap + g], Pre) != x; */
-    /*@ assert heads_g: \forall integer g; 1 <= g < VGC_NLISTS ==>
-          vgc_gen_pos[s->cap + g] == 0 && vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; */
-    /*@ ghost vgc_pos_heads_fold(s, 0, 0); */
-    /*@ assert steps_tag: \forall integer y; 0 <= y < s->cap && y != x ==>
-          s->tag[y] == \at(s->tag[y], Pre); */
-    /*@ assert steps_prev: \forall integer y; 0 <= y < s->cap && y != x ==>
-          s->prev[y] == \at(s->prev[y], Pre); */
-    /*@ assert steps_len: \forall integer g; 0 <= g < VGC_NLISTS ==> s->len[g] >= \at(s->len[g], Pre); */
-    /*@ assert steps_old: \forall integer y; 0 <= y < s->cap && s->tag[y] < VGC_NLISTS && y != x ==>
-          vgc_gen_pos[y] == vgc_gen_pos[s->prev[y]] + 1 && 1 <= vgc_gen_pos[y] <= s->len[s->tag[y]]; */
-    /*@ ghost vgc_pos_steps_fold(s, x); */
-    /*@ assert node_frame: \forall integer y; 0 <= y < s->cap + VGC_NLISTS && y != x ==>
-          (node(s, y) <==> \at(node(s, y), Pre)) && tagof(s, y) == \at(tagof(s, y), Pre); */
-    /*@ assert distinct_x: \forall integer y; node(s, y) && y != x && tagof(s, y) == 0 ==>
-          vgc_gen_pos[y] < vgc_gen_pos[x]; */
-    /*@ assert pos_distinct: pos_distinct(s); */
     if (s->count[0] < INT64_MAX)
         s->count[0]++;
 }
 
 void vgc_gen_untrack(vgc_gen *s, int32_t x)
 {
-    /*@ ghost const uint8_t t = s->tag[x]; */
-    /*@ ghost const int64_t k = vgc_gen_pos[x]; */
-    /*@ ghost const int32_t p = s->prev[x]; */
-    /*@ ghost const int32_t n = s->next[x]; */
-    /*@ assert pre_x: 1 <= k <= s->len[t] && k == vgc_gen_pos[p] + 1 && p != x && n != x &&
-          node(s, p) && node(s, n) && tagof(s, p) == t && tagof(s, n) == t; */
-    /*@ assert pre_n: n < s->cap ==> vgc_gen_pos[n] == k + 1; */
-    /*@ assert pre_n_head: n >= s->cap ==> n == s->cap + t && k == s->len[t]; */
-    /*@ assert pre_steps: \forall integer y; 0 <= y < s->cap && s->tag[y] < VGC_NLISTS && y != x ==>
-          vgc_gen_pos[y] == vgc_gen_pos[s->prev[y]] + 1 && 1 <= vgc_gen_pos[y] <= s->len[s->tag[y]] &&
-          (y != n ==> s->prev[y] != x); */
-    /*@ assert pre_unique: \forall integer y; node(s, y) && tagof(s, y) == t && y != x ==>
-          vgc_gen_pos[y] != k; */
-    /*@ assert pre_heads: \forall integer g; 0 <= g < VGC_NLISTS ==>
-          vgc_gen_pos[s->cap + g] == 0 && vgc_gen_pos[s->prev[s->cap + g]] == s->len[g] &&
-          tagof(s, s->prev[s->cap + g]) == g; */
-    /*@ assert h_t_ok: node(s, s->cap + t) && node_ok(s, s->cap + t) &&
-          tagof(s, s->prev[s->cap + t]) == t && node(s, s->prev[s->cap + t]); */
-    /*@ assert pre_last1: n != s->cap + t ==> s->prev[s->cap + t] != x; */
-    /*@ assert pre_last2: vgc_gen_pos[s->prev[s->cap + t]] == s->len[t]; */
-    /*@ assert pre_head_t: vgc_gen_pos[s->cap + t] == 0; */
-    /*@ assert pre_len_t: s->len[t] >= 1 && vgc_gen_pos[s->prev[s->cap + t]] >= 1; */
-    /*@ assert pre_last3: s->prev[s->cap + t] != s->cap + t; */
-    /*@ assert pre_last4: n != s->cap + t ==> s->prev[s->cap + t] < s->cap; */
-    /*@ assert pre_last_after: n != s->cap + t ==> s->len[t] > k; */
     vgc_unlink(s, x);
-    /*@ assert heads_mid: \forall integer g; 0 <= g < VGC_NLISTS ==> vgc_gen_pos[s->cap + g] == 0; */
-    /*@ ghost vgc_pos_remove(s, t, k); */
-    /*@ assert tag_frame: \forall integer y; 0 <= y < s->cap + VGC_NLISTS && y != x ==>
-          tagof(s, y) == \at(tagof(s, y), Pre) && (node(s, y) <==> \at(node(s, y), Pre)); */
-    /*@ assert pos_new: \forall integer j; 0 <= j < s->cap + VGC_NLISTS && j != x ==>
-          vgc_gen_pos[j] == (tagof(s, j) == t && \at(vgc_gen_pos[j], Pre) > k ?
-                               \at(vgc_gen_pos[j], Pre) - 1 : \at(vgc_gen_pos[j], Pre)); */
-    /*@ assert pos_p: vgc_gen_pos[p] == k - 1; */
-    /*@ assert heads_t: vgc_gen_pos[s->cap + t] == 0 &&
-          vgc_gen_pos[s->prev[s->cap + t]] == s->len[t]; */
-    /*@ assert heads_zero: \forall integer g; 0 <= g < VGC_NLISTS ==> vgc_gen_pos[s->cap + g] == 0; */
-    /*@ assert heads_g: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==>
-          vgc_gen_pos[s->cap + g] == 0 && vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; */
-    /*@ ghost vgc_pos_heads_fold(s, t, t); */
-    /*@ assert steps_n: n < s->cap ==> vgc_gen_pos[n] == vgc_gen_pos[s->prev[n]] + 1 &&
-          1 <= vgc_gen_pos[n] <= s->len[s->tag[n]]; */
-    /*@ assert steps_g: \forall integer y; 0 <= y < s->cap && s->tag[y] < VGC_NLISTS && s->tag[y] != t ==>
-          vgc_gen_pos[y] == vgc_gen_pos[s->prev[y]] + 1 && 1 <= vgc_gen_pos[y] <= s->len[s->tag[y]]; */
-    /*@ assert steps_t: \forall integer y; 0 <= y < s->cap && s->tag[y] == t && y != n ==>
-          vgc_gen_pos[y] == vgc_gen_pos[s->prev[y]] + 1 && 1 <= vgc_gen_pos[y] <= s->len[s->tag[y]]; */
-    /*@ ghost vgc_pos_steps_fold(s, n); */
-    /*@ assert pos_distinct: pos_distinct(s); */
     if (s->count[0] > 0)
         s->count[0]--;
 }
@@ -405,89 +255,8 @@ void vgc_gen_untrack(vgc_gen *s, int32_t x)
 /* Move = unlink, then append (CPython gc_list_move does the same two link edits). */
 void vgc_gen_move(vgc_gen *s, int32_t x, int l)
 {
-    /*@ ghost const uint8_t t = s->tag[x]; */
-    /*@ ghost const int64_t k = vgc_gen_pos[x]; */
-    /*@ ghost const int32_t p = s->prev[x]; */
-    /*@ ghost const int32_t n = s->next[x]; */
-    /*@ assert pre_x: 1 <= k <= s->len[t] && k == vgc_gen_pos[p] + 1 && p != x && n != x &&
-          node(s, p) && node(s, n) && tagof(s, p) == t && tagof(s, n) == t; */
-    /*@ assert pre_n: n < s->cap ==> vgc_gen_pos[n] == k + 1; */
-    /*@ assert pre_n_head: n >= s->cap ==> n == s->cap + t && k == s->len[t]; */
-    /*@ assert pre_steps: \forall integer y; 0 <= y < s->cap && s->tag[y] < VGC_NLISTS && y != x ==>
-          vgc_gen_pos[y] == vgc_gen_pos[s->prev[y]] + 1 && 1 <= vgc_gen_pos[y] <= s->len[s->tag[y]] &&
-          (y != n ==> s->prev[y] != x); */
-    /*@ assert pre_unique: \forall integer y; node(s, y) && tagof(s, y) == t && y != x ==>
-          vgc_gen_pos[y] != k; */
-    /*@ assert pre_heads: \forall integer g; 0 <= g < VGC_NLISTS ==>
-          vgc_gen_pos[s->cap + g] == 0 && vgc_gen_pos[s->prev[s->cap + g]] == s->len[g] &&
-          tagof(s, s->prev[s->cap + g]) == g; */
-    /*@ assert h_t_ok: node(s, s->cap + t) && node_ok(s, s->cap + t) &&
-          tagof(s, s->prev[s->cap + t]) == t && node(s, s->prev[s->cap + t]); */
-    /*@ assert pre_last1: n != s->cap + t ==> s->prev[s->cap + t] != x; */
-    /*@ assert pre_last2: vgc_gen_pos[s->prev[s->cap + t]] == s->len[t]; */
-    /*@ assert pre_head_t: vgc_gen_pos[s->cap + t] == 0; */
-    /*@ assert pre_len_t: s->len[t] >= 1 && vgc_gen_pos[s->prev[s->cap + t]] >= 1; */
-    /*@ assert pre_last3: s->prev[s->cap + t] != s->cap + t; */
-    /*@ assert pre_last4: n != s->cap + t ==> s->prev[s->cap + t] < s->cap; */
-    /*@ assert pre_last_after: n != s->cap + t ==> s->len[t] > k; */
     vgc_unlink(s, x);
-    /*@ assert heads_mid: \forall integer g; 0 <= g < VGC_NLISTS ==> vgc_gen_pos[s->cap + g] == 0; */
-    /*@ ghost vgc_pos_remove(s, t, k); */
-    /*@ assert tag_frame: \forall integer y; 0 <= y < s->cap + VGC_NLISTS && y != x ==>
-          tagof(s, y) == \at(tagof(s, y), Pre) && (node(s, y) <==> \at(node(s, y), Pre)); */
-    /*@ assert pos_new: \forall integer j; 0 <= j < s->cap + VGC_NLISTS && j != x ==>
-          vgc_gen_pos[j] == (tagof(s, j) == t && \at(vgc_gen_pos[j], Pre) > k ?
-                               \at(vgc_gen_pos[j], Pre) - 1 : \at(vgc_gen_pos[j], Pre)); */
-    /*@ assert pos_p: vgc_gen_pos[p] == k - 1; */
-    /*@ assert heads_t: vgc_gen_pos[s->cap + t] == 0 &&
-          vgc_gen_pos[s->prev[s->cap + t]] == s->len[t]; */
-    /*@ assert heads_zero: \forall integer g; 0 <= g < VGC_NLISTS ==> vgc_gen_pos[s->cap + g] == 0; */
-    /*@ assert heads_g: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==>
-          vgc_gen_pos[s->cap + g] == 0 && vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; */
-    /*@ ghost vgc_pos_heads_fold(s, t, t); */
-    /*@ assert steps_n: n < s->cap ==> vgc_gen_pos[n] == vgc_gen_pos[s->prev[n]] + 1 &&
-          1 <= vgc_gen_pos[n] <= s->len[s->tag[n]]; */
-    /*@ assert steps_g: \forall integer y; 0 <= y < s->cap && s->tag[y] < VGC_NLISTS && s->tag[y] != t ==>
-          vgc_gen_pos[y] == vgc_gen_pos[s->prev[y]] + 1 && 1 <= vgc_gen_pos[y] <= s->len[s->tag[y]]; */
-    /*@ assert steps_t: \forall integer y; 0 <= y < s->cap && s->tag[y] == t && y != n ==>
-          vgc_gen_pos[y] == vgc_gen_pos[s->prev[y]] + 1 && 1 <= vgc_gen_pos[y] <= s->len[s->tag[y]]; */
-    /*@ ghost vgc_pos_steps_fold(s, n); */
-    /*@ assert pos_distinct: pos_distinct(s); */
-    /*@ ghost Mid: ; */
-    /*@ ghost const int32_t last = s->prev[s->cap + l]; */
-    /*@ assert a_pre_last: vgc_gen_pos[last] == s->len[l] && s->len[l] <= s->cap; */
-    /*@ assert a_pre_x: \forall integer y; 0 <= y < s->cap + VGC_NLISTS && node(s, y) ==>
-          s->prev[y] != x && y != x; */
-    /*@ assert a_pre_steps: \forall integer y; 0 <= y < s->cap && s->tag[y] < VGC_NLISTS ==>
-          vgc_gen_pos[y] == vgc_gen_pos[s->prev[y]] + 1 && 1 <= vgc_gen_pos[y] <= s->len[s->tag[y]] &&
-          s->prev[y] != x && y != x; */
-    /*@ assert a_pre_below: \forall integer y; node(s, y) && tagof(s, y) == l ==>
-          vgc_gen_pos[y] <= s->len[l]; */
     vgc_append(s, x, l);
-    /*@ ghost vgc_gen_pos[x] = vgc_gen_pos[last] + 1; */
-    /*@ assert a_pos_x: vgc_gen_pos[x] == s->len[l] && pos_step(s, x); */
-    /*@ assert pos_frame2: \forall integer z; 0 <= z < s->cap + VGC_NLISTS && z != x ==>
-          vgc_gen_pos[z] == \at(vgc_gen_pos[z], Mid); */
-    /*@ assert heads_l: vgc_gen_pos[s->cap + l] == 0 && vgc_gen_pos[s->prev[s->cap + l]] == s->len[l]; */
-    /*@ assert a_heads_frame: \forall integer g; 0 <= g < VGC_NLISTS && g != l ==>
-          s->prev[s->cap + g] == \at(s->prev[s->cap + g], Mid) && s->len[g] == \at(s->len[g], Mid) &&
-          \at(s->prev[s->cap + g], Mid) != x; */
-    /*@ assert heads_others: \forall integer g; 0 <= g < VGC_NLISTS && g != l ==>
-          vgc_gen_pos[s->cap + g] == 0 && vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; */
-    /*@ ghost vgc_pos_heads_fold(s, l, l); */
-    /*@ assert a_steps_tag: \forall integer y; 0 <= y < s->cap && y != x ==>
-          s->tag[y] == \at(s->tag[y], Mid); */
-    /*@ assert a_steps_prev: \forall integer y; 0 <= y < s->cap && y != x ==>
-          s->prev[y] == \at(s->prev[y], Mid); */
-    /*@ assert a_steps_len: \forall integer g; 0 <= g < VGC_NLISTS ==> s->len[g] >= \at(s->len[g], Mid); */
-    /*@ assert a_steps_old: \forall integer y; 0 <= y < s->cap && s->tag[y] < VGC_NLISTS && y != x ==>
-          vgc_gen_pos[y] == vgc_gen_pos[s->prev[y]] + 1 && 1 <= vgc_gen_pos[y] <= s->len[s->tag[y]]; */
-    /*@ ghost vgc_pos_steps_fold(s, x); */
-    /*@ assert a_node_frame: \forall integer y; 0 <= y < s->cap + VGC_NLISTS && y != x ==>
-          (node(s, y) <==> \at(node(s, y), Mid)) && tagof(s, y) == \at(tagof(s, y), Mid); */
-    /*@ assert a_distinct_x: \forall integer y; node(s, y) && y != x && tagof(s, y) == l ==>
-          vgc_gen_pos[y] < vgc_gen_pos[x]; */
-    /*@ assert pos_distinct2: pos_distinct(s); */
 }
 
 /* ---- merge ------------------------------------------------------------------------------ */

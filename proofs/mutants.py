@@ -45,6 +45,18 @@ MUTANTS = [
     ("policy_threshold_off_by_one", "src/vgc_policy.c", "vgc_policy_select",
      "if (count[1] > threshold[1])",
      "if (count[1] >= threshold[1])"),
+    ("hook_finish_forgets_arrivals", "src/vgc_hookstate.c", "vgc_hs_finish",
+     "int64_t count0 = (int64_t)s->saved.count[0] + now->count[0];",
+     "int64_t count0 = (int64_t)s->saved.count[0];"),
+    ("hook_finish_stays_pending", "src/vgc_hookstate.c", "vgc_hs_finish",
+     "    s->pending = VGC_HS_IDLE;\n    if (was == VGC_HS_FELL_BACK)",
+     "    if (was == VGC_HS_FELL_BACK)"),
+    ("hook_start_ignores_fallback_pending", "src/vgc_hookstate.c", "vgc_hs_start_plan",
+     "if (s->pending != VGC_HS_IDLE)",
+     "if (s->pending == VGC_HS_COLLECTED)"),
+    ("hook_accepts_nested_start", "src/vgc_hookstate.c", "vgc_hs_accept",
+     "return installed != 0 && collecting != 0 && s->in_start == 0;",
+     "return installed != 0 && collecting != 0;"),
 ]
 
 

@@ -5,7 +5,7 @@
 # Provers: Z3 and CVC4 only (no Alt-Ergo on this machine; why3 1.5.1 does not know cvc5 1.0.3).
 # Timeouts are per goal; the slowest goal currently needs a few seconds.
 
-PROVED_SRC   := src/vgc_core.c src/vgc_policy.c src/vgc_snapshot.c
+PROVED_SRC   := src/vgc_core.c src/vgc_policy.c src/vgc_snapshot.c src/vgc_hookstate.c
 WP_PROVERS   ?= z3,cvc4
 WP_TIMEOUT   ?= 60
 WP_PAR       ?= 2

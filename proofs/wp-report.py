@@ -9,9 +9,9 @@ exits 1 when any of them is missing or unreadable, has no goals, or has a goal t
 (a missing or empty report would otherwise pass silently).  --results writes the per-function outcome as a
 `N passed, N failed` line for `make test` (one test per proved
 function and per theorem clause of the SPEC files).  --spec (repeatable: spec/SPEC.md,
-spec/SPEC-tracker.md) checks that every theorem row (ids T, P, G, L; a backticked function and
-backticked clause names) names a clause that is in the report and Valid, so the tables cannot
-drift from what is proved; a row whose clause cell starts with "lemma" names lemmas (each must be
+spec/SPEC-tracker.md) checks that every theorem row (ids T, P, G, L, A; a backticked function
+and backticked clause names, `behavior.clause` for a clause of a named behavior) names a clause
+that is in the report and Valid, so the tables cannot drift from what is proved; a row whose clause cell starts with "lemma" names lemmas (each must be
 in some report and Valid in every report that has it), and a W row (non-vacuity witness, clause
 cell "all goals") names functions that must have goals, all Valid.
 """
@@ -84,9 +84,9 @@ def spec_rows(path):
         fns = re.findall(r"`(\w+)`", cells[4])
         groups = cells[3].split(";")
         if len(groups) > 1 and len(groups) == len(fns):
-            pairs = [(fn, re.findall(r"`(\w+)`", grp)) for fn, grp in zip(fns, groups)]
+            pairs = [(fn, re.findall(r"`([\w.]+)`", grp)) for fn, grp in zip(fns, groups)]
         else:
-            pairs = [(fn, re.findall(r"`(\w+)`", cells[3])) for fn in fns]
+            pairs = [(fn, re.findall(r"`([\w.]+)`", cells[3])) for fn in fns]
         for fn, clauses in pairs:
             for c in clauses:
                 yield cells[1], fn, c
@@ -105,7 +105,9 @@ def check_spec(path, goals, lemmas, rows):
             ok = t > 0 and v == t
             what = f"{fn} (all {t} goals)"
         else:
-            g = goals.get(fn, {}).get(f"{fn}_ensures_{clause}")
+            # `behavior.clause`: a clause of a named behavior (WP: fn_behavior_ensures_clause)
+            b, _, c = clause.rpartition(".")
+            g = goals.get(fn, {}).get(f"{fn}_{b}_ensures_{c}" if b else f"{fn}_ensures_{c}")
             main = (g or {}).get("wp:main", {})
             ok = g is not None and main.get("valid", 0) == main.get("total", -1)
             what = f"{fn}::{clause}"

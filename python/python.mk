@@ -24,8 +24,9 @@ PY_PKG_SRC  := $(wildcard python/vgc/*.py python/vgc/*.pyi python/vgc/py.typed)
 # the CPython adapter (trusted; src/cpython/README.md) and the proved C it calls
 CPYTHON_SRC := $(wildcard src/cpython/*.c)
 CPYTHON_DEP := $(CPYTHON_SRC) src/cpython/vgc_cpython.h
-# the proved C the adapter calls: the core, the policy rules, the snapshot admission check
-EXT_PROVED  := $(CORE_SRC) src/vgc_policy.c src/vgc_snapshot.c
+# the proved C the adapter calls: the core, the policy rules, the snapshot admission check, the
+# hook's state machine
+EXT_PROVED  := $(CORE_SRC) src/vgc_policy.c src/vgc_snapshot.c src/vgc_hookstate.c
 # ... and the independent checker verify=True runs (tested, not proved; it shares no code with the core)
 EXT_PROVED  += src/vgc_check.c
 

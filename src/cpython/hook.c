@@ -1,14 +1,11 @@
-/* hook.c — the trigger: the callback hook and its start/stop state machine.
- * TRUSTED, NOT PROVED.  install() puts one hook object in gcstate->callbacks; CPython calls it
- * with "start" and "stop" around each of its collections.  "start": the user's start callbacks,
- * vgc's collection (phases.c), then the collected generations go aside so CPython's own pass
- * runs on empty lists.  "stop": lists, counts and long_lived_* back, vgc's figures into the
- * stats and the info dict, the user's stop callbacks.  A "stop" CPython cannot deliver is
- * finished at the next entry (vgc_heal_lost_stop).
- *
- * States (vgc.pending): 0 idle; 1 vgc collected, lists aside, waiting for "stop"; 2 vgc could
- * not take the snapshot, CPython's collector does this collection.  vgc.in_start is set while a
- * start is being handled (no nested start).
+/* hook.c — the trigger: the callback hook, executing the proved start/stop state machine.
+ * TRUSTED, NOT PROVED (the decisions and the integers are: src/vgc_hookstate.c, SPEC.md §7).
+ * install() puts one hook object in gcstate->callbacks; CPython calls it with "start" and "stop"
+ * around each of its collections.  "start": the user's start callbacks, vgc's collection
+ * (phases.c), then the collected generations go aside so CPython's own pass runs on empty lists.
+ * "stop": lists back, the counts, long_lived_* and stats vgc_hs_finish computes written back,
+ * vgc's figures into the info dict, the user's stop callbacks.  A "stop" CPython cannot deliver
+ * is finished at the next entry (vgc_heal_lost_stop).  The state is vgc.hs (vgc_hookstate.h).
  */
 #include "vgc_cpython.h"
 
@@ -51,44 +48,49 @@ static void vgc_invoke_user_callbacks(PyObject *phase, PyObject *info)
     Py_DECREF(cbs);
 }
 
-/* "start": the user's start callbacks, then vgc's collection; the collected generations then go
- * aside so that CPython's own pass runs on empty lists. */
+/* CPython's integers around a collection of `generation`, to and from the proved state machine. */
+static void vgc_numbers_load(GCState *gcstate, int generation, struct vgc_hs_numbers *x)
+{
+    for (int i = 0; i < NUM_GENERATIONS; i++)
+        x->count[i] = gcstate->generations[i].count;
+    x->long_lived_total = gcstate->long_lived_total;
+    x->long_lived_pending = gcstate->long_lived_pending;
+    x->collected = gcstate->generation_stats[generation].collected;
+    x->uncollectable = gcstate->generation_stats[generation].uncollectable;
+}
+
+static void vgc_numbers_store(GCState *gcstate, int generation, const struct vgc_hs_numbers *x)
+{
+    for (int i = 0; i < NUM_GENERATIONS; i++)
+        gcstate->generations[i].count = x->count[i];
+    gcstate->long_lived_total = x->long_lived_total;
+    gcstate->long_lived_pending = x->long_lived_pending;
+    gcstate->generation_stats[generation].collected = x->collected;
+    gcstate->generation_stats[generation].uncollectable = x->uncollectable;
+}
+
+/* "start" (vgc_hs_begin done): the user's start callbacks, then vgc's collection; the collected
+ * generations then go aside so that CPython's own pass runs on empty lists. */
 static void vgc_hook_start(GCState *gcstate, PyObject *phase, PyObject *info, int generation)
 {
     if (PyList_GET_SIZE(vgc.user_callbacks) != 0)
         vgc_invoke_user_callbacks(phase, info);
-    vgc.pending_gen = generation;
     /* CPython chose `generation` by the same rule as the proved vgc_policy_select (or it was
      * asked for explicitly): compare, for every collection not started by vgc's own collect(). */
-    if (vgc.explicit_depth == 0) {
-        if (vgc_policy_choice(gcstate) == generation)
-            vgc.policy_agreed++;
-        else
-            vgc.policy_differed++;
-    }
-    struct gc_generation_stats *st = &gcstate->generation_stats[generation];
+    if (vgc.explicit_depth == 0)
+        vgc_hs_policy(&vgc.hs, vgc_policy_choice(gcstate), generation);
     Py_ssize_t m = 0, n = 0;
-    if (vgc_collect_main(gcstate, generation, &m, &n) < 0) {
-        vgc.fallbacks++;
-        vgc.saved_stats_collected = st->collected;
-        vgc.saved_stats_uncollectable = st->uncollectable;
-        vgc.pending = 2;                          /* CPython's collector does this one */
-        return;
+    int ok = vgc_collect_main(gcstate, generation, &m, &n) == 0;
+    if (ok) {
+        /* CPython's pass now runs on empty lists: move the collected generations aside. */
+        for (int i = 0; i <= generation; i++) {
+            gc_list_init(&vgc.aside[i]);
+            gc_list_merge(GEN_HEAD(gcstate, i), &vgc.aside[i]);
+        }
     }
-    /* CPython's pass now runs on empty lists: move the collected generations aside. */
-    for (int i = 0; i <= generation; i++) {
-        gc_list_init(&vgc.aside[i]);
-        gc_list_merge(GEN_HEAD(gcstate, i), &vgc.aside[i]);
-    }
-    for (int i = 0; i < NUM_GENERATIONS; i++)
-        vgc.saved_count[i] = gcstate->generations[i].count;
-    vgc.saved_long_lived_total = gcstate->long_lived_total;
-    vgc.saved_long_lived_pending = gcstate->long_lived_pending;
-    vgc.saved_stats_collected = st->collected;
-    vgc.saved_stats_uncollectable = st->uncollectable;
-    vgc.pending_m = m;
-    vgc.pending_n = n;
-    vgc.pending = 1;
+    struct vgc_hs_numbers now;
+    vgc_numbers_load(gcstate, generation, &now);
+    vgc_hs_started(&vgc.hs, ok, &now, m, n);
 }
 
 /* CPython's validate_list, for every generation list as it must be whenever Python code can
@@ -133,64 +135,45 @@ static void vgc_validate_lists(GCState *gcstate)
     vgc.validated++;
 }
 
-/* The end of the pending collection, at "stop" or, when CPython could not deliver "stop" (it
- * calls no callback when it cannot build the phase string or the info dict), at the next
- * entry that finds it pending (vgc_heal_lost_stop).  Puts the lists back, restores the counts
- * and long_lived_* that CPython's pass on empty lists changed, adds vgc's numbers to the stats.
- * Sets vgc.last_result (-1 after a fallback: CPython's own numbers stand). */
-static void vgc_finish_pending(GCState *gcstate)
+/* The end of the pending collection, at "stop" (lost = 0) or, when CPython could not deliver
+ * "stop" (it calls no callback when it cannot build the phase string or the info dict), at the
+ * next entry that finds it pending (lost = 1).  vgc_hs_finish decides; after a collection of
+ * vgc's the lists come back and the numbers it computed are written back (after a fallback,
+ * CPython's numbers stand).  Returns the state finished (VGC_HS_COLLECTED, _FELL_BACK, _IDLE). */
+static int vgc_finish_pending(GCState *gcstate, int lost)
 {
-    int generation = vgc.pending_gen;
-    struct gc_generation_stats *st = &gcstate->generation_stats[generation];
-    Py_ssize_t cpython_found = (st->collected - vgc.saved_stats_collected)
-                               + (st->uncollectable - vgc.saved_stats_uncollectable);
-    if (vgc.pending == 2) {                       /* fallback: CPython's numbers stand */
-        vgc.pending = 0;
+    int generation = vgc.hs.gen;
+    struct vgc_hs_numbers now;
+    vgc_numbers_load(gcstate, generation, &now);
+    int was = vgc_hs_finish(&vgc.hs, &now, lost);
+    if (was == VGC_HS_COLLECTED) {
+        for (int i = 0; i <= generation; i++) {
+            /* keep the order: what was aside first, then what arrived meanwhile */
+            gc_list_merge(GEN_HEAD(gcstate, i), &vgc.aside[i]);
+            gc_list_merge(&vgc.aside[i], GEN_HEAD(gcstate, i));
+        }
+        vgc_numbers_store(gcstate, generation, &now);
+    }
+    else if (was == VGC_HS_FELL_BACK) {
         /* what a tp_traverse tracked during vgc's snapshot (vgc_collect_main): where stock
          * leaves it, first in generation 0, or with young's survivors in generation 1 */
         PyGC_Head *to = GEN_HEAD(gcstate, generation == 0 ? 1 : 0);
         if (generation != 0)
             gc_list_merge(to, &vgc.arrived);
         gc_list_merge(&vgc.arrived, to);
-        vgc.fallback_collected += cpython_found;
-        vgc.last_result = -1;
-        if (vgc.validate)
-            vgc_validate_lists(gcstate);
-        return;
     }
-    vgc.pending = 0;
-    vgc.cpython_collected += cpython_found;
-    for (int i = 0; i <= generation; i++) {
-        /* keep the order: what was aside first, then what arrived meanwhile */
-        gc_list_merge(GEN_HEAD(gcstate, i), &vgc.aside[i]);
-        gc_list_merge(&vgc.aside[i], GEN_HEAD(gcstate, i));
-    }
-    int arrived = gcstate->generations[0].count;  /* allocations since CPython's count update */
-    for (int i = 0; i < NUM_GENERATIONS; i++)
-        gcstate->generations[i].count = vgc.saved_count[i];
-    gcstate->generations[0].count += arrived;
-    gcstate->long_lived_total = vgc.saved_long_lived_total;
-    gcstate->long_lived_pending = vgc.saved_long_lived_pending;
-    st->collected += vgc.pending_m;
-    st->uncollectable += vgc.pending_n;
-    vgc.last_result = vgc.pending_m + vgc.pending_n;
-    if (vgc.validate)
+    if (was != VGC_HS_IDLE && vgc.validate)
         vgc_validate_lists(gcstate);
+    return was;
 }
 
 /* Called at every entry that reads or changes the lists, counts or stats outside a collection:
  * a collection still pending there lost its "stop" (CPython's collecting flag is clear again),
  * so finish it now; stock gc calls no stop callback in that case either. */
-static void vgc_finish_lost_stop(GCState *gcstate)
-{
-    vgc.lost_stops++;
-    vgc_finish_pending(gcstate);
-}
-
 void vgc_heal_lost_stop(GCState *gcstate)
 {
-    if (vgc.pending && !gcstate->collecting && !vgc.in_start)
-        vgc_finish_lost_stop(gcstate);
+    if (vgc_hs_heal_due(&vgc.hs, gcstate->collecting))
+        vgc_finish_pending(gcstate, 1);
 }
 
 /* "stop": finish the collection, then the user's stop callbacks with vgc's figures, in the info
@@ -198,11 +181,9 @@ void vgc_heal_lost_stop(GCState *gcstate)
  * get_count() would then differ from stock's by one after every collection). */
 static void vgc_hook_stop(GCState *gcstate, PyObject *phase, PyObject *info)
 {
-    int was = vgc.pending;
-    vgc_finish_pending(gcstate);
-    if (was == 1) {
-        PyObject *c = PyLong_FromSsize_t(vgc.pending_m);
-        PyObject *u = PyLong_FromSsize_t(vgc.pending_n);
+    if (vgc_finish_pending(gcstate, 0) == VGC_HS_COLLECTED) {
+        PyObject *c = PyLong_FromSsize_t(vgc.hs.m);
+        PyObject *u = PyLong_FromSsize_t(vgc.hs.n);
         if (c == NULL || u == NULL || PyDict_SetItemString(info, "collected", c) < 0
             || PyDict_SetItemString(info, "uncollectable", u) < 0) {
             Py_XDECREF(c);
@@ -224,24 +205,24 @@ static void vgc_hook_stop(GCState *gcstate, PyObject *phase, PyObject *info)
 static PyObject *vgc_hook_call(PyObject *phase, PyObject *info)
 {
     GCState *gcstate = get_gc_state();
-    if (!vgc.installed || !gcstate->collecting || vgc.in_start || !PyUnicode_Check(phase)
+    if (!vgc_hs_accept(&vgc.hs, vgc.installed, gcstate->collecting) || !PyUnicode_Check(phase)
         || !PyDict_CheckExact(info))
         return Py_NewRef(Py_None);
     if (PyUnicode_CompareWithASCIIString(phase, "start") == 0) {
-        /* a start while a collection is pending: that one's "stop" was lost */
-        if (vgc.pending)
-            vgc_finish_lost_stop(gcstate);
         PyObject *g = PyDict_GetItemString(info, "generation");
         int generation = g && PyLong_CheckExact(g) ? (int)PyLong_AsLong(g) : -1;
-        if (generation < 0 || generation >= NUM_GENERATIONS) {
+        int plan = vgc_hs_start_plan(&vgc.hs, generation);
+        /* a start while a collection is pending: that one's "stop" was lost */
+        if (plan & VGC_HS_START_FINISH)
+            vgc_finish_pending(gcstate, 1);
+        if (!(plan & VGC_HS_START_COLLECT)) {
             PyErr_Clear();
             return Py_NewRef(Py_None);
         }
-        vgc.in_start = 1;
+        vgc_hs_begin(&vgc.hs, generation);
         vgc_hook_start(gcstate, phase, info, generation);
-        vgc.in_start = 0;
     }
-    else if (vgc.pending) {
+    else if (vgc.hs.pending != VGC_HS_IDLE) {
         vgc_hook_stop(gcstate, phase, info);
     }
     else {
@@ -250,8 +231,7 @@ static PyObject *vgc_hook_call(PyObject *phase, PyObject *info)
         PyObject *c = PyDict_GetItemString(info, "collected");
         PyObject *u = PyDict_GetItemString(info, "uncollectable");
         if (c != NULL && u != NULL) {
-            vgc.fallbacks++;
-            vgc.fallback_collected += PyLong_AsSsize_t(c) + PyLong_AsSsize_t(u);
+            vgc_hs_stop_unseen(&vgc.hs, PyLong_AsSsize_t(c), PyLong_AsSsize_t(u));
             PyErr_Clear();
         }
         if (PyList_GET_SIZE(vgc.user_callbacks) != 0)

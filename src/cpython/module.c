@@ -67,8 +67,7 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     vgc.stats_flag = gcstate->debug & DEBUG_STATS;
     gcstate->debug &= ~DEBUG_STATS;               /* vgc prints the statistics */
     memset(vgc.collections, 0, sizeof vgc.collections);
-    vgc.collected = vgc.uncollectable = vgc.fallbacks = vgc.cpython_collected = 0;
-    vgc.fallback_collected = vgc.lost_stops = vgc.validated = vgc.rejected = 0;
+    vgc.collected = vgc.uncollectable = vgc.validated = vgc.rejected = 0;
     vgc.verified = vgc.verify_skipped = vgc.skip_checked = vgc.recheck_in_place = 0;
     Py_CLEAR(vgc.inconsistent_types);
 #ifdef Py_DEBUG
@@ -78,10 +77,9 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     vgc.validate = (v != NULL && v[0] == '1') || vgc.verify;
 #endif
     vgc.peak_bytes = vgc_arena_bytes();
-    vgc.policy_agreed = vgc.policy_differed = 0;
     vgc.inconsistent = 0;
     vgc.pause_total = vgc.pause_max = 0.0;
-    vgc.pending = 0;
+    vgc_hs_init(&vgc.hs);
     gc_list_init(&vgc.arrived);
     vgc.installed = 1;
     Py_RETURN_TRUE;
@@ -94,10 +92,10 @@ static PyObject *py_uninstall(PyObject *module, PyObject *unused)
         Py_RETURN_FALSE;
     GCState *gcstate = get_gc_state();
     vgc_heal_lost_stop(gcstate);
-    /* gcstate->collecting too: a user "start" callback or a finalizer runs before vgc.pending
+    /* gcstate->collecting too: a user "start" callback or a finalizer runs before vgc.hs.pending
      * is set, and uninstalling then left the collected generations aside for good (the "stop"
      * call no longer reached the hook). */
-    if (vgc.pending || gcstate->collecting) {
+    if (vgc.hs.pending != VGC_HS_IDLE || gcstate->collecting) {
         PyErr_SetString(PyExc_RuntimeError, "vgc: cannot uninstall during a collection");
         return NULL;
     }
@@ -126,10 +124,10 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
                          "collections", vgc.collections[0], vgc.collections[1],
                          vgc.collections[2],
                          "collected", vgc.collected, "uncollectable", vgc.uncollectable,
-                         "fallbacks", vgc.fallbacks, "cpython_collected", vgc.cpython_collected,
+                         "fallbacks", vgc.hs.fallbacks, "cpython_collected", vgc.hs.cpython_collected,
                          "inconsistent", vgc.inconsistent,
-                         "policy_agreed", vgc.policy_agreed,
-                         "policy_differed", vgc.policy_differed,
+                         "policy_agreed", vgc.hs.policy_agreed,
+                         "policy_differed", vgc.hs.policy_differed,
                          "pause_total", vgc.pause_total, "pause_max", vgc.pause_max,
                          "core_version", VGC_CORE_VERSION,
                          "snapshot_objects", vgc.snapshot_objects,
@@ -138,8 +136,8 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
                          "arena_bytes", (Py_ssize_t)vgc_arena_bytes(),
                          "kept_bytes", (Py_ssize_t)vgc_arena_bytes(),
                          "peak_bytes", (Py_ssize_t)vgc.peak_bytes,
-                         "fallback_collected", vgc.fallback_collected,
-                         "lost_stops", vgc.lost_stops,
+                         "fallback_collected", vgc.hs.fallback_collected,
+                         "lost_stops", vgc.hs.lost_stops,
                          "validated", vgc.validated,
                          "rejected", vgc.rejected,
                          "verify", vgc.verify, "keep_buffers", vgc.keep_buffers,
@@ -311,7 +309,7 @@ static PyObject *py_collect(PyObject *m, PyObject *const *args, Py_ssize_t nargs
     PyObject *genarg = PyLong_FromLong(generation);
     if (genarg == NULL)
         return NULL;
-    vgc.last_result = -1;
+    vgc.hs.last_result = -1;
     vgc.explicit_depth++;
     PyObject *r = ((_PyCFunctionFastWithKeywords)(void (*)(void))
                    PyCFunction_GET_FUNCTION(vgc.orig_collect))(
@@ -321,10 +319,10 @@ static PyObject *py_collect(PyObject *m, PyObject *const *args, Py_ssize_t nargs
     if (r == NULL || !vgc.installed)
         return r;
     vgc_heal_lost_stop(gcstate);                  /* "stop" lost: the result is still vgc's */
-    if (vgc.last_result < 0)
+    if (vgc.hs.last_result < 0)
         return r;                                 /* CPython's collector did this one */
     Py_DECREF(r);
-    return PyLong_FromSsize_t(vgc.last_result);
+    return PyLong_FromSsize_t(vgc.hs.last_result);
 }
 
 static PyObject *py_set_debug(PyObject *m, PyObject *arg)

@@ -26,11 +26,15 @@ typedef struct {
     int mapped;                       /* p came from mmap (else from PyMem_RawMalloc) */
 } vgc_buf_t;
 
+/* Two buffers: `objs` holds the four per-object arrays one after the other (see
+ * vgc_objs_layout), `targets` the edges.  One buffer for the per-object arrays, not four: each
+ * buffer's last huge page is faulted in whole (vgc_advise_huge), and 1 MiB arrays (the flags of
+ * a 1M-object heap) would each have cost up to a 2 MiB page. */
 static struct {
-    vgc_buf_t refs, roots, flags, offsets, targets;   /* roles: see vgc_deduce_unreachable */
+    vgc_buf_t objs, targets;          /* roles: see vgc_deduce_unreachable */
 } arena;
 
-#define ARENA_BUFS(a) {&(a).refs, &(a).roots, &(a).flags, &(a).offsets, &(a).targets}
+#define ARENA_BUFS(a) {&(a).objs, &(a).targets}
 
 size_t vgc_arena_bytes(void)
 {
@@ -69,10 +73,10 @@ void vgc_arena_trim(void)
 }
 
 /* A mapping of *cap bytes, *cap rounded up to whole 2 MiB units, starting on a 2 MiB boundary,
- * with transparent huge pages asked for: a collection of a big heap then takes a few page
- * faults per buffer instead of thousands (a fault of a fresh 4 KiB page cost ~25-30 us on the
- * paravirtualised development machine; with huge pages ~0.3 us per 4 KiB: /tmp benchmark in the
- * README).  Untouched huge pages cost no memory. */
+ * so that transparent huge pages can back it (see vgc_advise_huge): a collection of a big heap
+ * then takes a few page faults per buffer instead of thousands (a fault of a fresh 4 KiB page
+ * cost ~25-56 us on the paravirtualised development machine; with huge pages ~0.3-1.5 us per
+ * 4 KiB: `make bench-repeat`, README "Memory"). */
 #define VGC_HUGE ((size_t)2 << 20)
 static void *vgc_map(size_t *capp)
 {
@@ -87,10 +91,27 @@ static void *vgc_map(size_t *capp)
         munmap(p, (size_t)(a - p));
     if (p + len > a + cap)
         munmap(a + cap, (size_t)(p + len - (a + cap)));
-#ifdef MADV_HUGEPAGE
-    madvise(a, cap, MADV_HUGEPAGE);
-#endif
     return a;
+}
+
+/* Ask for huge pages on the first `bytes` of mapped buffer p, whole 2 MiB units only, plus the
+ * last partial unit when at least half of it is used.  A huge page is faulted in whole on its
+ * first touch, so advising the rounded-up capacity cost up to 2 MiB of RSS per buffer (five
+ * buffers: +7.7 MiB, 1.33x -> 1.25x stock peak RSS on rss_chains, 3.13.0, `make bench-mem`);
+ * this rule wastes less than 1 MiB per buffer and leaves at most 256 4 KiB faults to the tail. */
+static void vgc_advise_huge(void *p, size_t bytes, size_t cap)
+{
+#ifdef MADV_HUGEPAGE
+    size_t len = bytes & ~(VGC_HUGE - 1);
+    if (bytes - len >= VGC_HUGE / 2)
+        len += VGC_HUGE;
+    if (len > cap)
+        len = cap;
+    if (len > 0)
+        madvise(p, len, MADV_HUGEPAGE);
+#else
+    (void)p; (void)bytes; (void)cap;
+#endif
 }
 
 /* One allocation point of the _fail_alloc_after test hook: 1 when this one is to fail. */
@@ -121,9 +142,7 @@ static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
         p = mremap(b->p, b->cap, cap, MREMAP_MAYMOVE);
         if (p == MAP_FAILED)
             return NULL;
-#ifdef MADV_HUGEPAGE
-        madvise(p, cap, MADV_HUGEPAGE);
-#endif
+        vgc_advise_huge(p, bytes, cap);
         b->p = p;
         b->cap = cap;
         return p;
@@ -132,6 +151,8 @@ static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
     int mapped = cap >= VGC_MMAP_MIN;
     if (mapped) {
         p = vgc_map(&cap);
+        if (p != NULL)
+            vgc_advise_huge(p, bytes, cap);
     }
     else {
         p = PyMem_RawMalloc(cap);
@@ -373,8 +394,8 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
      * pass replaces it by the refcount (a union slot: same index, read before written), so that
      * pass can prefetch headers ahead through an array instead of a dependent chain. */
     typedef union { PyObject *op; int64_t rc; } vgc_slot_t;
-    vgc_slot_t *slots = (vgc_slot_t *)arena.refs.p;
-    const size_t nslots = arena.refs.cap / sizeof(vgc_slot_t);
+    vgc_slot_t *slots = (vgc_slot_t *)arena.objs.p;
+    const size_t nslots = arena.objs.cap / sizeof(vgc_slot_t);
     size_t i = 0;
     PyGC_Head *next;
     for (PyGC_Head *gc = GC_NEXT(base); gc != base; gc = next) {
@@ -405,11 +426,14 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
     size_t ecap = arena.targets.cap / sizeof(uint32_t);
     if (ecap < 3 * (size_t)n + 16)
         ecap = 3 * (size_t)n + 16;
-    int64_t *refs = vgc_buf_take(&arena.refs, sizeof(int64_t) * (size_t)n, 0);
-    uint8_t *flags = vgc_buf_take(&arena.flags, (size_t)n, 0);
-    uint32_t *offsets = refs && flags
-        ? vgc_buf_take(&arena.offsets, sizeof(uint32_t) * ((size_t)n + 1), 0) : NULL;
-    uint8_t *roots = offsets ? vgc_buf_take(&arena.roots, (size_t)n, 0) : NULL;
+    /* The per-object arrays, disjoint, in one buffer: refs (8n, first, so that the slots
+     * written by the numbering walk are refs' own), offsets (4(n+1)), roots (n), flags (n). */
+    const size_t nn = (size_t)n;
+    char *objs = vgc_buf_take(&arena.objs, 8 * nn + 4 * (nn + 1) + 2 * nn, 0);
+    int64_t *refs = (int64_t *)objs;
+    uint32_t *offsets = objs ? (uint32_t *)(objs + 8 * nn) : NULL;
+    uint8_t *roots = objs ? (uint8_t *)(objs + 8 * nn + 4 * (nn + 1)) : NULL;
+    uint8_t *flags = objs ? roots + nn : NULL;
     edges_t e = {NULL, 0, 0, 0};
     if (ecap > vgc_edge_limit())
         ecap = vgc_edge_limit();

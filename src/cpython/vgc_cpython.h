@@ -25,6 +25,7 @@
 #include "vgc_core.h"
 #include "vgc_policy.h"
 #include "vgc_snapshot.h"
+#include "vgc_hookstate.h"
 #include "vgc_check.h"
 
 #if PY_VERSION_HEX < 0x030B0000 || PY_VERSION_HEX >= 0x030E0000
@@ -153,29 +154,21 @@ struct vgc_state {
     PyObject *orig_collect;           /* the original gc.collect */
     int atexit_registered;            /* vgc_atexit resets this state at Py_Finalize */
     const char *layout_error;         /* why the running interpreter is not the compiled-for one */
-    /* the collection in progress between "start" and "stop" */
-    int pending;                      /* 1: vgc collected, lists aside; 2: fell back to CPython */
-    int in_start;                     /* 1 while vgc_hook_start runs (no nested start) */
-    int pending_gen;
-    PyGC_Head aside[NUM_GENERATIONS];
-    PyGC_Head arrived;                /* pending 2: what a tp_traverse tracked during vgc's
-                                       * failed snapshot, kept out of CPython's pass */
-    int saved_count[NUM_GENERATIONS];
-    Py_ssize_t saved_long_lived_total, saved_long_lived_pending;
-    Py_ssize_t saved_stats_collected, saved_stats_uncollectable;
-    Py_ssize_t pending_m, pending_n;
-    Py_ssize_t last_result;
+    /* the hook's state machine (proved: vgc_hookstate.h): the collection between "start" and
+     * "stop", the numbers saved at "start", vgc.collect()'s result (last_result, -1
+     * before a collection), the counters fallbacks, cpython_collected, lost_stops, policy_* */
+    struct vgc_hookstate hs;
+    PyGC_Head aside[NUM_GENERATIONS]; /* the collected generations, while hs.pending == COLLECTED */
+    PyGC_Head arrived;                /* hs.pending == FELL_BACK: what a tp_traverse tracked
+                                       * during vgc's failed snapshot, kept out of CPython's pass */
     /* status counters since install */
     Py_ssize_t collections[NUM_GENERATIONS];
-    Py_ssize_t collected, uncollectable, fallbacks, cpython_collected, inconsistent;
-    Py_ssize_t fallback_collected;    /* objects CPython's collector found in vgc's fallbacks */
-    Py_ssize_t lost_stops;            /* collections whose "stop" CPython could not deliver */
+    Py_ssize_t collected, uncollectable, inconsistent;
     Py_ssize_t rejected;              /* snapshots vgc_snapshot_ok refused (then: fallbacks) */
     size_t peak_bytes;                /* the most snapshot-buffer bytes held at once */
     int validate;                     /* check every generation list after each collection */
     Py_ssize_t validated;             /* collections after which the lists were checked */
     Py_ssize_t explicit_depth;        /* > 0 inside vgc's collect(): an explicit collection */
-    Py_ssize_t policy_agreed, policy_differed;   /* proved selection vs CPython's generation */
     double pause_total, pause_max;
     Py_ssize_t snapshot_objects, snapshot_edges, snapshot_bytes;   /* the last snapshot */
     long fail_alloc_after;            /* test hook: fail the k-th snapshot allocation (0: off) */

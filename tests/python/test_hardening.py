@@ -625,6 +625,7 @@ class Layout(unittest.TestCase):
                             os.path.join(ROOT, "src", "vgc_core.c"),
                             os.path.join(ROOT, "src", "vgc_policy.c"),
                             os.path.join(ROOT, "src", "vgc_snapshot.c"),
+                            os.path.join(ROOT, "src", "vgc_hookstate.c"),
                             os.path.join(ROOT, "src", "vgc_check.c")]
                            + sorted(os.path.join(ROOT, "src", "cpython", n)
                                     for n in os.listdir(os.path.join(ROOT, "src", "cpython"))

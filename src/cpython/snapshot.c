@@ -142,7 +142,7 @@ static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
         p = mremap(b->p, b->cap, cap, MREMAP_MAYMOVE);
         if (p == MAP_FAILED)
             return NULL;
-        vgc_advise_huge(p, bytes, cap);
+        vgc_advise_huge(p, cap, cap);
         b->p = p;
         b->cap = cap;
         return p;
@@ -151,8 +151,11 @@ static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
     int mapped = cap >= VGC_MMAP_MIN;
     if (mapped) {
         p = vgc_map(&cap);
+        /* The edge buffer grows by mremap, which fails (EFAULT) on a range that spans two
+         * mappings with different flags: it is advised whole (one mapping; its last touched
+         * huge page is the only waste), the per-object buffer only where it is used. */
         if (p != NULL)
-            vgc_advise_huge(p, bytes, cap);
+            vgc_advise_huge(p, b == &arena.targets ? cap : bytes, cap);
     }
     else {
         p = PyMem_RawMalloc(cap);

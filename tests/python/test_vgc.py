@@ -142,6 +142,29 @@ class InstallTests(unittest.TestCase):
         self.assertEqual([r[4] for r in res], [0, 0, 1, 2])  # each failure -> CPython's collector
         self.assertEqual(cpython, 0)        # fallbacks are counted apart, not as a leak
 
+    def test_edge_buffer_growth_is_not_a_fallback(self):
+        # 300k lists of 17 references: the edges (5.1M) outgrow the first edge buffer (3 per
+        # object) during tp_traverse, and it grows by mremap several times.  Each growth must
+        # succeed (a partial madvise once split the mapping and mremap failed with EFAULT:
+        # every big collection of the `wide` bench shape fell back to CPython's collector).
+        out = run('''
+            import json, vgc
+            vgc.install()
+            import gc
+            gc.disable()
+            n, k = 300000, 17
+            objs = [[] for _ in range(n)]
+            for i, o in enumerate(objs):
+                o.extend(objs[(i + j) % n] for j in range(k))
+            gc.collect()
+            s = vgc.status()
+            print(json.dumps([s["fallbacks"], s["snapshot_objects"], s["snapshot_edges"]]))
+        ''')
+        fallbacks, objects, edges = json.loads(out)
+        self.assertEqual(fallbacks, 0)
+        self.assertGreaterEqual(objects, 300000)
+        self.assertGreaterEqual(edges, 300000 * 17)
+
     def test_allocation_failure_in_recheck_decides_in_place(self):
         out = run('''
             import json, vgc, weakref

@@ -115,8 +115,7 @@ API = 32       # two parameter bytes: a fault for vgc's snapshot (f) and the con
 # (_fail_alloc_after), 2 at most f // 4 internal references (_set_edge_limit), 3 a snapshot that
 # breaks the core's preconditions (_corrupt_next(1 + f // 4 % 3)): refused by the proved check.
 # f = 252 (no fault): 1,200 more lists (96,000 references, half of them among garbage) in the
-# collection, so that vgc's edge buffer grows during tp_traverse, is mapped (mmap, >= 256 KiB)
-# and grows again by mremap.
+# collection, so that vgc's edge buffer grows during tp_traverse and is mapped (mmap, >= 256 KiB).
 # API's configuration byte c: 1 install(verify=True), 2 install(keep_buffers=True), 4
 # DEBUG_SAVEALL, 8 DEBUG_STATS | DEBUG_COLLECTABLE | DEBUG_UNCOLLECTABLE (both runs), 16
 # collect(generation=g) by keyword, 32 a "start" callback that calls collect() (a no-op during a
@@ -451,9 +450,10 @@ def _run(program, collect):
     if f == 252:
         # 1,200 lists with 80 references each: 96,000 internal references, half of them among
         # garbage (the second half refers only to itself).  The first snapshot sizes its edge
-        # buffer for ~3 references per object, so the buffer grows during tp_traverse, is
-        # mapped once past 256 KiB and then grows by mremap (snapshot.c); 1,200 objects instead
-        # of the 40,000 of before (two references each) cost a tenth of the time.
+        # buffer for ~3 references per object, so the buffer grows during tp_traverse and is
+        # mapped once past 256 KiB (snapshot.c; growing it again by mremap needs more
+        # references than this: not reached); 1,200 objects instead of the 40,000 of before
+        # (two references each) cost a tenth of the time.
         big = [[] for _ in range(1200)]
         twice = big[:600] * 2
         for i, x in enumerate(big):

@@ -113,3 +113,11 @@ for j in range(1, 13):
 seed("api-big", MIX, roots=(4,), weak=(0, 2), edges=MIX_EDGES, flags=API, f=252)
 seed("api-big-young", MIX, roots=(4,), weak=(0, 2), gen=0, edges=MIX_EDGES, flags=API | AGAIN,
      f=252, c=2)
+# The resurrection re-check's snapshot failing with a resurrected object that refers back to
+# objects earlier in the unreachable list: the in-place re-check (CPython's move_unreachable)
+# moves those tentatively unreachable objects back (phases.c vgc_visit_reachable).  Every j
+# from 1: which allocation point is the re-check's depends on the arena's layout (2 buffers per
+# snapshot since main 098dce6: j = 3, 4; 5 buffers before: j = 6..10).
+for j in range(1, 11):
+    seed("api-recheck-resurrect-%02d" % j, ["node", "node", "res"],
+         edges=[(0, 1), (1, 0), (2, 0), (2, 2)], flags=API, f=1 + 4 * j)

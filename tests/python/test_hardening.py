@@ -324,6 +324,42 @@ class RecheckWithoutMemory(unittest.TestCase):
         self.assertEqual(mine, stock)
 
 
+    def test_resurrection_moves_objects_back(self):
+        # A resurrected object late in the unreachable list refers to objects before it: the
+        # in-place re-check (CPython's move_unreachable) moves those back from its tentatively
+        # unreachable list; everything is kept, in the same generation as stock's.
+        code = r'''
+        gc.disable()              # only the explicit collections
+        saved = []
+        class N:
+            pass
+        class Res(N):
+            def __del__(self):
+                saved.append(self)
+        out = []
+        for k in range(1, 12):
+            a = N(); b = N(); c = Res()
+            a.b = b; b.a = a; c.a = a; c.c = c
+            del a, b, c
+            if MODE == "vgc":
+                vgc._vgc._fail_alloc_after(k)
+            n = gc.collect()
+            if MODE == "vgc":
+                vgc._vgc._fail_alloc_after(0)
+            c = saved.pop()
+            out.append((k, n, c.a.b.a is c.a, [g for g in range(3)
+                                               if any(o is c.a for o in gc.get_objects(g))]))
+            del c
+            gc.collect()
+        R["out"] = out
+        if MODE == "vgc":
+            R["in_place"] = vgc.status()["recheck_in_place"] > 0
+        '''
+        stock, mine = both(code, timeout=60)
+        self.assertTrue(mine.pop("in_place"))
+        self.assertEqual(mine, stock)
+
+
 class ArgumentErrors(unittest.TestCase):
     """Wrong arguments raise what stock gc raises, message included: vgc's own get_debug said
     "vgc._vgc.get_debug() takes no arguments (1 given)" (found by the cpython fuzz harness);

@@ -171,7 +171,9 @@ fuzz-cov: ## llvm-cov line coverage of src/ from every committed corpus, as a ta
 # (a harness fails if it does not build, its corpus is missing or empty, or any input fails; the
 # replay driver prints how many inputs it ran); the same for each other CPython version of the
 # harnesses that embed CPython; every harness's AFL++ build (afl-clang-fast), its corpus run
-# through AFL++'s driver, which skips empty files (AFL++ never runs an empty input); and
+# through AFL++'s driver, which skips empty files (AFL++ never runs an empty input; its
+# "Execution successful" lines are counted on stdout alone: a program that sets DEBUG_STATS writes
+# to stderr, which split a line of the buffered stdout in a combined log); and
 # fuzz/oss-fuzz/build.sh, which builds every harness the OSS-Fuzz way, each binary then running
 # its seed zip from another directory.
 TEST_STEPS += fuzz-replay
@@ -194,8 +196,8 @@ test-fuzz-replay: deps ## every corpus under ASan+UBSan, on each CPython, AFL++ 
 	    b=$(FUZZ_BUILD)/afl/fuzz_$$h; log=$$b.replay.log; \
 	    n=$$(find fuzz/corpus/$$h -type f -size +0 | wc -l); \
 	    $(MAKE) --no-print-directory $$b >/dev/null && \
-	        $(FUZZ_ENV) $$b fuzz/corpus/$$h/* > $$log 2>&1 && \
-	        [ "$$(grep -c '^Execution successful' $$log)" -eq $$n ]; \
+	        $(FUZZ_ENV) $$b fuzz/corpus/$$h/* > $$log.out 2> $$log && \
+	        [ "$$(grep -c '^Execution successful' $$log.out)" -eq $$n ]; \
 	    tally $$? "$$h (AFL++ build, afl-clang-fast): $$n non-empty inputs" || tail -5 $$log; \
 	done; \
 	o=$(BUILD)/oss-fuzz; rm -rf $$o; mkdir -p $$o/out $$o/work $$o/run; \

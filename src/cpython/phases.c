@@ -264,18 +264,11 @@ static void vgc_deduce_unreachable_in_place(GCState *gcstate, PyGC_Head *young,
     /* update_refs */
     for (gc = GC_NEXT(young); gc != young; gc = next) {
         next = GC_NEXT(gc);
-#if PY_VERSION_HEX >= 0x030C0000
-        if (_Py_IsImmortal(FROM_GC(gc))) {
-            gc_list_move(gc, &gcstate->permanent_generation.head);
+        if (vgc_move_immortal(gcstate, gc))
             continue;
-        }
-#endif
         gc->_gc_prev = (gc->_gc_prev & _PyGC_PREV_MASK_FINALIZED) | _PyGC_PREV_MASK_COLLECTING
                        | ((uintptr_t)Py_REFCNT(FROM_GC(gc)) << _PyGC_PREV_SHIFT);
     }
-#if PY_VERSION_HEX < 0x030C0000
-    (void)gcstate;
-#endif
     /* subtract_refs */
     for (gc = GC_NEXT(young); gc != young; gc = GC_NEXT(gc)) {
         PyObject *op = FROM_GC(gc);

@@ -356,15 +356,8 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
     PyGC_Head *next;
     for (PyGC_Head *gc = GC_NEXT(base); gc != base; gc = next) {
         next = GC_NEXT(gc);
-#if PY_VERSION_HEX >= 0x030C0000
-        /* 3.12+: a tracked immortal object's refcount says nothing; CPython's update_refs
-         * moves it to the permanent generation in its one walk, and so does this one (its
-         * _gc_prev is still a pointer: only the objects before it are numbered). */
-        if (_Py_IsImmortal(FROM_GC(gc))) {
-            gc_list_move(gc, &gcstate->permanent_generation.head);
+        if (vgc_move_immortal(gcstate, gc))       /* 3.12+: not numbered */
             continue;
-        }
-#endif
         if (i == (size_t)INT32_MAX) {                /* one object too many for the core */
             vgc_unnumber(base, i);
             return -1;

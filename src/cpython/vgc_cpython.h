@@ -115,6 +115,23 @@ static inline void gc_list_move(PyGC_Head *node, PyGC_Head *list)
     _PyGCHead_SET_NEXT(node, list);
 }
 
+/* 3.12+: a tracked immortal object's refcount says nothing; CPython's update_refs moves it to
+ * the permanent generation in its one walk, and so do vgc's numbering walk and its in-place
+ * re-check.  1 when gc was moved (its _gc_prev is then a pointer again, not an index). */
+static inline int vgc_move_immortal(GCState *gcstate, PyGC_Head *gc)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    if (_Py_IsImmortal(FROM_GC(gc))) {
+        gc_list_move(gc, &gcstate->permanent_generation.head);
+        return 1;
+    }
+#else
+    (void)gcstate;
+    (void)gc;
+#endif
+    return 0;
+}
+
 /* Append all of `from` to the end of `to`; `from` becomes empty. */
 static inline void gc_list_merge(PyGC_Head *from, PyGC_Head *to)
 {

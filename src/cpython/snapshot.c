@@ -27,8 +27,8 @@ typedef struct {
     int mapped;                       /* p came from mmap (else from PyMem_RawMalloc) */
 } vgc_buf_t;
 
-/* Two buffers: `objs` holds the four per-object arrays one after the other (see
- * vgc_objs_layout), `targets` the edges.  One buffer for the per-object arrays, not four: each
+/* Two buffers: `objs` holds the four per-object arrays one after the other (their roles: the
+ * comment above vgc_deduce_unreachable), `targets` the edges.  One buffer for the per-object arrays, not four: each
  * buffer's last huge page is faulted in whole (vgc_advise_huge), and 1 MiB arrays (the flags of
  * a 1M-object heap) would each have cost up to a 2 MiB page. */
 static struct {
@@ -97,9 +97,10 @@ static void *vgc_map(size_t *capp)
 
 /* Ask for huge pages on the first `bytes` of mapped buffer p, whole 2 MiB units only, plus the
  * last partial unit when at least half of it is used.  A huge page is faulted in whole on its
- * first touch, so advising the rounded-up capacity cost up to 2 MiB of RSS per buffer (five
- * buffers: +7.7 MiB, 1.33x -> 1.25x stock peak RSS on rss_chains, 3.13.0, `make bench-mem`);
- * this rule wastes less than 1 MiB per buffer and leaves at most 256 4 KiB faults to the tail. */
+ * first touch, so advising the rounded-up capacity cost up to 2 MiB of RSS per buffer (with
+ * five buffers, rss_chains on 3.13.0 peaked at 1.33x stock; two buffers and this rule: 1.27x,
+ * `make bench-mem-all`); this rule wastes less than 1 MiB per buffer and leaves at most 256
+ * 4 KiB faults to the tail. */
 static void vgc_advise_huge(void *p, size_t bytes, size_t cap)
 {
 #ifdef MADV_HUGEPAGE
@@ -320,8 +321,8 @@ static void vgc_unnumber(PyGC_Head *base, size_t count)
  * (base is intact, unreachable/finalizers are empty) and no Python code ran.  *n_reachable
  * (if not NULL) receives the length of base afterwards.
  *
- * Memory: 14 bytes per object + 4 per internal reference, in five arena buffers whose roles
- * change as the collection goes (no object pointer array: the list is walked in snapshot order
+ * Memory: 14 bytes per object + 4 per internal reference, in two arena buffers (`objs`: refs,
+ * offsets, roots, flags in that order; `targets`) whose roles change as the collection goes (no object pointer array: the list is walked in snapshot order
  * instead, which is safe because no Python code runs and nothing relinks an object until the
  * rebuild, which reads each _gc_next before relinking that object):
  *   refs     8n  refcounts -> gc_refs (core phase 1) -> order | pos (core phases 2, 3; pos then

@@ -31,7 +31,7 @@ EXT_PROVED  := $(CORE_SRC) src/vgc_policy.c src/vgc_snapshot.c src/vgc_hookstate
 EXT_PROVED  += src/vgc_check.c
 
 TEST_STEPS += python conformance
-.PHONY: ext install uninstall conformance test-python test-conformance
+.PHONY: ext install uninstall conformance conformance-verify test-python test-conformance
 
 # $(call py_var,INTERP,EXPR): evaluate a sysconfig expression with INTERP
 py_var = $(shell $(1) -c 'import sysconfig as s, sys; print($(2))')
@@ -96,6 +96,9 @@ test-python: ext
 
 conformance: ext ## CPython's Lib/test/test_gc.py per installed 3.11/3.12/3.13 (+ Debian's 3.11 and 3.11-dbg), vgc in every process
 	@$(PYTHON) tests/python/conformance.py --build $(BUILD) --make "$(MAKE)" $(PY_INTERPS) $(DEB_INTERPS)
+
+conformance-verify: ext ## make conformance with install(verify=True) in every process (VGC_VERIFY=1): every decision re-checked
+	@$(PYTHON) tests/python/conformance.py --verify --build $(BUILD) --make "$(MAKE)" $(PY_INTERPS) $(DEB_INTERPS)
 
 test-conformance: ext
 	@mkdir -p $(RESULTS)

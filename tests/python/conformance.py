@@ -20,7 +20,7 @@ import sys
 
 
 
-def run_one(build, make, python):
+def run_one(build, make, python, verify=False):
     ver = subprocess.check_output(
         [python, "-c", "import sys; print('%d.%d.%d%s' % (sys.version_info[:3] + (sys.abiflags,)))"], text=True).strip()
     venv = os.path.abspath(os.path.join(build, "venv-" + ver))
@@ -33,6 +33,8 @@ def run_one(build, make, python):
     if os.path.exists(status_file):
         os.unlink(status_file)
     env = dict(os.environ, VGC_STATUS_FILE=os.path.abspath(status_file), VGC_VALIDATE="1")
+    if verify:  # install(verify=True) in every process (issue #15 item 5)
+        env["VGC_VERIFY"] = "1"
     env.pop("VGC_DISABLE", None)
     env.pop("PYTHONPATH", None)
     proc = subprocess.run([vpy, "-m", "test", "test_gc", "-v"], env=env, cwd=build,
@@ -82,9 +84,18 @@ def run_one(build, make, python):
     if differed:
         checks.append("the proved selection (vgc_policy_select) differed %d times from the "
                       "generation CPython collected" % differed)
+    if verify:
+        unverified = [r for r in recs if not r.get("verify")
+                      or r.get("verified", 0) + r.get("verify_skipped", 0) < r["collections"]]
+        if unverified:
+            checks.append("%d processes ran collections that the checker did not verify"
+                          % len(unverified))
     if not main or main[0]["collections"] == 0:
         checks.append("vgc did no collection in the test_gc process itself")
-    summary = ("Python %s: test_gc ran %d: %d passed, %d failed, %d skipped; vgc in %d "
+    summary = (("[verify=True: %d decisions checked, %d skipped] " % (
+                   sum(r.get("verified", 0) for r in recs),
+                   sum(r.get("verify_skipped", 0) for r in recs)) if verify else "") +
+               "Python %s: test_gc ran %d: %d passed, %d failed, %d skipped; vgc in %d "
                "processes (%d not installed at exit), %d collections (%d in the test_gc process), "
                "%d objects collected, CPython's own collector found %d; proved selection agreed "
                "with CPython's generation %d times, differed %d (explicit collections vgc cannot "
@@ -101,12 +112,15 @@ def main():
     ap.add_argument("--build", required=True)
     ap.add_argument("--make", default="make")
     ap.add_argument("--results")
+    ap.add_argument("--verify", action="store_true",
+                    help="run every process with VGC_VERIFY=1 and check that every collection "
+                         "was verified")
     ap.add_argument("pythons", nargs="+")
     a = ap.parse_args()
     tp = tf = ts = 0
     for py in a.pythons:
         try:
-            p, f, s, summary, problems = run_one(a.build, a.make, py)
+            p, f, s, summary, problems = run_one(a.build, a.make, py, a.verify)
         except (subprocess.SubprocessError, OSError) as exc:
             p, f, s, summary, problems = 0, 1, 0, "%s: %s" % (py, exc), []
         print(summary)

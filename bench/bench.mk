@@ -66,3 +66,19 @@ bench-repeat: ## repeated gc.collect() of a 100k and a 1M heap: stock, vgc, vgc 
 	    PYTHONPATH=$(BUILD)/py$$ver $(BENCH_PY) bench/repeat_collect.py vgc $$n; \
 	    PYTHONPATH=$(BUILD)/py$$ver $(BENCH_PY) bench/repeat_collect.py vgc $$n 1; \
 	done
+
+# A/B of two builds of vgc (issue #15 item 7: no speed loss): BASE (a git revision) is checked
+# out in $(BUILD)/ab-base and built there with its own Makefile; then bench/ab.py alternates
+# stock, BASE and this tree in one invocation.  AB_ONLY: rows of run.py's PLAN (kind "time").
+AB_BASE ?= 4742df3^
+AB_ONLY ?= full_collect_1M,steady_alloc
+AB_REPS ?= 7
+.PHONY: bench-ab
+bench-ab: ## A/B: this tree vs AB_BASE (git revision; default the last commit before the adapter split), full collection 1M + steady allocation (BENCH_PY=)
+	@$(MAKE) --no-print-directory ext-one PYTHON=$(BENCH_PY)
+	@rm -rf $(BUILD)/ab-base && mkdir -p $(BUILD)/ab-base && \
+	    git archive --format=tar $(AB_BASE) | tar -x -C $(BUILD)/ab-base && \
+	    $(MAKE) --no-print-directory -C $(BUILD)/ab-base ext-one PYTHON=$(BENCH_PY) BUILD=build > /dev/null
+	@ver=$$($(BENCH_PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	$(BENCH_PY) bench/ab.py --python $(BENCH_PY) --base $(BUILD)/ab-base/build --new $(BUILD) \
+	    --only $(AB_ONLY) --reps $(AB_REPS) --out $(BUILD)/bench/ab-py$$ver.json

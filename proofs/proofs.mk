@@ -2,11 +2,13 @@
 #
 # Every file in PROVED_SRC is proved on its own with the same flags; each writes
 # proofs/<name>.json (WP's report) and the summary table proofs/RESULTS.md is rebuilt from them.
-# Provers: Z3 and CVC4 only (no Alt-Ergo on this machine; why3 1.5.1 does not know cvc5 1.0.3).
-# Timeouts are per goal; the slowest goal currently needs a few seconds.
+# Prover: CVC4 (no Alt-Ergo on this machine; why3 1.5.1 does not know cvc5 1.0.3).  With
+# `-wp-prover z3,cvc4` WP races both provers on every goal Qed leaves; CVC4 alone proves every goal
+# and the whole proof then takes 29% less CPU (660 against 924 CPU-s, one run each, README).
+# WP_PROVERS=z3,cvc4 brings Z3 back.  Timeouts are per goal; the slowest goal needs a few seconds.
 
 PROVED_SRC   := src/vgc_core.c src/vgc_policy.c src/vgc_snapshot.c src/vgc_hookstate.c src/vgc_replay.c
-WP_PROVERS   ?= z3,cvc4
+WP_PROVERS   ?= cvc4
 WP_TIMEOUT   ?= 60
 WP_PAR       ?= 2
 # -warn-*-downcast / -warn-unsigned-overflow: without them -wp-rte emits no goal for an integer
@@ -19,6 +21,11 @@ WP_FLAGS      = -pp-annot -cpp-extra-args="-Iinclude" \
                 -wp-cache none
 
 WP_REPORTS := $(patsubst src/%.c,proofs/%.json,$(PROVED_SRC))
+# Files are proved PROVE_JOBS at a time, the longest first: WP's -wp-par only overlaps the prover
+# calls of one file, while its parsing and goal generation are single-threaded.
+PROVE_JOBS ?= 2
+WP_LONGEST  = proofs/vgc_gen_lists.json proofs/witness_gen.json proofs/vgc_hookstate.json proofs/vgc_core.json
+WP_ORDERED  = $(filter $(WP_LONGEST),$(WP_REPORTS)) $(filter-out $(WP_LONGEST),$(WP_REPORTS))
 
 # frama-c exits non-zero on user errors but 0 when goals fail: only wp-report.py decides.  The
 # report is kept either way so that wp-report.py can say which goals failed; a report that is
@@ -34,14 +41,14 @@ proofs/%.json: src/%.c include/*.h spec/*.acsl | deps
 prove: deps ## run Frama-C WP on every proved file, write proofs/*.json, fail unless all goals Valid
 	@mkdir -p $(BUILD)
 	@rm -f $(WP_REPORTS)
-	@$(MAKE) --no-print-directory -k $(WP_REPORTS); rc=$$?; \
+	@$(MAKE) --no-print-directory -k -j$(PROVE_JOBS) $(WP_ORDERED); rc=$$?; \
 	    $(PYTHON) proofs/wp-report.py --spec spec/SPEC.md --spec spec/SPEC-tracker.md \
 	        --table proofs/RESULTS.md $(WP_REPORTS) && exit $$rc
 
 test-prove:
 	@mkdir -p $(BUILD) $(RESULTS)
 	@rm -f $(WP_REPORTS)
-	@$(MAKE) --no-print-directory -k $(WP_REPORTS) || true
+	@$(MAKE) --no-print-directory -k -j$(PROVE_JOBS) $(WP_ORDERED) || true
 	@$(PYTHON) proofs/wp-report.py --spec spec/SPEC.md --spec spec/SPEC-tracker.md --results $(RESULTS)/prove.txt \
 	    $(WP_REPORTS) || \
 	    { [ -s $(RESULTS)/prove.txt ] || echo "0 passed, 1 failed" > $(RESULTS)/prove.txt; exit 1; }

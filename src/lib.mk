@@ -66,10 +66,6 @@ WP_REPORTS += proofs/vgc_gen.json proofs/vgc_gen_lists.json proofs/witness_gen.j
 proofs/vgc_gen.json proofs/vgc_gen_lists.json: WP_FLAGS += -wp-split
 # The slowest goal of vgc_gen.c needs 7-28 s on a loaded 2-core machine.
 proofs/vgc_gen.json proofs/vgc_gen_lists.json: WP_TIMEOUT = 60
-# Its `counters` assertion needs 14-18 s of Z3 CPU time (43M steps); at load 7-10 on this
-# 2-core machine that is over 60 s of wall time, and Z3 then stops with "Unknown error".  The
-# longer limit only changes how long a failing goal may run, not what is proved.
-proofs/witness_gen.json: WP_TIMEOUT = 120
 proofs/witness_gen.json: proofs/witness_gen.c include/*.h spec/*.acsl | deps
 	@echo "WP: proving $< (non-vacuity witness of the tracker)"
 	@frama-c $(WP_FLAGS) -wp-split $< -wp-report-json $@.tmp > $(BUILD)/wp-witness_gen.log 2>&1 || \

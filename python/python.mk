@@ -30,8 +30,8 @@ EXT_PROVED  := $(CORE_SRC) src/vgc_policy.c src/vgc_snapshot.c src/vgc_hookstate
 # ... and the independent checker verify=True runs (tested, not proved; it shares no code with the core)
 EXT_PROVED  += src/vgc_check.c
 
-TEST_STEPS += python conformance
-.PHONY: ext install uninstall conformance conformance-verify test-python test-conformance
+TEST_STEPS += python conformance conformance-verify
+.PHONY: ext install uninstall conformance conformance-verify test-python test-conformance test-conformance-verify
 
 # $(call py_var,INTERP,EXPR): evaluate a sysconfig expression with INTERP
 py_var = $(shell $(1) -c 'import sysconfig as s, sys; print($(2))')
@@ -99,6 +99,12 @@ conformance: ext ## CPython's Lib/test/test_gc.py per installed 3.11/3.12/3.13 (
 
 conformance-verify: ext ## make conformance with install(verify=True) in every process (VGC_VERIFY=1): every decision re-checked
 	@$(PYTHON) tests/python/conformance.py --verify --build $(BUILD) --make "$(MAKE)" $(PY_INTERPS) $(DEB_INTERPS)
+
+# In make test: the same on the pyenv interpreters only (3.11, 3.12, 3.13; ~2 min).
+test-conformance-verify: ext
+	@mkdir -p $(RESULTS)
+	@$(PYTHON) tests/python/conformance.py --verify --build $(BUILD) --make "$(MAKE)" \
+	    --results $(RESULTS)/conformance-verify.txt $(PY_INTERPS)
 
 test-conformance: ext
 	@mkdir -p $(RESULTS)

@@ -16,7 +16,7 @@
         s->long_lived_total >= 0 && s->long_lived_pending >= 0 ==> gen_counters(s);
 */
 
-/*@ assigns \nothing; */
+/*@ assigns vgc_gen_pos[0 .. VGC_NLISTS - 1]; */
 int vgc_gen_witness(void)
 {
     int32_t next[VGC_NLISTS], prev[VGC_NLISTS];
@@ -40,13 +40,15 @@ int vgc_gen_witness(void)
     /*@ loop invariant range: 0 <= l <= VGC_NLISTS;
         loop invariant heads: \forall integer k; 0 <= k < l ==>
           next[k] == k && prev[k] == k && s.len[k] == 0;
+        loop invariant pos: \forall integer k; 0 <= k < l ==> vgc_gen_pos[k] == 0;
         loop assigns l, next[0 .. VGC_NLISTS - 1], prev[0 .. VGC_NLISTS - 1],
-                     s.len[0 .. VGC_NLISTS - 1];
+                     s.len[0 .. VGC_NLISTS - 1], vgc_gen_pos[0 .. VGC_NLISTS - 1];
         loop variant VGC_NLISTS - l; */
     for (int l = 0; l < VGC_NLISTS; l++) {
         next[l] = l;
         prev[l] = l;
         s.len[l] = 0;
+        /*@ ghost vgc_gen_pos[l] = 0; */
     }
     /*@ assert heads: \forall integer x; 0 <= x < VGC_NLISTS ==>
           next[x] == x && prev[x] == x && s.len[x] == 0; */
@@ -57,6 +59,9 @@ int vgc_gen_witness(void)
     /*@ assert same_list: links_same_list(&s); */
     /*@ assert agree: links_agree(&s); */
     /*@ assert lengths: gen_lengths(&s); */
+    /*@ assert pos_heads: pos_heads(&s); */
+    /*@ assert pos_steps: pos_steps(&s); */
+    /*@ assert pos_distinct: pos_distinct(&s); */
     /*@ assert wf: gen_wf(&s); */
     int g = vgc_gen_select(&s);
     /*@ assert selects_0: g == 0; */
@@ -79,7 +84,7 @@ int vgc_gen_witness(void)
  * is itself proved from its body, so each `ensures` holds of a real state: the chain shows every
  * list operation's precondition satisfiable (vgc_gen_witness above shows gen_wf satisfiable
  * without relying on any contract). */
-/*@ assigns \nothing; */
+/*@ assigns vgc_gen_pos[0 .. VGC_NLISTS]; */
 int32_t vgc_gen_lists_witness(void)
 {
     int32_t next[1 + VGC_NLISTS], prev[1 + VGC_NLISTS];

@@ -130,6 +130,7 @@ void vgc_gen_init(vgc_gen *s, int64_t cap, int32_t *next, int32_t *prev, uint8_t
     /*@ assert counters: gen_counters(s); */
     /*@ assert pos_zero: \forall integer g; 0 <= g < VGC_NLISTS ==>
           vgc_gen_pos[s->cap + g] == 0 && s->prev[s->cap + g] == s->cap + g && s->len[g] == 0; */
+    /*@ assert pos_head_all: \forall integer g; 0 <= g < VGC_NLISTS ==> pos_head(s, g); */
     /*@ assert pos_heads: pos_heads(s); */
     /*@ assert pos_steps: pos_steps(s); */
     /*@ assert pos_distinct: pos_distinct(s); */
@@ -270,8 +271,7 @@ static void vgc_append(vgc_gen *s, int32_t x, int l)
      ensures shifted: \forall integer j; 0 <= j < s->cap ==>
        vgc_gen_pos[j] == (s->tag[j] == t && \old(vgc_gen_pos[j]) > k ?
                             \old(vgc_gen_pos[j]) - 1 : \old(vgc_gen_pos[j]));
-     ensures heads:   \forall integer g; 0 <= g < VGC_NLISTS ==>
-                        vgc_gen_pos[s->cap + g] == \old(vgc_gen_pos[s->cap + g]); @/
+     ensures heads:   \forall integer j; s->cap <= j ==> vgc_gen_pos[j] == \old(vgc_gen_pos[j]); @/
   void vgc_pos_remove(vgc_gen *s, uint8_t t, int64_t k)
   {
       /@ loop invariant range: 0 <= i <= s->cap;
@@ -297,9 +297,8 @@ static void vgc_append(vgc_gen *s, int32_t x, int l)
      requires k_range: 1 <= k;
      requires range:   links_range(s);
      requires same:    links_same_list(s);
-     requires heads_zero: \forall integer g; 0 <= g < VGC_NLISTS ==> vgc_gen_pos[s->cap + g] == 0;
-     requires heads_other: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==>
-                             vgc_gen_pos[s->prev[s->cap + g]] == s->len[g];
+     requires heads_other: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==> pos_head(s, g);
+     requires head_t:  vgc_gen_pos[s->cap + t] == 0;
      requires p_ok:    node(s, p) && tagof(s, p) == t && vgc_gen_pos[p] == k - 1;
      requires n_ok:    s->prev[n] == p && (n == s->cap + t ||
                          (0 <= n < s->cap && s->tag[n] == t && vgc_gen_pos[n] == k + 1));
@@ -319,27 +318,39 @@ static void vgc_append(vgc_gen *s, int32_t x, int l)
   {
       vgc_pos_remove(s, t, k);
       /@ assert k_le: k <= s->len[t] + 1; @/
-      /@ assert pos_o: \forall integer j; 0 <= j < s->cap + VGC_NLISTS && tagof(s, j) != t ==>
+      /@ assert pos_hk: \forall integer j; s->cap <= j ==> vgc_gen_pos[j] == \at(vgc_gen_pos[j], Pre); @/
+      /@ assert pos_ht: vgc_gen_pos[s->cap + t] == 0; @/
+      /@ assert pos_o: \forall integer j; 0 <= j < s->cap && s->tag[j] != t ==>
             vgc_gen_pos[j] == \at(vgc_gen_pos[j], Pre); @/
-      /@ assert pos_t: \forall integer j; node(s, j) && tagof(s, j) == t ==>
+      /@ assert pos_t: \forall integer j; 0 <= j < s->cap && s->tag[j] == t ==>
             vgc_gen_pos[j] == (\at(vgc_gen_pos[j], Pre) > k ?
                                  \at(vgc_gen_pos[j], Pre) - 1 : \at(vgc_gen_pos[j], Pre)); @/
-      /@ assert hz: \forall integer g; 0 <= g < VGC_NLISTS ==> vgc_gen_pos[s->cap + g] == 0; @/
-      /@ assert ho: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==>
-            vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; @/
+      /@ assert node_t_head: \forall integer j; node(s, j) && tagof(s, j) == t && s->cap <= j ==>
+            j == s->cap + t && vgc_gen_pos[j] == 0 && \at(vgc_gen_pos[j], Pre) == 0; @/
+      /@ assert pos_o_node: \forall integer j; 0 <= j < s->cap + VGC_NLISTS && tagof(s, j) != t ==>
+            vgc_gen_pos[j] == \at(vgc_gen_pos[j], Pre); @/
+      /@ assert pos_t_node: \forall integer j; node(s, j) && tagof(s, j) == t ==>
+            vgc_gen_pos[j] == (\at(vgc_gen_pos[j], Pre) > k ?
+                                 \at(vgc_gen_pos[j], Pre) - 1 : \at(vgc_gen_pos[j], Pre)); @/
+      /@ assert ho_prev: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==>
+            tagof(s, s->prev[s->cap + g]) == g && 0 <= s->prev[s->cap + g] < s->cap + VGC_NLISTS; @/
+      /@ assert ho: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==> pos_head(s, g); @/
       /@ assert p_kept: vgc_gen_pos[p] == k - 1; @/
       /@ assert ht_head: n == s->cap + t ==> vgc_gen_pos[s->prev[s->cap + t]] == s->len[t]; @/
       /@ assert ht_slot: n != s->cap + t ==> vgc_gen_pos[s->prev[s->cap + t]] == s->len[t]; @/
+      /@ assert ht: pos_head(s, t); @/
       /@ assert heads: pos_heads(s); @/
       /@ assert step_n: 0 <= n < s->cap ==> pos_step(s, n); @/
       /@ assert step_o: \forall integer y; 0 <= y < s->cap && s->tag[y] < VGC_NLISTS &&
             s->tag[y] != t ==> pos_step(s, y); @/
+      /@ assert step_t_k: \forall integer y; 0 <= y < s->cap && s->tag[y] == t ==>
+            \at(vgc_gen_pos[y], Pre) != k; @/
+      /@ assert step_t_prev: \forall integer y; 0 <= y < s->cap && s->tag[y] == t ==>
+            node(s, s->prev[y]) && tagof(s, s->prev[y]) == t; @/
       /@ assert step_t_hi: \forall integer y; 0 <= y < s->cap && s->tag[y] == t && y != n &&
             \at(vgc_gen_pos[y], Pre) > k ==> pos_step(s, y); @/
       /@ assert step_t_lo: \forall integer y; 0 <= y < s->cap && s->tag[y] == t && y != n &&
             \at(vgc_gen_pos[y], Pre) < k ==> pos_step(s, y); @/
-      /@ assert step_t_k: \forall integer y; 0 <= y < s->cap && s->tag[y] == t ==>
-            \at(vgc_gen_pos[y], Pre) != k; @/
       /@ assert steps: pos_steps(s); @/
       /@ assert distinct_o: \forall integer y, z; node(s, y) && node(s, z) &&
             tagof(s, y) == tagof(s, z) && tagof(s, y) != t &&
@@ -361,10 +372,9 @@ static void vgc_append(vgc_gen *s, int32_t x, int l)
      requires x_ok:    s->tag[x] == l && s->prev[x] == last && s->prev[s->cap + l] == x &&
                        last != x && 1 <= s->len[l] <= s->cap &&
                        vgc_gen_pos[last] == s->len[l] - 1;
-     requires heads_zero: \forall integer g; 0 <= g < VGC_NLISTS ==> vgc_gen_pos[s->cap + g] == 0;
      requires heads_other: \forall integer g; 0 <= g < VGC_NLISTS && g != l ==>
-                             vgc_gen_pos[s->prev[s->cap + g]] == s->len[g] &&
-                             s->prev[s->cap + g] != x;
+                             pos_head(s, g) && s->prev[s->cap + g] != x;
+     requires head_l:  vgc_gen_pos[s->cap + l] == 0;
      requires steps:   \forall integer y; 0 <= y < s->cap && s->tag[y] < VGC_NLISTS && y != x ==>
                          pos_step(s, y) && s->prev[y] != x;
      requires distinct: \forall integer y, z; node(s, y) && node(s, z) && y != x && z != x &&
@@ -378,10 +388,11 @@ static void vgc_append(vgc_gen *s, int32_t x, int l)
   {
       vgc_gen_pos[x] = (int64_t)s->len[l];
       /@ assert frame: \forall integer z; z != x ==> vgc_gen_pos[z] == \at(vgc_gen_pos[z], Pre); @/
-      /@ assert hz: \forall integer g; 0 <= g < VGC_NLISTS ==> vgc_gen_pos[s->cap + g] == 0; @/
-      /@ assert ho: \forall integer g; 0 <= g < VGC_NLISTS && g != l ==>
-            vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; @/
-      /@ assert hl: vgc_gen_pos[s->prev[s->cap + l]] == s->len[l]; @/
+      /@ assert ho_raw: \forall integer g; 0 <= g < VGC_NLISTS && g != l ==>
+            vgc_gen_pos[s->cap + g] == 0 && vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; @/
+      /@ assert ho: \forall integer g; 0 <= g < VGC_NLISTS && g != l ==> pos_head(s, g); @/
+      /@ assert hl_raw: vgc_gen_pos[s->cap + l] == 0 && vgc_gen_pos[s->prev[s->cap + l]] == s->len[l]; @/
+      /@ assert hl: pos_head(s, l); @/
       /@ assert heads: pos_heads(s); @/
       /@ assert step_x: pos_step(s, x); @/
       /@ assert step_o: \forall integer y; 0 <= y < s->cap && s->tag[y] < VGC_NLISTS && y != x ==>
@@ -417,6 +428,8 @@ static void vgc_remove(vgc_gen *s, int32_t x)
     /*@ ghost const int32_t p = s->prev[x]; */
     /*@ ghost const int32_t n = s->next[x]; */
     /*@ ghost const int32_t ht = (int32_t)((int64_t)s->cap + t); */
+    /*@ ghost const uint64_t lt = s->len[t]; */
+    /*@ ghost const int32_t last = s->prev[ht]; */
     /*@ assert ht_value: ht == s->cap + t && node(s, ht) && tagof(s, ht) == t; */
     /*@ assert x_ok: node(s, x) && node_ok(s, x) && tagof(s, x) == t; */
     /*@ assert x_step: pos_step(s, x); */
@@ -451,18 +464,19 @@ static void vgc_remove(vgc_gen *s, int32_t x)
           s->tag[y] == \at(s->tag[y], Pre); */
     /*@ assert node_frame: \forall integer y; 0 <= y < s->cap + VGC_NLISTS && y != x ==>
           tagof(s, y) == \at(tagof(s, y), Pre) && (node(s, y) <==> \at(node(s, y), Pre)); */
-    /*@ assert len_t: s->len[t] + 1 == \at(s->len[t], Pre); */
+    /*@ assert len_t: s->len[t] + 1 == lt; */
     /*@ assert len_o: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==> s->len[g] == \at(s->len[g], Pre); */
-    /*@ assert hz: \forall integer g; 0 <= g < VGC_NLISTS ==> vgc_gen_pos[s->cap + g] == 0; */
+    /*@ assert head_t: vgc_gen_pos[s->cap + t] == 0; */
     /*@ assert ho_prev: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==>
           s->prev[s->cap + g] == \at(s->prev[s->cap + g], Pre); */
-    /*@ assert ho: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==>
-          vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; */
+    /*@ assert ho_raw: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==>
+          vgc_gen_pos[s->cap + g] == 0 && vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; */
+    /*@ assert ho: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==> pos_head(s, g); */
     /*@ assert p_ok: node(s, p) && tagof(s, p) == t && vgc_gen_pos[p] == k - 1; */
     /*@ assert n_ok: s->prev[n] == p && (n == s->cap + t ||
           (0 <= n < s->cap && s->tag[n] == t && vgc_gen_pos[n] == k + 1)); */
     /*@ assert last_head: n == s->cap + t ==> k == s->len[t] + 1; */
-    /*@ assert last_prev: n != s->cap + t ==> s->prev[s->cap + t] == \at(s->prev[s->cap + t], Pre); */
+    /*@ assert last_prev: n != s->cap + t ==> s->prev[s->cap + t] == last; */
     /*@ assert last: n != s->cap + t ==> 0 <= s->prev[s->cap + t] < s->cap &&
           vgc_gen_pos[s->prev[s->cap + t]] == s->len[t] + 1 && s->len[t] + 1 > k; */
     /*@ assert prev_kept: \forall integer y; 0 <= y < s->cap && s->tag[y] < VGC_NLISTS && y != n ==>
@@ -521,11 +535,14 @@ static void vgc_add(vgc_gen *s, int32_t x, int l)
     /*@ assert len_o: \forall integer g; 0 <= g < VGC_NLISTS && g != l ==> s->len[g] == \at(s->len[g], Pre); */
     /*@ assert x_ok: s->tag[x] == l && s->prev[x] == last && s->prev[s->cap + l] == x &&
           last != x && 1 <= s->len[l] <= s->cap && vgc_gen_pos[last] == s->len[l] - 1; */
-    /*@ assert hz: \forall integer g; 0 <= g < VGC_NLISTS ==> vgc_gen_pos[s->cap + g] == 0; */
+    /*@ assert head_l: vgc_gen_pos[s->cap + l] == 0; */
     /*@ assert ho_prev: \forall integer g; 0 <= g < VGC_NLISTS && g != l ==>
           s->prev[s->cap + g] == \at(s->prev[s->cap + g], Pre); */
+    /*@ assert ho_raw: \forall integer g; 0 <= g < VGC_NLISTS && g != l ==>
+          vgc_gen_pos[s->cap + g] == 0 && vgc_gen_pos[s->prev[s->cap + g]] == s->len[g] &&
+          s->prev[s->cap + g] != x; */
     /*@ assert ho: \forall integer g; 0 <= g < VGC_NLISTS && g != l ==>
-          vgc_gen_pos[s->prev[s->cap + g]] == s->len[g] && s->prev[s->cap + g] != x; */
+          pos_head(s, g) && s->prev[s->cap + g] != x; */
     /*@ assert prev_kept: \forall integer y; 0 <= y < s->cap && y != x ==>
           s->prev[y] == \at(s->prev[y], Pre); */
     /*@ assert steps_new: \forall integer y; 0 <= y < s->cap && s->tag[y] < VGC_NLISTS && y != x ==>
@@ -736,8 +753,7 @@ static void vgc_merge_lists(vgc_gen *s, int from, int to)
      assigns vgc_gen_pos[0 .. s->cap - 1];
      ensures shifted: \forall integer j; 0 <= j < s->cap ==>
        vgc_gen_pos[j] == (s->tag[j] == f ? \old(vgc_gen_pos[j]) + d : \old(vgc_gen_pos[j]));
-     ensures heads:   \forall integer g; 0 <= g < VGC_NLISTS ==>
-                        vgc_gen_pos[s->cap + g] == \old(vgc_gen_pos[s->cap + g]); @/
+     ensures heads:   \forall integer j; s->cap <= j ==> vgc_gen_pos[j] == \old(vgc_gen_pos[j]); @/
   void vgc_pos_shift(vgc_gen *s, int f, int64_t d)
   {
       /@ loop invariant range: 0 <= i <= s->cap;
@@ -796,6 +812,7 @@ void vgc_gen_merge(vgc_gen *s, int from, int to)
     /*@ assert m_pos: \forall integer y; 0 <= y < s->cap ==>
           vgc_gen_pos[y] == (\at(s->tag[y], Pre) == from ? \at(vgc_gen_pos[y], Pre) + L :
                                                             \at(vgc_gen_pos[y], Pre)); */
+    /*@ assert m_hk: \forall integer j; s->cap <= j ==> vgc_gen_pos[j] == \at(vgc_gen_pos[j], Pre); */
     /*@ assert m_hz: \forall integer g; 0 <= g < VGC_NLISTS ==> vgc_gen_pos[s->cap + g] == 0; */
     /*@ assert m_pos_other: \forall integer z; 0 <= z < s->cap + VGC_NLISTS &&
           \at(tagof(s, z), Pre) != from ==> vgc_gen_pos[z] == \at(vgc_gen_pos[z], Pre); */
@@ -810,11 +827,15 @@ void vgc_gen_merge(vgc_gen *s, int from, int to)
     /*@ assert m_ho_prev: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>
           s->prev[s->cap + g] == \at(s->prev[s->cap + g], Pre) &&
           \at(tagof(s, s->prev[s->cap + g]), Pre) == g; */
+    /*@ assert m_ho_raw: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>
+          vgc_gen_pos[s->cap + g] == 0 && vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; */
     /*@ assert m_ho: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>
-          vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; */
+          pos_head(s, g); */
     /*@ assert m_hto_empty: first == hf ==> vgc_gen_pos[s->prev[ht]] == s->len[to]; */
     /*@ assert m_hto_full: first != hf ==> vgc_gen_pos[s->prev[ht]] == s->len[to]; */
-    /*@ assert m_hfrom: vgc_gen_pos[s->prev[hf]] == s->len[from]; */
+    /*@ assert m_hto: pos_head(s, to); */
+    /*@ assert m_hfrom_raw: vgc_gen_pos[s->prev[hf]] == s->len[from]; */
+    /*@ assert m_hfrom: pos_head(s, from); */
     /*@ assert m_heads: pos_heads(s); */
     /*@ assert m_step_first: first != hf ==> pos_step(s, first); */
     /*@ assert m_step_from: \forall integer y; 0 <= y < s->cap && \at(s->tag[y], Pre) == from &&

@@ -59,7 +59,8 @@ int vgc_gen_witness(void)
     /*@ assert same_list: links_same_list(&s); */
     /*@ assert agree: links_agree(&s); */
     /*@ assert lengths: gen_lengths(&s); */
-    /*@ assert pos_head_all: \forall integer g; 0 <= g < VGC_NLISTS ==> pos_head(&s, g); */
+    /*@ assert pos_zero: \forall integer h; 0 <= h < VGC_NLISTS ==> vgc_gen_pos[h] == 0; */
+    /*@ assert pos_last_all: \forall integer g; 0 <= g < VGC_NLISTS ==> pos_last(&s, g); */
     /*@ assert pos_heads: pos_heads(&s); */
     /*@ assert pos_steps: pos_steps(&s); */
     /*@ assert pos_distinct: pos_distinct(&s); */

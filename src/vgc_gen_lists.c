@@ -128,9 +128,10 @@ void vgc_gen_init(vgc_gen *s, int64_t cap, int32_t *next, int32_t *prev, uint8_t
     /*@ assert links: gen_links(s); */
     /*@ assert lengths: gen_lengths(s); */
     /*@ assert counters: gen_counters(s); */
-    /*@ assert pos_zero: \forall integer g; 0 <= g < VGC_NLISTS ==>
-          vgc_gen_pos[s->cap + g] == 0 && s->prev[s->cap + g] == s->cap + g && s->len[g] == 0; */
-    /*@ assert pos_head_all: \forall integer g; 0 <= g < VGC_NLISTS ==> pos_head(s, g); */
+    /*@ assert pos_zero: \forall integer h; s->cap <= h < s->cap + VGC_NLISTS ==> vgc_gen_pos[h] == 0; */
+    /*@ assert last_zero: \forall integer g; 0 <= g < VGC_NLISTS ==>
+          s->prev[s->cap + g] == s->cap + g && s->len[g] == 0 && vgc_gen_pos[s->cap + g] == 0; */
+    /*@ assert pos_last_all: \forall integer g; 0 <= g < VGC_NLISTS ==> pos_last(s, g); */
     /*@ assert pos_heads: pos_heads(s); */
     /*@ assert pos_steps: pos_steps(s); */
     /*@ assert pos_distinct: pos_distinct(s); */
@@ -271,7 +272,8 @@ static void vgc_append(vgc_gen *s, int32_t x, int l)
      ensures shifted: \forall integer j; 0 <= j < s->cap ==>
        vgc_gen_pos[j] == (s->tag[j] == t && \old(vgc_gen_pos[j]) > k ?
                             \old(vgc_gen_pos[j]) - 1 : \old(vgc_gen_pos[j]));
-     ensures heads:   \forall integer j; s->cap <= j ==> vgc_gen_pos[j] == \old(vgc_gen_pos[j]); @/
+     ensures heads:   \forall integer j; s->cap <= j < s->cap + VGC_NLISTS ==>
+                        vgc_gen_pos[j] == \old(vgc_gen_pos[j]); @/
   void vgc_pos_remove(vgc_gen *s, uint8_t t, int64_t k)
   {
       /@ loop invariant range: 0 <= i <= s->cap;
@@ -297,8 +299,8 @@ static void vgc_append(vgc_gen *s, int32_t x, int l)
      requires k_range: 1 <= k;
      requires range:   links_range(s);
      requires same:    links_same_list(s);
-     requires heads_other: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==> pos_head(s, g);
-     requires head_t:  vgc_gen_pos[s->cap + t] == 0;
+     requires heads_zero: \forall integer h; s->cap <= h < s->cap + VGC_NLISTS ==> vgc_gen_pos[h] == 0;
+     requires heads_other: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==> pos_last(s, g);
      requires p_ok:    node(s, p) && tagof(s, p) == t && vgc_gen_pos[p] == k - 1;
      requires n_ok:    s->prev[n] == p && (n == s->cap + t ||
                          (0 <= n < s->cap && s->tag[n] == t && vgc_gen_pos[n] == k + 1));
@@ -318,15 +320,17 @@ static void vgc_append(vgc_gen *s, int32_t x, int l)
   {
       vgc_pos_remove(s, t, k);
       /@ assert k_le: k <= s->len[t] + 1; @/
-      /@ assert pos_hk: \forall integer j; s->cap <= j ==> vgc_gen_pos[j] == \at(vgc_gen_pos[j], Pre); @/
+      /@ assert pos_hk: \forall integer j; s->cap <= j < s->cap + VGC_NLISTS ==>
+            vgc_gen_pos[j] == \at(vgc_gen_pos[j], Pre); @/
+      /@ assert hz: \forall integer h; s->cap <= h < s->cap + VGC_NLISTS ==> vgc_gen_pos[h] == 0; @/
       /@ assert pos_ht: vgc_gen_pos[s->cap + t] == 0; @/
       /@ assert pos_o: \forall integer j; 0 <= j < s->cap && s->tag[j] != t ==>
             vgc_gen_pos[j] == \at(vgc_gen_pos[j], Pre); @/
       /@ assert pos_t: \forall integer j; 0 <= j < s->cap && s->tag[j] == t ==>
             vgc_gen_pos[j] == (\at(vgc_gen_pos[j], Pre) > k ?
                                  \at(vgc_gen_pos[j], Pre) - 1 : \at(vgc_gen_pos[j], Pre)); @/
-      /@ assert node_t_head: \forall integer j; node(s, j) && tagof(s, j) == t && s->cap <= j ==>
-            j == s->cap + t && vgc_gen_pos[j] == 0 && \at(vgc_gen_pos[j], Pre) == 0; @/
+      /@ assert node_t_head: \forall integer j; node(s, j) && s->cap <= j ==>
+            vgc_gen_pos[j] == 0 && \at(vgc_gen_pos[j], Pre) == 0; @/
       /@ assert pos_o_node: \forall integer j; 0 <= j < s->cap + VGC_NLISTS && tagof(s, j) != t ==>
             vgc_gen_pos[j] == \at(vgc_gen_pos[j], Pre); @/
       /@ assert pos_t_node: \forall integer j; node(s, j) && tagof(s, j) == t ==>
@@ -334,11 +338,15 @@ static void vgc_append(vgc_gen *s, int32_t x, int l)
                                  \at(vgc_gen_pos[j], Pre) - 1 : \at(vgc_gen_pos[j], Pre)); @/
       /@ assert ho_prev: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==>
             tagof(s, s->prev[s->cap + g]) == g && 0 <= s->prev[s->cap + g] < s->cap + VGC_NLISTS; @/
-      /@ assert ho: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==> pos_head(s, g); @/
+      /@ assert ho_pos: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==>
+            vgc_gen_pos[s->prev[s->cap + g]] == \at(vgc_gen_pos[s->prev[s->cap + g]], Pre); @/
+      /@ assert ho_raw: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==>
+            vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; @/
+      /@ assert ho: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==> pos_last(s, g); @/
       /@ assert p_kept: vgc_gen_pos[p] == k - 1; @/
       /@ assert ht_head: n == s->cap + t ==> vgc_gen_pos[s->prev[s->cap + t]] == s->len[t]; @/
       /@ assert ht_slot: n != s->cap + t ==> vgc_gen_pos[s->prev[s->cap + t]] == s->len[t]; @/
-      /@ assert ht: pos_head(s, t); @/
+      /@ assert ht: pos_last(s, t); @/
       /@ assert heads: pos_heads(s); @/
       /@ assert step_n: 0 <= n < s->cap ==> pos_step(s, n); @/
       /@ assert step_o: \forall integer y; 0 <= y < s->cap && s->tag[y] < VGC_NLISTS &&
@@ -372,9 +380,9 @@ static void vgc_append(vgc_gen *s, int32_t x, int l)
      requires x_ok:    s->tag[x] == l && s->prev[x] == last && s->prev[s->cap + l] == x &&
                        last != x && 1 <= s->len[l] <= s->cap &&
                        vgc_gen_pos[last] == s->len[l] - 1;
+     requires heads_zero: \forall integer h; s->cap <= h < s->cap + VGC_NLISTS ==> vgc_gen_pos[h] == 0;
      requires heads_other: \forall integer g; 0 <= g < VGC_NLISTS && g != l ==>
-                             pos_head(s, g) && s->prev[s->cap + g] != x;
-     requires head_l:  vgc_gen_pos[s->cap + l] == 0;
+                             pos_last(s, g) && s->prev[s->cap + g] != x;
      requires steps:   \forall integer y; 0 <= y < s->cap && s->tag[y] < VGC_NLISTS && y != x ==>
                          pos_step(s, y) && s->prev[y] != x;
      requires distinct: \forall integer y, z; node(s, y) && node(s, z) && y != x && z != x &&
@@ -388,11 +396,12 @@ static void vgc_append(vgc_gen *s, int32_t x, int l)
   {
       vgc_gen_pos[x] = (int64_t)s->len[l];
       /@ assert frame: \forall integer z; z != x ==> vgc_gen_pos[z] == \at(vgc_gen_pos[z], Pre); @/
+      /@ assert hz: \forall integer h; s->cap <= h < s->cap + VGC_NLISTS ==> vgc_gen_pos[h] == 0; @/
       /@ assert ho_raw: \forall integer g; 0 <= g < VGC_NLISTS && g != l ==>
-            vgc_gen_pos[s->cap + g] == 0 && vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; @/
-      /@ assert ho: \forall integer g; 0 <= g < VGC_NLISTS && g != l ==> pos_head(s, g); @/
-      /@ assert hl_raw: vgc_gen_pos[s->cap + l] == 0 && vgc_gen_pos[s->prev[s->cap + l]] == s->len[l]; @/
-      /@ assert hl: pos_head(s, l); @/
+            vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; @/
+      /@ assert ho: \forall integer g; 0 <= g < VGC_NLISTS && g != l ==> pos_last(s, g); @/
+      /@ assert hl_raw: vgc_gen_pos[s->prev[s->cap + l]] == s->len[l]; @/
+      /@ assert hl: pos_last(s, l); @/
       /@ assert heads: pos_heads(s); @/
       /@ assert step_x: pos_step(s, x); @/
       /@ assert step_o: \forall integer y; 0 <= y < s->cap && s->tag[y] < VGC_NLISTS && y != x ==>
@@ -442,7 +451,8 @@ static void vgc_remove(vgc_gen *s, int32_t x)
     /*@ assert n_slot_pos: 0 <= n < s->cap ==> vgc_gen_pos[n] == k + 1; */
     /*@ assert n_head: s->cap <= n ==> n == ht; */
     /*@ assert heads: pos_heads(s); */
-    /*@ assert h_zero: \forall integer g; 0 <= g < VGC_NLISTS ==> vgc_gen_pos[s->cap + g] == 0; */
+    /*@ assert h_zero: \forall integer h; s->cap <= h < s->cap + VGC_NLISTS ==> vgc_gen_pos[h] == 0; */
+    /*@ assert h_last_t: pos_last(s, t); */
     /*@ assert h_last: \forall integer g; 0 <= g < VGC_NLISTS ==>
           vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; */
     /*@ assert ht_ok: node_ok(s, ht) && node(s, s->prev[ht]) && tagof(s, s->prev[ht]) == t; */
@@ -466,12 +476,12 @@ static void vgc_remove(vgc_gen *s, int32_t x)
           tagof(s, y) == \at(tagof(s, y), Pre) && (node(s, y) <==> \at(node(s, y), Pre)); */
     /*@ assert len_t: s->len[t] + 1 == lt; */
     /*@ assert len_o: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==> s->len[g] == \at(s->len[g], Pre); */
-    /*@ assert head_t: vgc_gen_pos[s->cap + t] == 0; */
+    /*@ assert hz: \forall integer h; s->cap <= h < s->cap + VGC_NLISTS ==> vgc_gen_pos[h] == 0; */
     /*@ assert ho_prev: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==>
           s->prev[s->cap + g] == \at(s->prev[s->cap + g], Pre); */
     /*@ assert ho_raw: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==>
-          vgc_gen_pos[s->cap + g] == 0 && vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; */
-    /*@ assert ho: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==> pos_head(s, g); */
+          vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; */
+    /*@ assert ho: \forall integer g; 0 <= g < VGC_NLISTS && g != t ==> pos_last(s, g); */
     /*@ assert p_ok: node(s, p) && tagof(s, p) == t && vgc_gen_pos[p] == k - 1; */
     /*@ assert n_ok: s->prev[n] == p && (n == s->cap + t ||
           (0 <= n < s->cap && s->tag[n] == t && vgc_gen_pos[n] == k + 1)); */
@@ -512,7 +522,8 @@ static void vgc_add(vgc_gen *s, int32_t x, int l)
     /*@ assert h_value: h == s->cap + l && node(s, h) && tagof(s, h) == l && node_ok(s, h); */
     /*@ ghost const int32_t last = s->prev[h]; */
     /*@ assert heads: pos_heads(s); */
-    /*@ assert h_zero: \forall integer g; 0 <= g < VGC_NLISTS ==> vgc_gen_pos[s->cap + g] == 0; */
+    /*@ assert h_zero: \forall integer h; s->cap <= h < s->cap + VGC_NLISTS ==> vgc_gen_pos[h] == 0; */
+    /*@ assert h_last_l: pos_last(s, l); */
     /*@ assert h_last: \forall integer g; 0 <= g < VGC_NLISTS ==>
           vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; */
     /*@ assert last_ok: node(s, last) && tagof(s, last) == l && vgc_gen_pos[last] == s->len[l]; */
@@ -535,14 +546,13 @@ static void vgc_add(vgc_gen *s, int32_t x, int l)
     /*@ assert len_o: \forall integer g; 0 <= g < VGC_NLISTS && g != l ==> s->len[g] == \at(s->len[g], Pre); */
     /*@ assert x_ok: s->tag[x] == l && s->prev[x] == last && s->prev[s->cap + l] == x &&
           last != x && 1 <= s->len[l] <= s->cap && vgc_gen_pos[last] == s->len[l] - 1; */
-    /*@ assert head_l: vgc_gen_pos[s->cap + l] == 0; */
+    /*@ assert hz: \forall integer h; s->cap <= h < s->cap + VGC_NLISTS ==> vgc_gen_pos[h] == 0; */
     /*@ assert ho_prev: \forall integer g; 0 <= g < VGC_NLISTS && g != l ==>
           s->prev[s->cap + g] == \at(s->prev[s->cap + g], Pre); */
     /*@ assert ho_raw: \forall integer g; 0 <= g < VGC_NLISTS && g != l ==>
-          vgc_gen_pos[s->cap + g] == 0 && vgc_gen_pos[s->prev[s->cap + g]] == s->len[g] &&
-          s->prev[s->cap + g] != x; */
+          vgc_gen_pos[s->prev[s->cap + g]] == s->len[g] && s->prev[s->cap + g] != x; */
     /*@ assert ho: \forall integer g; 0 <= g < VGC_NLISTS && g != l ==>
-          pos_head(s, g) && s->prev[s->cap + g] != x; */
+          pos_last(s, g) && s->prev[s->cap + g] != x; */
     /*@ assert prev_kept: \forall integer y; 0 <= y < s->cap && y != x ==>
           s->prev[y] == \at(s->prev[y], Pre); */
     /*@ assert steps_new: \forall integer y; 0 <= y < s->cap && s->tag[y] < VGC_NLISTS && y != x ==>
@@ -753,7 +763,8 @@ static void vgc_merge_lists(vgc_gen *s, int from, int to)
      assigns vgc_gen_pos[0 .. s->cap - 1];
      ensures shifted: \forall integer j; 0 <= j < s->cap ==>
        vgc_gen_pos[j] == (s->tag[j] == f ? \old(vgc_gen_pos[j]) + d : \old(vgc_gen_pos[j]));
-     ensures heads:   \forall integer j; s->cap <= j ==> vgc_gen_pos[j] == \old(vgc_gen_pos[j]); @/
+     ensures heads:   \forall integer j; s->cap <= j < s->cap + VGC_NLISTS ==>
+                        vgc_gen_pos[j] == \old(vgc_gen_pos[j]); @/
   void vgc_pos_shift(vgc_gen *s, int f, int64_t d)
   {
       /@ loop invariant range: 0 <= i <= s->cap;
@@ -785,7 +796,8 @@ void vgc_gen_merge(vgc_gen *s, int from, int to)
     /*@ assert len_ok: s->len[to] <= s->cap && s->len[from] <= s->cap; */
     /*@ ghost const int64_t L = (int64_t)s->len[to]; */
     /*@ assert pheads: pos_heads(s); */
-    /*@ assert h_zero: \forall integer g; 0 <= g < VGC_NLISTS ==> vgc_gen_pos[s->cap + g] == 0; */
+    /*@ assert h_zero: \forall integer h; s->cap <= h < s->cap + VGC_NLISTS ==> vgc_gen_pos[h] == 0; */
+    /*@ assert h_last_ft: pos_last(s, from) && pos_last(s, to); */
     /*@ assert h_last: \forall integer g; 0 <= g < VGC_NLISTS ==>
           vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; */
     /*@ assert tl_ok: node(s, tl) && tagof(s, tl) == to && vgc_gen_pos[tl] == L; */
@@ -812,8 +824,9 @@ void vgc_gen_merge(vgc_gen *s, int from, int to)
     /*@ assert m_pos: \forall integer y; 0 <= y < s->cap ==>
           vgc_gen_pos[y] == (\at(s->tag[y], Pre) == from ? \at(vgc_gen_pos[y], Pre) + L :
                                                             \at(vgc_gen_pos[y], Pre)); */
-    /*@ assert m_hk: \forall integer j; s->cap <= j ==> vgc_gen_pos[j] == \at(vgc_gen_pos[j], Pre); */
-    /*@ assert m_hz: \forall integer g; 0 <= g < VGC_NLISTS ==> vgc_gen_pos[s->cap + g] == 0; */
+    /*@ assert m_hk: \forall integer j; s->cap <= j < s->cap + VGC_NLISTS ==>
+          vgc_gen_pos[j] == \at(vgc_gen_pos[j], Pre); */
+    /*@ assert m_hz: \forall integer h; s->cap <= h < s->cap + VGC_NLISTS ==> vgc_gen_pos[h] == 0; */
     /*@ assert m_pos_other: \forall integer z; 0 <= z < s->cap + VGC_NLISTS &&
           \at(tagof(s, z), Pre) != from ==> vgc_gen_pos[z] == \at(vgc_gen_pos[z], Pre); */
     /*@ assert m_len_from: s->len[from] == 0; */
@@ -828,14 +841,14 @@ void vgc_gen_merge(vgc_gen *s, int from, int to)
           s->prev[s->cap + g] == \at(s->prev[s->cap + g], Pre) &&
           \at(tagof(s, s->prev[s->cap + g]), Pre) == g; */
     /*@ assert m_ho_raw: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>
-          vgc_gen_pos[s->cap + g] == 0 && vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; */
+          vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; */
     /*@ assert m_ho: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>
-          pos_head(s, g); */
+          pos_last(s, g); */
     /*@ assert m_hto_empty: first == hf ==> vgc_gen_pos[s->prev[ht]] == s->len[to]; */
     /*@ assert m_hto_full: first != hf ==> vgc_gen_pos[s->prev[ht]] == s->len[to]; */
-    /*@ assert m_hto: pos_head(s, to); */
+    /*@ assert m_hto: pos_last(s, to); */
     /*@ assert m_hfrom_raw: vgc_gen_pos[s->prev[hf]] == s->len[from]; */
-    /*@ assert m_hfrom: pos_head(s, from); */
+    /*@ assert m_hfrom: pos_last(s, from); */
     /*@ assert m_heads: pos_heads(s); */
     /*@ assert m_step_first: first != hf ==> pos_step(s, first); */
     /*@ assert m_step_from: \forall integer y; 0 <= y < s->cap && \at(s->tag[y], Pre) == from &&

@@ -840,6 +840,10 @@ void vgc_gen_merge(vgc_gen *s, int from, int to)
     /*@ assert m_ho_prev: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>
           s->prev[s->cap + g] == \at(s->prev[s->cap + g], Pre) &&
           \at(tagof(s, s->prev[s->cap + g]), Pre) == g; */
+    /*@ assert m_ho_rng: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>
+          0 <= \at(s->prev[s->cap + g], Pre) < s->cap + VGC_NLISTS; */
+    /*@ assert m_ho_pos: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>
+          vgc_gen_pos[\at(s->prev[s->cap + g], Pre)] == \at(vgc_gen_pos[s->prev[s->cap + g]], Pre); */
     /*@ assert m_ho_raw: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>
           vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; */
     /*@ assert m_ho: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>

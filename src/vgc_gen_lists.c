@@ -817,7 +817,17 @@ void vgc_gen_merge(vgc_gen *s, int from, int to)
     /*@ assert other_prev: \forall integer y; 0 <= y < s->cap && s->tag[y] < VGC_NLISTS &&
           s->tag[y] != from ==> tagof(s, s->prev[y]) == s->tag[y] && y != first; */
     /*@ assert pdistinct: pos_distinct(s); */
+    /*@ assert s_ho_tag: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>
+          0 <= s->prev[s->cap + g] < s->cap + VGC_NLISTS && tagof(s, s->prev[s->cap + g]) == g; */
     /*@ ghost vgc_pos_shift(s, from, L); */
+    /*@ assert s_ho_slot: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to &&
+          s->prev[s->cap + g] < s->cap ==>
+          vgc_gen_pos[s->prev[s->cap + g]] == \at(vgc_gen_pos[s->prev[s->cap + g]], Pre); */
+    /*@ assert s_ho_head: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to &&
+          s->cap <= s->prev[s->cap + g] ==>
+          vgc_gen_pos[s->prev[s->cap + g]] == \at(vgc_gen_pos[s->prev[s->cap + g]], Pre); */
+    /*@ assert s_ho: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>
+          vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; */
     vgc_merge_lists(s, from, to);
     /*@ assert m_tag: \forall integer y; 0 <= y < s->cap ==>
           s->tag[y] == (\at(s->tag[y], Pre) == from ? to : \at(s->tag[y], Pre)); */
@@ -840,10 +850,6 @@ void vgc_gen_merge(vgc_gen *s, int from, int to)
     /*@ assert m_ho_prev: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>
           s->prev[s->cap + g] == \at(s->prev[s->cap + g], Pre) &&
           \at(tagof(s, s->prev[s->cap + g]), Pre) == g; */
-    /*@ assert m_ho_rng: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>
-          0 <= \at(s->prev[s->cap + g], Pre) < s->cap + VGC_NLISTS; */
-    /*@ assert m_ho_pos: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>
-          vgc_gen_pos[\at(s->prev[s->cap + g], Pre)] == \at(vgc_gen_pos[s->prev[s->cap + g]], Pre); */
     /*@ assert m_ho_raw: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>
           vgc_gen_pos[s->prev[s->cap + g]] == s->len[g]; */
     /*@ assert m_ho: \forall integer g; 0 <= g < VGC_NLISTS && g != from && g != to ==>

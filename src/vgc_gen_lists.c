@@ -15,6 +15,12 @@
  *
  * Every write of a tag goes through vgc_set_tag, whose ghost loop proves how the per-list slot
  * counts change (an induction over the slots that the SMT provers cannot do by themselves).
+ *
+ * Connectivity (gen_pos, the ghost position index of spec/vgc_gen.acsl, SPEC-tracker §2a):
+ * vgc_remove = vgc_unlink + ghost renumbering (vgc_pos_unlinked), vgc_add = vgc_append + the new
+ * slot's position (vgc_pos_appended); track, untrack and move use these two.  vgc_gen_merge
+ * shifts the positions of `from` (vgc_pos_shift) before the list part (vgc_merge_lists).  See
+ * the section "connectivity" below for how the proof keeps each goal's context small.
  * Ghost code is not compiled: it costs nothing at run time.
  */
 #include "vgc_gen.h"

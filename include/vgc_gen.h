@@ -63,13 +63,15 @@ typedef struct vgc_gen {
   requires arrays_sep: \separated(next + (0 .. cap + VGC_NLISTS - 1),
                                   prev + (0 .. cap + VGC_NLISTS - 1));
   requires threshold0_ok: threshold0 >= 0;
-  assigns *s, next[0 .. cap + VGC_NLISTS - 1], prev[0 .. cap + VGC_NLISTS - 1], tag[0 .. cap - 1];
+  assigns *s, next[0 .. cap + VGC_NLISTS - 1], prev[0 .. cap + VGC_NLISTS - 1], tag[0 .. cap - 1],
+          vgc_gen_pos[cap .. cap + VGC_NLISTS - 1];
   ensures wf_mem:     gen_mem(s);
   ensures wf_tags:    gen_tags(s);
   ensures wf_range:   links_range(s);
   ensures wf_list:    links_same_list(s);
   ensures wf_agree:   links_agree(s);
   ensures wf_lengths: gen_lengths(s);
+  ensures wf_pos:     gen_pos(s);
   ensures wf_counters: gen_counters(s);
   ensures arrays:      s->cap == cap && s->next == next && s->prev == prev && s->tag == tag;
   ensures all_untracked: \forall integer x; 0 <= x < cap ==> tag[x] == VGC_UNTRACKED;
@@ -89,13 +91,14 @@ void vgc_gen_init(vgc_gen *s, int64_t cap, int32_t *next, int32_t *prev, uint8_t
   requires x_range:   0 <= x < s->cap;
   requires untracked: s->tag[x] == VGC_UNTRACKED;
   assigns s->next[0 .. s->cap + VGC_NLISTS - 1], s->prev[0 .. s->cap + VGC_NLISTS - 1],
-          s->tag[x], s->len[0], s->count[0];
+          s->tag[x], s->len[0], s->count[0], vgc_gen_pos[x];
   ensures wf_mem:     gen_mem(s);
   ensures wf_tags:    gen_tags(s);
   ensures wf_range:   links_range(s);
   ensures wf_list:    links_same_list(s);
   ensures wf_agree:   links_agree(s);
   ensures wf_lengths: gen_lengths(s);
+  ensures wf_pos:     gen_pos(s);
   ensures wf_counters: gen_counters(s);
   ensures tracked:    s->tag[x] == 0;
   ensures tail:       s->next[x] == s->cap && s->prev[s->cap] == x;
@@ -111,13 +114,14 @@ void vgc_gen_track(vgc_gen *s, int32_t x);
   requires x_range:   0 <= x < s->cap;
   requires tracked:   s->tag[x] < VGC_NLISTS;
   assigns s->next[0 .. s->cap + VGC_NLISTS - 1], s->prev[0 .. s->cap + VGC_NLISTS - 1],
-          s->tag[x], s->len[0 .. VGC_NLISTS - 1], s->count[0];
+          s->tag[x], s->len[0 .. VGC_NLISTS - 1], s->count[0], vgc_gen_pos[0 .. s->cap - 1];
   ensures wf_mem:     gen_mem(s);
   ensures wf_tags:    gen_tags(s);
   ensures wf_range:   links_range(s);
   ensures wf_list:    links_same_list(s);
   ensures wf_agree:   links_agree(s);
   ensures wf_lengths: gen_lengths(s);
+  ensures wf_pos:     gen_pos(s);
   ensures wf_counters: gen_counters(s);
   ensures untracked:  s->tag[x] == VGC_UNTRACKED;
   ensures length:     s->len[\old(s->tag[x])] == \old(s->len[s->tag[x]]) - 1;
@@ -132,13 +136,14 @@ void vgc_gen_untrack(vgc_gen *s, int32_t x);
   requires tracked:   s->tag[x] < VGC_NLISTS;
   requires l_range:   0 <= l < VGC_NLISTS;
   assigns s->next[0 .. s->cap + VGC_NLISTS - 1], s->prev[0 .. s->cap + VGC_NLISTS - 1],
-          s->tag[x], s->len[0 .. VGC_NLISTS - 1];
+          s->tag[x], s->len[0 .. VGC_NLISTS - 1], vgc_gen_pos[0 .. s->cap - 1];
   ensures wf_mem:     gen_mem(s);
   ensures wf_tags:    gen_tags(s);
   ensures wf_range:   links_range(s);
   ensures wf_list:    links_same_list(s);
   ensures wf_agree:   links_agree(s);
   ensures wf_lengths: gen_lengths(s);
+  ensures wf_pos:     gen_pos(s);
   ensures wf_counters: gen_counters(s);
   ensures moved:      s->tag[x] == l;
   ensures tail:       s->next[x] == s->cap + l && s->prev[s->cap + l] == x;
@@ -150,13 +155,14 @@ void vgc_gen_move(vgc_gen *s, int32_t x, int l);
   requires wf:        gen_wf(s);
   requires range:     0 <= from < VGC_NLISTS && 0 <= to < VGC_NLISTS && from != to;
   assigns s->next[0 .. s->cap + VGC_NLISTS - 1], s->prev[0 .. s->cap + VGC_NLISTS - 1],
-          s->tag[0 .. s->cap - 1], s->len[0 .. VGC_NLISTS - 1];
+          s->tag[0 .. s->cap - 1], s->len[0 .. VGC_NLISTS - 1], vgc_gen_pos[0 .. s->cap - 1];
   ensures wf_mem:     gen_mem(s);
   ensures wf_tags:    gen_tags(s);
   ensures wf_range:   links_range(s);
   ensures wf_list:    links_same_list(s);
   ensures wf_agree:   links_agree(s);
   ensures wf_lengths: gen_lengths(s);
+  ensures wf_pos:     gen_pos(s);
   ensures wf_counters: gen_counters(s);
   ensures moved:      \forall integer x; 0 <= x < s->cap && \old(s->tag[x]) == from ==>
                         s->tag[x] == to;
@@ -231,6 +237,7 @@ int vgc_gen_should_collect(const vgc_gen *s);
   ensures wf_list:    links_same_list(s);
   ensures wf_agree:   links_agree(s);
   ensures wf_lengths: gen_lengths(s);
+  ensures wf_pos:     gen_pos(s);
   ensures wf_counters: gen_counters(s);
   ensures set:        s->threshold[g] == v;
 */
@@ -282,13 +289,15 @@ void vgc_gen_freeze_count(vgc_gen *s);
   requires wf:        gen_wf(s);
   requires g_range:   0 <= g < VGC_NGEN;
   assigns s->next[0 .. s->cap + VGC_NLISTS - 1], s->prev[0 .. s->cap + VGC_NLISTS - 1],
-          s->tag[0 .. s->cap - 1], s->len[0 .. VGC_NLISTS - 1], s->count[0 .. VGC_NGEN - 1];
+          s->tag[0 .. s->cap - 1], s->len[0 .. VGC_NLISTS - 1], vgc_gen_pos[0 .. s->cap - 1],
+          s->count[0 .. VGC_NGEN - 1];
   ensures wf_mem:     gen_mem(s);
   ensures wf_tags:    gen_tags(s);
   ensures wf_range:   links_range(s);
   ensures wf_list:    links_same_list(s);
   ensures wf_agree:   links_agree(s);
   ensures wf_lengths: gen_lengths(s);
+  ensures wf_pos:     gen_pos(s);
   ensures wf_counters: gen_counters(s);
   ensures older_count: g + 1 < VGC_NGEN ==> s->count[g + 1] == sat_add(\old(s->count[g + 1]), 1);
   ensures oldest_count: g + 2 < VGC_NGEN ==> s->count[g + 2] == \old(s->count[g + 2]);
@@ -309,7 +318,7 @@ void vgc_gen_collect_begin(vgc_gen *s, int g);
   requires wf:        gen_wf(s);
   requires g_range:   0 <= g < VGC_NGEN;
   assigns s->next[0 .. s->cap + VGC_NLISTS - 1], s->prev[0 .. s->cap + VGC_NLISTS - 1],
-          s->tag[0 .. s->cap - 1], s->len[0 .. VGC_NLISTS - 1],
+          s->tag[0 .. s->cap - 1], s->len[0 .. VGC_NLISTS - 1], vgc_gen_pos[0 .. s->cap - 1],
           s->long_lived_total, s->long_lived_pending;
   ensures wf_mem:     gen_mem(s);
   ensures wf_tags:    gen_tags(s);
@@ -317,6 +326,7 @@ void vgc_gen_collect_begin(vgc_gen *s, int g);
   ensures wf_list:    links_same_list(s);
   ensures wf_agree:   links_agree(s);
   ensures wf_lengths: gen_lengths(s);
+  ensures wf_pos:     gen_pos(s);
   ensures wf_counters: gen_counters(s);
   ensures promoted:   g + 1 < VGC_NGEN ==>
                         s->len[g] == 0 && s->len[g + 1] == \old(s->len[g + 1]) + \old(s->len[g]);
@@ -335,13 +345,15 @@ void vgc_gen_promote(vgc_gen *s, int g);
 /*@
   requires wf:        gen_wf(s);
   assigns s->next[0 .. s->cap + VGC_NLISTS - 1], s->prev[0 .. s->cap + VGC_NLISTS - 1],
-          s->tag[0 .. s->cap - 1], s->len[0 .. VGC_NLISTS - 1], s->count[0 .. VGC_NGEN - 1];
+          s->tag[0 .. s->cap - 1], s->len[0 .. VGC_NLISTS - 1], vgc_gen_pos[0 .. s->cap - 1],
+          s->count[0 .. VGC_NGEN - 1];
   ensures wf_mem:     gen_mem(s);
   ensures wf_tags:    gen_tags(s);
   ensures wf_range:   links_range(s);
   ensures wf_list:    links_same_list(s);
   ensures wf_agree:   links_agree(s);
   ensures wf_lengths: gen_lengths(s);
+  ensures wf_pos:     gen_pos(s);
   ensures wf_counters: gen_counters(s);
   ensures frozen:     \forall integer g; 0 <= g < VGC_NGEN ==> s->len[g] == 0;
   ensures permanent:  s->len[VGC_PERMANENT] == \old(s->len[VGC_PERMANENT]) +
@@ -354,13 +366,14 @@ void vgc_gen_freeze(vgc_gen *s);
 /*@
   requires wf:        gen_wf(s);
   assigns s->next[0 .. s->cap + VGC_NLISTS - 1], s->prev[0 .. s->cap + VGC_NLISTS - 1],
-          s->tag[0 .. s->cap - 1], s->len[0 .. VGC_NLISTS - 1];
+          s->tag[0 .. s->cap - 1], s->len[0 .. VGC_NLISTS - 1], vgc_gen_pos[0 .. s->cap - 1];
   ensures wf_mem:     gen_mem(s);
   ensures wf_tags:    gen_tags(s);
   ensures wf_range:   links_range(s);
   ensures wf_list:    links_same_list(s);
   ensures wf_agree:   links_agree(s);
   ensures wf_lengths: gen_lengths(s);
+  ensures wf_pos:     gen_pos(s);
   ensures wf_counters: gen_counters(s);
   ensures thawed:     s->len[VGC_PERMANENT] == 0 &&
                         s->len[2] == \old(s->len[2]) + \old(s->len[VGC_PERMANENT]);

@@ -15,7 +15,9 @@
  * resident between collections is what stock gc keeps (nothing).  Buffers of VGC_MMAP_MIN bytes
  * or more are mapped directly: glibc keeps a big freed block in its heap once its dynamic mmap
  * threshold has risen past it, and RSS would not come down (measured, bench/README.md); a
- * mapped buffer grows by mremap, without a copy and without holding old and new at once.
+ * mapped buffer grows by mremap, without a copy and without holding old and new at once.  A
+ * collection whose buffers will be kept maps them as they are (4 KiB pages, faulted once); one
+ * whose buffers will be given back maps them in 2 MiB huge-page units (arena_small).
  * status()["kept_bytes"] is what is held now, ["peak_bytes"] the most ever held.  Capacities are
  * in bytes. */
 #define VGC_KEEP_BYTES ((size_t)1 << 20)
@@ -79,8 +81,21 @@ void vgc_arena_trim(void)
  * cost ~25-56 us on the paravirtualised development machine; with huge pages ~0.3-1.5 us per
  * 4 KiB: `make bench-repeat`, README "Memory"). */
 #define VGC_HUGE ((size_t)2 << 20)
+
+/* 1 while the current collection's buffers fit in VGC_KEEP_BYTES, so are kept after it and
+ * reused by the next collections: they are then mapped as they are, on 4 KiB pages, faulted in
+ * once (huge pages would make each buffer 2 MiB, over the keep limit, so the buffers would be
+ * mapped, faulted and zeroed again at every collection: 3.13's young collections of ~24k objects
+ * in bench/workloads.py's steady loop, with gen0's threshold of 2000, did that 85 times).  Set by
+ * vgc_deduce_unreachable before it takes its buffers. */
+static int arena_small;
+
 static void *vgc_map(size_t *capp)
 {
+    if (arena_small) {                /* *capp is a multiple of 4 KiB (vgc_arena_capacity) */
+        void *q = mmap(NULL, *capp, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        return q == MAP_FAILED ? NULL : q;
+    }
     size_t cap = (*capp + VGC_HUGE - 1) & ~(VGC_HUGE - 1);
     *capp = cap;
     size_t len = cap + VGC_HUGE;
@@ -95,15 +110,15 @@ static void *vgc_map(size_t *capp)
     return a;
 }
 
-/* Ask for huge pages on the whole of mapped buffer p (cap bytes, whole 2 MiB units: vgc_map).
- * A huge page is faulted in whole on its first touch, so the last, partly used unit costs up to
- * 2 MiB of RSS while the collection runs (nothing is kept after it: the buffer is given back).
- * The rule before (huge pages only on units at least half used) left the rest on 4 KiB pages,
- * and a fresh 4 KiB page costs 20-56 us on the development machine (bench/pagefault.c) against
- * ~0.3 us per 4 KiB with huge pages: every buffer under 1 MiB (collections of ~18k-75k objects)
- * and the tail of a bigger one took up to 256 such faults at every collection — a 41k-object
- * full collection took 10.9 ms against 6.5 ms with the buffers kept (3.11.7; `make bench`
- * full_collect_10k 1.82x stock, pyperf_gc_collect 2.20x, micro_10k 1.62x before this). */
+/* Ask for huge pages on the whole of mapped buffer p (cap bytes, whole 2 MiB units: vgc_map),
+ * for a collection whose buffers are given back after it (!arena_small).  A huge page is faulted
+ * in whole on its first touch, so the last, partly used unit costs up to 2 MiB of RSS while the
+ * collection runs (nothing is kept after it).  The rule before (huge pages only on units at
+ * least half used) left the rest on 4 KiB pages, and a fresh 4 KiB page costs 20-56 us on the
+ * development machine (bench/pagefault.c) against ~0.3 us per 4 KiB with huge pages: a buffer
+ * under 1 MiB and the tail of a bigger one took up to 256 such faults at every collection — a
+ * 41k-object full collection took 10.9 ms against 6.5 ms with the buffers kept (3.11.7; `make
+ * bench` before: full_collect_10k 1.82x stock, pyperf_gc_collect 2.20x, micro_10k 1.62x). */
 static void vgc_advise_huge(void *p, size_t cap)
 {
 #ifdef MADV_HUGEPAGE
@@ -142,7 +157,8 @@ static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
         p = mremap(b->p, b->cap, cap, MREMAP_MAYMOVE);
         if (p == MAP_FAILED)
             return NULL;
-        vgc_advise_huge(p, cap);
+        if (!arena_small)
+            vgc_advise_huge(p, cap);
         b->p = p;
         b->cap = cap;
         return p;
@@ -152,8 +168,9 @@ static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
     if (mapped) {
         p = vgc_map(&cap);
         /* Advised whole (vgc_advise_huge); the edge buffer must be anyway: it grows by mremap,
-         * which fails (EFAULT) on a range that spans two mappings with different flags. */
-        if (p != NULL)
+         * which fails (EFAULT) on a range that spans two mappings with different flags.  Not
+         * when the buffers are to be kept (arena_small). */
+        if (p != NULL && !arena_small)
             vgc_advise_huge(p, cap);
     }
     else {
@@ -168,6 +185,16 @@ static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
     b->cap = cap;
     b->mapped = mapped;
     return p;
+}
+
+/* The capacity buffer b has after vgc_buf_take(b, bytes, .) (SIZE_MAX when it cannot grow). */
+static size_t vgc_buf_cap_after(const vgc_buf_t *b, size_t bytes)
+{
+    if (bytes <= b->cap)
+        return b->cap;
+    if (bytes > VGC_NEED_MAX)
+        return SIZE_MAX;
+    return vgc_arena_capacity(bytes, b->cap, b == &arena.targets, VGC_MMAP_MIN);
 }
 
 /* ---- the snapshot and the proved core ---------------------------------------------------- */
@@ -383,14 +410,20 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
     /* The per-object arrays, disjoint, in one buffer: refs (8n, first, so that the slots
      * written by the numbering walk are refs' own), offsets (4(n+1)), roots (n), flags (n). */
     const size_t nn = (size_t)n;
-    char *objs = vgc_buf_take(&arena.objs, 8 * nn + 4 * (nn + 1) + 2 * nn, 0);
+    const size_t objs_bytes = 8 * nn + 4 * (nn + 1) + 2 * nn;
+    if (ecap > vgc_edge_limit())
+        ecap = vgc_edge_limit();
+    {   /* kept after this collection (vgc_arena_trim's rule)?  then no huge pages: arena_small */
+        size_t co = vgc_buf_cap_after(&arena.objs, objs_bytes);
+        size_t ct = vgc_buf_cap_after(&arena.targets, sizeof(uint32_t) * ecap);
+        arena_small = !vgc.keep_buffers && co <= VGC_KEEP_BYTES && ct <= VGC_KEEP_BYTES - co;
+    }
+    char *objs = vgc_buf_take(&arena.objs, objs_bytes, 0);
     int64_t *refs = (int64_t *)objs;
     uint32_t *offsets = objs ? (uint32_t *)(objs + 8 * nn) : NULL;
     uint8_t *roots = objs ? (uint8_t *)(objs + 8 * nn + 4 * (nn + 1)) : NULL;
     uint8_t *flags = objs ? roots + nn : NULL;
     edges_t e = {NULL, 0, 0, 0};
-    if (ecap > vgc_edge_limit())
-        ecap = vgc_edge_limit();
     e.targets = roots ? vgc_buf_take(&arena.targets, sizeof(uint32_t) * ecap, 0) : NULL;
     e.cap = vgc_edge_cap();
     if (!e.targets) {

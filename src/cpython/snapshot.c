@@ -152,6 +152,13 @@ static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
         return NULL;
     size_t cap = vgc_arena_capacity(bytes, b->cap, b == &arena.targets, VGC_MMAP_MIN);
     void *p;
+    /* The edges outgrew a kept-size arena (more edges per object than foreseen): the arena is
+     * given back after this collection, so the grown buffer is mapped anew in huge-page units
+     * (its contents copied, at most VGC_KEEP_BYTES) instead of growing on 4 KiB pages. */
+    if (arena_small && cap + (b == &arena.targets ? arena.objs.cap : arena.targets.cap)
+                       > VGC_KEEP_BYTES)
+        arena_small = 0;
+    else {
 #ifdef MREMAP_MAYMOVE
     if (keep && b->mapped) {
         p = mremap(b->p, b->cap, cap, MREMAP_MAYMOVE);
@@ -164,6 +171,7 @@ static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
         return p;
     }
 #endif
+    }
     int mapped = cap >= VGC_MMAP_MIN;
     if (mapped) {
         p = vgc_map(&cap);
@@ -413,9 +421,17 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
     const size_t objs_bytes = 8 * nn + 4 * (nn + 1) + 2 * nn;
     if (ecap > vgc_edge_limit())
         ecap = vgc_edge_limit();
-    {   /* kept after this collection (vgc_arena_trim's rule)?  then no huge pages: arena_small */
+    {   /* kept after this collection (vgc_arena_trim's rule)?  then no huge pages: arena_small.
+         * The edges foreseen: the buffer's, or the last snapshot's edges per object if more. */
+        size_t epred = ecap;
+        if (vgc.snapshot_objects > 0 && (size_t)vgc.snapshot_edges / (size_t)vgc.snapshot_objects
+                                        < (size_t)UINT32_MAX / nn) {
+            size_t r = nn * ((size_t)vgc.snapshot_edges / (size_t)vgc.snapshot_objects + 1);
+            if (r > epred)
+                epred = r;
+        }
         size_t co = vgc_buf_cap_after(&arena.objs, objs_bytes);
-        size_t ct = vgc_buf_cap_after(&arena.targets, sizeof(uint32_t) * ecap);
+        size_t ct = vgc_buf_cap_after(&arena.targets, sizeof(uint32_t) * epred);
         arena_small = !vgc.keep_buffers && co <= VGC_KEEP_BYTES && ct <= VGC_KEEP_BYTES - co;
     }
     char *objs = vgc_buf_take(&arena.objs, objs_bytes, 0);

@@ -15,7 +15,9 @@
  * resident between collections is what stock gc keeps (nothing).  Buffers of VGC_MMAP_MIN bytes
  * or more are mapped directly: glibc keeps a big freed block in its heap once its dynamic mmap
  * threshold has risen past it, and RSS would not come down (measured, bench/README.md); a
- * mapped buffer grows by mremap, without a copy and without holding old and new at once.
+ * mapped buffer grows by mremap, without a copy and without holding old and new at once.  A
+ * collection whose buffers will be kept maps them as they are (4 KiB pages, faulted once); one
+ * whose buffers will be given back maps them in 2 MiB huge-page units (arena_small).
  * status()["kept_bytes"] is what is held now, ["peak_bytes"] the most ever held.  Capacities are
  * in bytes. */
 #define VGC_KEEP_BYTES ((size_t)1 << 20)
@@ -79,8 +81,21 @@ void vgc_arena_trim(void)
  * cost ~25-56 us on the paravirtualised development machine; with huge pages ~0.3-1.5 us per
  * 4 KiB: `make bench-repeat`, README "Memory"). */
 #define VGC_HUGE ((size_t)2 << 20)
+
+/* 1 while the current collection's buffers fit in VGC_KEEP_BYTES, so are kept after it and
+ * reused by the next collections: they are then mapped as they are, on 4 KiB pages, faulted in
+ * once (huge pages would make each buffer 2 MiB, over the keep limit, so the buffers would be
+ * mapped, faulted and zeroed again at every collection: 3.13's young collections of ~24k objects
+ * in bench/workloads.py's steady loop, with gen0's threshold of 2000, did that 85 times).  Set by
+ * vgc_deduce_unreachable before it takes its buffers. */
+static int arena_small;
+
 static void *vgc_map(size_t *capp)
 {
+    if (arena_small) {                /* *capp is a multiple of 4 KiB (vgc_arena_capacity) */
+        void *q = mmap(NULL, *capp, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        return q == MAP_FAILED ? NULL : q;
+    }
     size_t cap = (*capp + VGC_HUGE - 1) & ~(VGC_HUGE - 1);
     *capp = cap;
     size_t len = cap + VGC_HUGE;
@@ -95,24 +110,22 @@ static void *vgc_map(size_t *capp)
     return a;
 }
 
-/* Ask for huge pages on the first `bytes` of mapped buffer p, whole 2 MiB units only, plus the
- * last partial unit when at least half of it is used.  A huge page is faulted in whole on its
- * first touch, so advising the rounded-up capacity cost up to 2 MiB of RSS per buffer (with
- * five buffers, rss_chains on 3.13.0 peaked at 1.33x stock; two buffers and this rule: 1.27x,
- * `make bench-mem-all`); this rule wastes less than 1 MiB per buffer and leaves at most 256
- * 4 KiB faults to the tail. */
-static void vgc_advise_huge(void *p, size_t bytes, size_t cap)
+/* Ask for huge pages on the whole of mapped buffer p (cap bytes, whole 2 MiB units: vgc_map),
+ * for a collection whose buffers are given back after it (!arena_small).  A huge page is faulted
+ * in whole on its first touch, so the last, partly used unit costs up to 2 MiB of RSS while the
+ * collection runs (nothing is kept after it).  The rule before (huge pages only on units at
+ * least half used) left the rest on 4 KiB pages, and a fresh 4 KiB page costs 20-56 us on the
+ * development machine (bench/pagefault.c) against ~0.3 us per 4 KiB with huge pages: a buffer
+ * under 1 MiB and the tail of a bigger one took up to 256 such faults at every collection — a
+ * 41k-object full collection took 10.9 ms against 6.5 ms with the buffers kept (3.11.7; `make
+ * bench` before: full_collect_10k 1.82x stock, pyperf_gc_collect 2.20x, micro_10k 1.62x). */
+static void vgc_advise_huge(void *p, size_t cap)
 {
 #ifdef MADV_HUGEPAGE
-    size_t len = bytes & ~(VGC_HUGE - 1);
-    if (bytes - len >= VGC_HUGE / 2)
-        len += VGC_HUGE;
-    if (len > cap)
-        len = cap;
-    if (len > 0)
-        madvise(p, len, MADV_HUGEPAGE);
+    if (cap > 0)
+        madvise(p, cap, MADV_HUGEPAGE);
 #else
-    (void)p; (void)bytes; (void)cap;
+    (void)p; (void)cap;
 #endif
 }
 
@@ -139,25 +152,34 @@ static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
         return NULL;
     size_t cap = vgc_arena_capacity(bytes, b->cap, b == &arena.targets, VGC_MMAP_MIN);
     void *p;
+    /* The edges outgrew a kept-size arena (more edges per object than foreseen): the arena is
+     * given back after this collection, so the grown buffer is mapped anew in huge-page units
+     * (its contents copied, at most VGC_KEEP_BYTES) instead of growing on 4 KiB pages. */
+    if (arena_small && cap + (b == &arena.targets ? arena.objs.cap : arena.targets.cap)
+                       > VGC_KEEP_BYTES)
+        arena_small = 0;
+    else {
 #ifdef MREMAP_MAYMOVE
     if (keep && b->mapped) {
         p = mremap(b->p, b->cap, cap, MREMAP_MAYMOVE);
         if (p == MAP_FAILED)
             return NULL;
-        vgc_advise_huge(p, cap, cap);
+        if (!arena_small)
+            vgc_advise_huge(p, cap);
         b->p = p;
         b->cap = cap;
         return p;
     }
 #endif
+    }
     int mapped = cap >= VGC_MMAP_MIN;
     if (mapped) {
         p = vgc_map(&cap);
-        /* The edge buffer grows by mremap, which fails (EFAULT) on a range that spans two
-         * mappings with different flags: it is advised whole (one mapping; its last touched
-         * huge page is the only waste), the per-object buffer only where it is used. */
-        if (p != NULL)
-            vgc_advise_huge(p, b == &arena.targets ? cap : bytes, cap);
+        /* Advised whole (vgc_advise_huge); the edge buffer must be anyway: it grows by mremap,
+         * which fails (EFAULT) on a range that spans two mappings with different flags.  Not
+         * when the buffers are to be kept (arena_small). */
+        if (p != NULL && !arena_small)
+            vgc_advise_huge(p, cap);
     }
     else {
         p = PyMem_RawMalloc(cap);
@@ -171,6 +193,16 @@ static void *vgc_buf_take(vgc_buf_t *b, size_t bytes, int keep)
     b->cap = cap;
     b->mapped = mapped;
     return p;
+}
+
+/* The capacity buffer b has after vgc_buf_take(b, bytes, .) (SIZE_MAX when it cannot grow). */
+static size_t vgc_buf_cap_after(const vgc_buf_t *b, size_t bytes)
+{
+    if (bytes <= b->cap)
+        return b->cap;
+    if (bytes > VGC_NEED_MAX)
+        return SIZE_MAX;
+    return vgc_arena_capacity(bytes, b->cap, b == &arena.targets, VGC_MMAP_MIN);
 }
 
 /* ---- the snapshot and the proved core ---------------------------------------------------- */
@@ -314,12 +346,17 @@ static void vgc_unnumber(PyGC_Head *base, size_t count)
  * Afterwards: base holds the reachable objects (COLLECTING clear, in CPython's order), unreachable
  * the garbage candidates (COLLECTING set, original order) and, when finalizers != NULL, the
  * unreachable objects reachable from a legacy finalizer, in CPython's breadth-first order
- * (COLLECTING clear) — the garbage candidates then exclude them.  With untrack_tuples, the
- * reachable tuples are offered to untracking in the rebuilt list's order, as CPython's
- * untrack_tuples(young) does right after deduce_unreachable (fused here: one walk less).
+ * (COLLECTING clear) — the garbage candidates then exclude them.  With VGC_UNTRACK_TUPLES in
+ * `untrack`, the reachable tuples are offered to untracking in the rebuilt list's order, as
+ * CPython's untrack_tuples(young) does right after deduce_unreachable (fused here: one walk
+ * less).  With VGC_UNTRACK_DICTS too (full collections), the reachable dicts are offered to
+ * untracking in the same walk (vgc_dict_untrack_early: CPython's untrack_dicts(young), which runs
+ * after all the tuples, decides the same for every dict whose outcome cannot depend on a tuple
+ * not offered yet); *dicts_left (if not NULL) is then 0 when every dict was decided, else 1:
+ * the caller runs untrack_dicts over the list as CPython does (deciding the rest).
  * Returns the number of snapshot objects, or -1 on an allocation failure: then nothing changed
  * (base is intact, unreachable/finalizers are empty) and no Python code ran.  *n_reachable
- * (if not NULL) receives the length of base afterwards.
+ * (if not NULL) receives the number of objects of base still tracked afterwards.
  *
  * Memory: 14 bytes per object + 4 per internal reference, in two arena buffers (`objs`: refs,
  * offsets, roots, flags in that order; `targets`) whose roles change as the collection goes (no object pointer array: the list is walked in snapshot order
@@ -334,13 +371,15 @@ static void vgc_unnumber(PyGC_Head *base, size_t count)
  *   targets  4E  CSR targets. */
 Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
                                          PyGC_Head *unreachable, PyGC_Head *finalizers,
-                                         int untrack_tuples, Py_ssize_t *n_reachable)
+                                         int untrack, Py_ssize_t *n_reachable, int *dicts_left)
 {
     gc_list_init(unreachable);
     if (finalizers != NULL)
         gc_list_init(finalizers);
     if (n_reachable != NULL)
         *n_reachable = 0;
+    if (dicts_left != NULL)
+        *dicts_left = 1;
 #if PY_VERSION_HEX < 0x030C0000
     (void)gcstate;
 #endif
@@ -379,14 +418,28 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
     /* The per-object arrays, disjoint, in one buffer: refs (8n, first, so that the slots
      * written by the numbering walk are refs' own), offsets (4(n+1)), roots (n), flags (n). */
     const size_t nn = (size_t)n;
-    char *objs = vgc_buf_take(&arena.objs, 8 * nn + 4 * (nn + 1) + 2 * nn, 0);
+    const size_t objs_bytes = 8 * nn + 4 * (nn + 1) + 2 * nn;
+    if (ecap > vgc_edge_limit())
+        ecap = vgc_edge_limit();
+    {   /* kept after this collection (vgc_arena_trim's rule)?  then no huge pages: arena_small.
+         * The edges foreseen: the buffer's, or the last snapshot's edges per object if more. */
+        size_t epred = ecap;
+        if (vgc.snapshot_objects > 0 && (size_t)vgc.snapshot_edges / (size_t)vgc.snapshot_objects
+                                        < (size_t)UINT32_MAX / nn) {
+            size_t r = nn * ((size_t)vgc.snapshot_edges / (size_t)vgc.snapshot_objects + 1);
+            if (r > epred)
+                epred = r;
+        }
+        size_t co = vgc_buf_cap_after(&arena.objs, objs_bytes);
+        size_t ct = vgc_buf_cap_after(&arena.targets, sizeof(uint32_t) * epred);
+        arena_small = !vgc.keep_buffers && co <= VGC_KEEP_BYTES && ct <= VGC_KEEP_BYTES - co;
+    }
+    char *objs = vgc_buf_take(&arena.objs, objs_bytes, 0);
     int64_t *refs = (int64_t *)objs;
     uint32_t *offsets = objs ? (uint32_t *)(objs + 8 * nn) : NULL;
     uint8_t *roots = objs ? (uint8_t *)(objs + 8 * nn + 4 * (nn + 1)) : NULL;
     uint8_t *flags = objs ? roots + nn : NULL;
     edges_t e = {NULL, 0, 0, 0};
-    if (ecap > vgc_edge_limit())
-        ecap = vgc_edge_limit();
     e.targets = roots ? vgc_buf_take(&arena.targets, sizeof(uint32_t) * ecap, 0) : NULL;
     e.cap = vgc_edge_cap();
     if (!e.targets) {
@@ -554,10 +607,23 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
         PyGC_Head *g_ = (g);                                                                  \
         PyObject *op_ = FROM_GC(g_);                                                          \
         gc_list_append_flags(g_, base, FIN(g_));                                              \
-        if (untrack_tuples && PyTuple_CheckExact(op_))                                        \
+        if ((untrack & VGC_UNTRACK_TUPLES) && PyTuple_CheckExact(op_))                        \
             vgc_tuple_maybe_untrack(op_);                                                     \
+        else if ((untrack & VGC_UNTRACK_DICTS) && PyDict_CheckExact(op_)                      \
+                 && vgc_dict_untrack_early(op_)) {                                            \
+            if (nopen < VGC_OPEN_DICTS)                                                       \
+                open_dicts[nopen++] = op_;                                                    \
+            else                                                                              \
+                dicts_open = 1;                                                               \
+        }                                                                                     \
         nbase += _PyObject_GC_IS_TRACKED(op_);                                                \
     } while (0)
+    /* The dicts whose untracking depended on a tuple not offered yet: decided after the walk,
+     * when every tuple has been (no Python code runs in between, nothing is freed); more than
+     * VGC_OPEN_DICTS of them: untrack_dicts over the list decides them (*dicts_left). */
+    enum { VGC_OPEN_DICTS = 64 };
+    PyObject *open_dicts[VGC_OPEN_DICTS];
+    int nopen = 0, dicts_open = 0;
     PyGC_Head rest;
     gc_list_init(&rest);
     gc = GC_NEXT(base);
@@ -593,6 +659,9 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
         gc_list_append_flags(AS_GC(late[r]), finalizers, FIN(AS_GC(late[r])));
     for (int32_t r = nheld; r < nheld + nlate; r++)
         RELINK(AS_GC(late[r]));
+    /* A tuple in `rest` has COLLECTING clear before it is offered to untracking, so a dict
+     * decided meanwhile may have taken it for a final state: let untrack_dicts decide again. */
+    dicts_open |= !gc_list_is_empty(&rest);
     while (!gc_list_is_empty(&rest)) {
         PyGC_Head *g = GC_NEXT(&rest);
         PyGC_Head *g_next = GC_NEXT(g);
@@ -602,7 +671,14 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
     }
 #undef RELINK
 #undef FIN
+    if (!dicts_open)
+        for (int k = 0; k < nopen; k++) {
+            vgc_dict_maybe_untrack(open_dicts[k]);
+            nbase -= !_PyObject_GC_IS_TRACKED(open_dicts[k]);
+        }
     if (n_reachable != NULL)
         *n_reachable = nbase;
+    if (dicts_left != NULL)
+        *dicts_left = !(untrack & VGC_UNTRACK_DICTS) || dicts_open;
     return n;
 }

@@ -211,12 +211,16 @@ int vgc_layout_override(void);
 size_t vgc_arena_bytes(void);
 void vgc_arena_release(void);
 void vgc_arena_trim(void);
+#define VGC_UNTRACK_TUPLES 1            /* vgc_deduce_unreachable's `untrack` flags */
+#define VGC_UNTRACK_DICTS  2
 Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base, PyGC_Head *unreachable,
-                                  PyGC_Head *finalizers, int untrack_tuples,
-                                  Py_ssize_t *n_reachable);
+                                  PyGC_Head *finalizers, int untrack,
+                                  Py_ssize_t *n_reachable, int *dicts_left);
 
 /* phases.c: CPython's phases around the decision (gc_collect_main's twin) */
 void vgc_tuple_maybe_untrack(PyObject *op);
+void vgc_dict_maybe_untrack(PyObject *op);
+int vgc_dict_untrack_early(PyObject *op);
 int vgc_policy_choice(GCState *gcstate);
 int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
                      Py_ssize_t *n_uncollectable);

@@ -24,7 +24,7 @@ WP_REPORTS := $(patsubst src/%.c,proofs/%.json,$(PROVED_SRC))
 # Files are proved PROVE_JOBS at a time, the longest first: WP's -wp-par only overlaps the prover
 # calls of one file, while its parsing and goal generation are single-threaded.
 PROVE_JOBS ?= 2
-WP_LONGEST  = proofs/vgc_gen_lists.json proofs/witness_gen.json proofs/vgc_hookstate.json proofs/vgc_core.json \
+WP_LONGEST  = proofs/vgc_gen_lists_z3.json proofs/vgc_gen_lists.json proofs/witness_gen.json proofs/vgc_hookstate.json proofs/vgc_core.json \
               proofs/vgc_gen.json
 WP_ORDERED  = $(foreach r,$(WP_LONGEST),$(filter $(r),$(WP_REPORTS))) $(filter-out $(WP_LONGEST),$(WP_REPORTS))
 

@@ -15,7 +15,9 @@ that is in the report and Valid, so the tables cannot drift from what is proved;
 in some report and Valid in every report that has it), and a W row (non-vacuity witness, clause
 cell "all goals") names functions that must have goals, all Valid.
 """
+import glob
 import json
+import os
 import re
 import sys
 
@@ -117,6 +119,9 @@ def check_spec(path, goals, lemmas, rows):
     return n, bad
 
 
+LEMMA = re.compile(r"(?:^|/\*@|//@)[ \t]*lemma[ \t]+(\w+)[ \t]*(?:\{[^}]*\})?[ \t]*:", re.M)
+
+
 def main(argv):
     table = results = spec = None
     reports = []
@@ -170,6 +175,23 @@ def main(argv):
         n, bad = check_spec(sp, goals, lemmas, rows)
         ntests += n
         nfail += bad
+    if spec:
+        # Every lemma declared in the proved sources must be Valid in some report: a WP run with
+        # a function filter (-wp-fct, -wp-skip-fct) proves no lemma, and a lemma nobody proves
+        # would still be used as a hypothesis by the goals that cite it.
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        declared = set()
+        for pat in ("src/*.c", "include/*.h", "spec/*.acsl", "proofs/*.c"):
+            for path in glob.glob(os.path.join(root, pat)):
+                declared.update(LEMMA.findall(open(path).read()))
+        print("lemmas declared in the proved sources:")
+        for name in sorted(declared):
+            got = lemmas.get("lemma_" + name, [])
+            ok = bool(got) and all(v == t for v, t in got)
+            print(f"  {'ok' if ok else 'FAILED':<6} lemma {name}"
+                  + ("" if got else " (in no report: not proved)"))
+            ntests += 1
+            nfail += 0 if ok else 1
     if results:
         with open(results, "w") as f:
             f.write(f"{ntests - nfail} passed, {nfail + (1 if total == 0 else 0)} failed\n")

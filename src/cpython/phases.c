@@ -52,11 +52,37 @@ void vgc_tuple_maybe_untrack(PyObject *op)
     _PyObject_GC_UNTRACK(op);
 }
 
-/* _PyDict_MaybeUntrack: exported before 3.13 (called there); 3.13's re-implemented line by line
- * (Objects/dictobject.c): the entries read in place, and for a table of str keys only the
- * values (an exact str is not a GC object).  Not PyDict_Next + a check of every key: that cost
- * one more cache miss per dict (the key) and a call per entry, 6x CPython's own time for the
- * dicts of a full collection (perf, 3.11, 300k dicts). */
+/* One pass over a dict's entries, as _PyDict_MaybeUntrack reads them (Objects/dictobject.c): in
+ * place, and for a split table or a table of str keys only the values (an exact str is not a GC
+ * object).  elt(x) classifies one element (0, 1 or 2); the result is 1 as soon as an element gives
+ * 1, else the OR of the others.  Not PyDict_Next + a check of every key: that cost one more cache
+ * miss per dict (the key) and a call per entry, 6x CPython's own time for the dicts of a full
+ * collection (perf, 3.11, 300k dicts). */
+static int vgc_dict_scan(PyDictObject *mp, int (*elt)(PyObject *))
+{
+    int acc = 0, k;
+    Py_ssize_t numentries = mp->ma_keys->dk_nentries;
+    for (Py_ssize_t i = 0; i < numentries; i++) {
+        PyObject *key = NULL, *value;
+        if (_PyDict_HasSplitTable(mp))
+            value = mp->ma_values->values[i];
+        else if (DK_IS_UNICODE(mp->ma_keys))
+            value = DK_UNICODE_ENTRIES(mp->ma_keys)[i].me_value;
+        else {
+            value = DK_ENTRIES(mp->ma_keys)[i].me_value;
+            key = DK_ENTRIES(mp->ma_keys)[i].me_key;
+        }
+        if (value == NULL)
+            continue;
+        if ((k = elt(value)) == 1 || (key != NULL && (k |= elt(key)) & 1))
+            return 1;
+        acc |= k;
+    }
+    return acc;
+}
+
+/* _PyDict_MaybeUntrack: exported before 3.13 (called there); 3.13's hidden, so the same rule
+ * through vgc_dict_scan. */
 void vgc_dict_maybe_untrack(PyObject *op)
 {
 #if PY_VERSION_HEX < 0x030D0000
@@ -64,36 +90,8 @@ void vgc_dict_maybe_untrack(PyObject *op)
 #else
     if (!PyDict_CheckExact(op) || !_PyObject_GC_IS_TRACKED(op))
         return;
-    PyDictObject *mp = (PyDictObject *)op;
-    PyObject *value;
-    Py_ssize_t numentries = mp->ma_keys->dk_nentries;
-    if (_PyDict_HasSplitTable(mp)) {
-        for (Py_ssize_t i = 0; i < numentries; i++) {
-            if ((value = mp->ma_values->values[i]) == NULL)
-                continue;
-            if (may_be_tracked(value))
-                return;
-        }
-    }
-    else if (DK_IS_UNICODE(mp->ma_keys)) {
-        PyDictUnicodeEntry *ep0 = DK_UNICODE_ENTRIES(mp->ma_keys);
-        for (Py_ssize_t i = 0; i < numentries; i++) {
-            if ((value = ep0[i].me_value) == NULL)
-                continue;
-            if (may_be_tracked(value))
-                return;
-        }
-    }
-    else {
-        PyDictKeyEntry *ep0 = DK_ENTRIES(mp->ma_keys);
-        for (Py_ssize_t i = 0; i < numentries; i++) {
-            if ((value = ep0[i].me_value) == NULL)
-                continue;
-            if (may_be_tracked(value) || may_be_tracked(ep0[i].me_key))
-                return;
-        }
-    }
-    _PyObject_GC_UNTRACK(op);
+    if (vgc_dict_scan((PyDictObject *)op, may_be_tracked) == 0)
+        _PyObject_GC_UNTRACK(op);
 #endif
 }
 
@@ -103,7 +101,7 @@ void vgc_dict_maybe_untrack(PyObject *op)
  * object that is not an exact tuple, or a tracked tuple already offered to untracking or not in
  * this collection); 2 a tracked tuple of the snapshot not relinked yet (COLLECTING still set),
  * which untrack_tuples may still untrack. */
-static inline int vgc_dict_elt(PyObject *x)
+static int vgc_dict_elt(PyObject *x)
 {
     if (!_PyObject_IS_GC(x))
         return 0;
@@ -123,43 +121,10 @@ int vgc_dict_untrack_early(PyObject *op)
 {
     if (!_PyObject_GC_IS_TRACKED(op))
         return 0;
-    PyDictObject *mp = (PyDictObject *)op;
-    PyObject *value;
-    int open = 0, k;
-    Py_ssize_t numentries = mp->ma_keys->dk_nentries;
-    if (_PyDict_HasSplitTable(mp)) {
-        for (Py_ssize_t i = 0; i < numentries; i++) {
-            if ((value = mp->ma_values->values[i]) == NULL)
-                continue;
-            if ((k = vgc_dict_elt(value)) == 1)
-                return 0;
-            open |= k;
-        }
-    }
-    else if (DK_IS_UNICODE(mp->ma_keys)) {
-        PyDictUnicodeEntry *ep0 = DK_UNICODE_ENTRIES(mp->ma_keys);
-        for (Py_ssize_t i = 0; i < numentries; i++) {
-            if ((value = ep0[i].me_value) == NULL)
-                continue;
-            if ((k = vgc_dict_elt(value)) == 1)
-                return 0;
-            open |= k;
-        }
-    }
-    else {
-        PyDictKeyEntry *ep0 = DK_ENTRIES(mp->ma_keys);
-        for (Py_ssize_t i = 0; i < numentries; i++) {
-            if ((value = ep0[i].me_value) == NULL)
-                continue;
-            if ((k = vgc_dict_elt(value)) == 1 || (k |= vgc_dict_elt(ep0[i].me_key)) & 1)
-                return 0;
-            open |= k;
-        }
-    }
-    if (open)
-        return 1;
-    _PyObject_GC_UNTRACK(op);
-    return 0;
+    int k = vgc_dict_scan((PyDictObject *)op, vgc_dict_elt);
+    if (k == 0)
+        _PyObject_GC_UNTRACK(op);
+    return k == 2;
 }
 
 /* untrack_dicts, fused with the gc_list_size(young) that follows it in CPython: returns the

@@ -121,3 +121,34 @@ seed("api-big-young", MIX, roots=(4,), weak=(0, 2), gen=0, edges=MIX_EDGES, flag
 for j in range(1, 11):
     seed("api-recheck-resurrect-%02d" % j, ["node", "node", "res"],
          edges=[(0, 1), (1, 0), (2, 0), (2, 2)], flags=API, f=1 + 4 * j)
+
+# Dicts holding nested tuples in full collections: the rebuild walk untracks tuples and (full
+# collections) dicts in the same pass (snapshot.c RELINK, phases.c vgc_dict_untrack_early), so a
+# dict's decision may depend on a tuple not offered yet.  Tuples 1..4: () then each holding the
+# earlier ones; the holder 0's dict (an instance __dict__ of str keys, the D subclass, a class's
+# dict) holds 2 = ((),) and 1 = () (an instance __dict__ is untracked in one collection), the
+# node 5's the holder, 4 and 3.  Roots: through 5 (the holder is moved back behind its tuples'
+# list position: its dict is relinked before them), the holder itself, the holder and every
+# tuple (the tuples relinked first), none (a garbage cycle); and a tuple holding a list (6, 7:
+# the holder's dict stays tracked).
+TUP = [(2, 1), (3, 2), (3, 1), (4, 3), (4, 2), (4, 1)]
+for h in ("node", "fin", "res", "legacy", "dict", "class"):
+    kinds = [h, "tuple", "tuple", "tuple", "tuple", "node"]
+    held = [(0, 2), (0, 1)] + TUP + [(5, 0), (5, 4), (5, 3)]
+    seed("dicttup-chain-" + h, kinds, roots=(5,), weak=(0, 5), edges=held)
+    seed("dicttup-held-" + h, kinds, roots=(0,), weak=(0, 5), edges=held)
+    seed("dicttup-tuples-" + h, kinds, roots=(0, 1, 2, 3, 4), weak=(0,), edges=held)
+    seed("dicttup-garbage-" + h, kinds, weak=(0, 5), edges=held + [(0, 5)])
+    seed("dicttup-tracked-" + h, kinds + ["list", "tuple"], roots=(5,), weak=(0, 5, 6),
+         edges=held + [(7, 4), (7, 6), (0, 7), (6, 6)])
+# The same through the step flags: collect(1) after, the second thread, DEBUG_* output, the gc
+# readers, a keep_buffers arena, vgc's snapshot allocation failing (fallback or in-place re-check).
+DT = ["node", "tuple", "tuple", "tuple", "tuple", "node", "res"]
+DT_EDGES = [(0, 2), (0, 1)] + TUP + [(5, 0), (5, 4), (5, 3), (6, 0), (6, 6)]
+seed("dicttup-again", DT, roots=(5,), weak=(0, 5, 6), edges=DT_EDGES, flags=AGAIN)
+seed("dicttup-thread", DT, roots=(5,), weak=(0, 5, 6), edges=DT_EDGES, flags=THREAD)
+for c in (2, 8, 64, 2 | 64 | 128):
+    seed("dicttup-api-c%d" % c, DT, roots=(5,), weak=(0, 5, 6), edges=DT_EDGES, flags=API, c=c)
+for j in range(1, 6):
+    seed("dicttup-allocfail-%02d" % j, DT, roots=(5,), weak=(0, 5, 6), edges=DT_EDGES,
+         flags=API, f=1 + 4 * j)

@@ -1,0 +1,275 @@
+/* vgc_inplace.c — the in-place core (contracts and the ghost model in include/vgc_inplace.h).
+ * In proof scope: every function here is proved with Frama-C WP -wp-rte (make prove).
+ * Mirrors CPython's subtract_refs and move_unreachable (Modules/gcmodule.c 3.11/3.12,
+ * Python/gc.c 3.13) step for step, so the lists end in CPython's order with no replay; the
+ * decisions are made here, the host only executes the list moves and reads the headers.
+ *
+ * Successors come from the host in chunks (vgc_ip_succ): `done` counts the successors of the
+ * current object handled so far, buf[j .. cnt) are the ones fetched and not handled yet.  The
+ * termination of move_unreachable is the potential PHI = 4 #PU + 3 #UN + #PM (an object is
+ * pending twice at most: once more after it was moved to the unreachable list and reached),
+ * counted by the ghost status counts; the ghost `phi` bounds it and drops by one per step.
+ */
+#include "vgc_inplace.h"
+
+/* ---- subtract_refs ------------------------------------------------------------------------- */
+
+void vgc_ip_subtract_refs(void)
+    /*@ ghost (int32_t n, uint32_t *off, uint32_t *tgt, vgc_ip_obj **hdl) */
+{
+    /*@ ghost int32_t u = 0; */
+    vgc_ip_obj *h = vgc_ip_first() /*@ ghost (n, hdl) */;
+    /* gc_refs only ever goes down by at most one per edge handed over, which keeps it far from
+     * INT64_MIN (lower_bound, used by -wp-rte). */
+    /*@
+      loop invariant u_range: 0 <= u <= n;
+      loop invariant h_is_u: u < n ==> h == hdl[u];
+      loop invariant done: u == n <==> h == \null;
+      loop invariant partial_indeg:
+        \forall integer i; 0 <= i < n ==>
+          vgc_ip_gr[i] == \at(vgc_ip_gr[i], Pre) - indeg(tgt, off[u], i);
+      loop invariant lower_bound:
+        \forall integer i; 0 <= i < n ==> vgc_ip_gr[i] >= \at(vgc_ip_gr[i], Pre) - off[u];
+      loop assigns u, h, vgc_ip_gr[0 .. n - 1];
+      loop variant n - u;
+    */
+    while (h != NULL) {
+        vgc_ip_obj *const *buf = NULL;
+        uint32_t done = 0, cnt = 0, j = 0;
+        /*@
+          loop invariant chunk: 0 <= j <= cnt && j <= done <= off[u + 1] - off[u];
+          loop invariant fetched:
+            \forall integer i; j <= i < cnt ==> \valid_read(buf + i) &&
+              buf[i] == hdl[tgt[off[u] + done - j + i]];
+          loop invariant in_chunk: done - j + cnt <= off[u + 1] - off[u];
+          loop invariant partial_indeg:
+            \forall integer i; 0 <= i < n ==>
+              vgc_ip_gr[i] == \at(vgc_ip_gr[i], Pre) - indeg(tgt, off[u] + done, i);
+          loop invariant lower_bound:
+            \forall integer i; 0 <= i < n ==>
+              vgc_ip_gr[i] >= \at(vgc_ip_gr[i], Pre) - (off[u] + done);
+          loop assigns done, cnt, j, buf, vgc_ip_gr[0 .. n - 1];
+          loop variant (off[u + 1] - off[u] - done) * 2 + (j == cnt ? 1 : 0);
+        */
+        for (;;) {
+            if (j == cnt) {
+                cnt = vgc_ip_succ(h, done, &buf) /*@ ghost (n, off, tgt, hdl, u) */;
+                j = 0;
+                if (cnt == 0)
+                    break;
+            }
+            /*@ ghost int32_t t = (int32_t)tgt[off[u] + done]; */
+            /*@ assert t_range: 0 <= t < n && off[u] + done < off[n]; */
+            int64_t r = vgc_ip_refs(buf[j]) /*@ ghost (hdl, t) */;
+            vgc_ip_set_refs(buf[j], r - 1) /*@ ghost (hdl, t) */;
+            j++;
+            done++;
+        }
+        h = vgc_ip_next(h) /*@ ghost (n, hdl, u) */;
+        /*@ ghost u++; */
+    }
+}
+
+/* ---- the ghost status and its counts --------------------------------------------------------- */
+
+/* The status of v becomes s; every prefix count changes by what v left and what it entered.
+ * Proved by a ghost walk over the prefixes (one unfolding of count_st per step). */
+/*@ ghost
+  /@ requires n_range: 0 <= n <= INT32_MAX;
+     requires v_range: 0 <= v < n;
+     requires s_range: s <= 3;
+     assigns vgc_ip_st[v];
+     ensures set:      vgc_ip_st[v] == s;
+     ensures ok:       \old(st_ok(n)) ==> st_ok(n);
+     ensures prefix:   \forall integer c, p; 0 <= p <= n ==> count_st(c, p) ==
+                         \old(count_st(c, p)) - (v < p && \old(vgc_ip_st[v]) == c ? 1 : 0) +
+                         (v < p && s == c ? 1 : 0);
+     ensures counts:   \forall integer c; count_st(c, n) ==
+                         \old(count_st(c, n)) - (\old(vgc_ip_st[v]) == c ? 1 : 0) + (s == c ? 1 : 0);
+     ensures bounds:   \forall integer c; 0 <= count_st(c, n) <= n; @/
+  void vgc_ip_set_st(int32_t n, int32_t v, uint8_t s)
+  {
+      uint8_t old = vgc_ip_st[v];
+      vgc_ip_st[v] = s;
+      int32_t k = 0;
+      /@ loop invariant k_range: 0 <= k <= n;
+         loop invariant counts: \forall integer c, p; 0 <= p <= k ==> count_st(c, p) ==
+           \at(count_st(c, p), Pre) - (v < p && old == c ? 1 : 0) + (v < p && s == c ? 1 : 0);
+         loop invariant bounds: \forall integer c; 0 <= count_st(c, k) <= k;
+         loop assigns k;
+         loop variant n - k; @/
+      while (k < n) {
+          /@ assert unfold: \forall integer c; count_st(c, k + 1) ==
+               count_st(c, k) + (vgc_ip_st[k] == c ? 1 : 0); @/
+          /@ assert unfold_pre: \forall integer c; \let kk = (integer)k;
+               \at(count_st(c, kk + 1), Pre) ==
+               \at(count_st(c, kk), Pre) + (\at(vgc_ip_st[kk], Pre) == c ? 1 : 0); @/
+          /@ assert same: \let kk = (integer)k; kk != v ==> vgc_ip_st[kk] == \at(vgc_ip_st[kk], Pre); @/
+          k++;
+      }
+  }
+*/
+
+/* ---- move_unreachable ------------------------------------------------------------------------ */
+
+#define PHI(n) (4 * count_st(IP_PU, n) + 3 * count_st(IP_UN, n) + count_st(IP_PM, n))
+
+int32_t vgc_ip_move_unreachable(void)
+    /*@ ghost (int32_t n, uint32_t *off, uint32_t *tgt, vgc_ip_obj **hdl, uint8_t *rt) */
+{
+    /* Ghost: every object starts pending, marked iff it is a root. */
+    /*@ ghost int32_t k = 0; */
+    /*@ ghost
+      /@ loop invariant k_range: 0 <= k <= n;
+         loop invariant init: \forall integer v; 0 <= v < k ==>
+           vgc_ip_st[v] == (vgc_ip_gr[v] != 0 ? IP_PM : IP_PU);
+         loop invariant counts: count_st(IP_SC, k) == 0 && count_st(IP_UN, k) == 0 &&
+           \forall integer c; 0 <= count_st(c, k) <= k;
+         loop assigns k, vgc_ip_st[0 .. n - 1];
+         loop variant n - k; @/
+      while (k < n) { vgc_ip_set_st(n, k, vgc_ip_gr[k] != 0 ? IP_PM : IP_PU); k++; }
+    */
+    int32_t live = 0;
+    /*@ ghost int64_t phi = 8 * (int64_t)n; */
+    /*@
+      loop invariant phi_bound: 0 <= PHI(n) <= phi;
+      loop invariant ok: st_ok(n);
+      loop invariant counts: \forall integer c; 0 <= count_st(c, n) <= n;
+      loop invariant live: live == count_st(IP_SC, n);
+      loop invariant marks: st_marks(n);
+      loop invariant roots: \forall integer v; 0 <= v < n && rt[v] != 0 ==> vgc_ip_gr[v] != 0;
+      loop invariant closed:
+        \forall integer u, k; edge(n, off, u, k) && vgc_ip_st[u] == IP_SC ==>
+          vgc_ip_st[tgt[k]] == IP_PM || vgc_ip_st[tgt[k]] == IP_SC;
+      loop invariant precise:
+        \forall integer v; 0 <= v < n && vgc_ip_gr[v] != 0 ==>
+          Reach(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, v);
+      loop invariant within:
+        \forall integer v; 0 <= v < n && vgc_ip_gr[v] != 0 ==>
+          reach_within(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, live, v);
+      loop assigns live, phi, vgc_ip_gr[0 .. n - 1], vgc_ip_st[0 .. n - 1];
+      loop variant phi;
+    */
+    for (;;) {
+        /*@ ghost int32_t x = 0; */
+        vgc_ip_obj *h = vgc_ip_pending() /*@ ghost (n, hdl, &x) */;
+        if (h == NULL)
+            break;
+    Picked: ;
+        /*@ assert phi_entry: PHI(n) == \at(PHI(n), LoopCurrent); */
+        if (vgc_ip_refs(h) /*@ ghost (hdl, x) */ == 0) {
+            /* gc_refs 0 and not reached yet: tentatively unreachable (a later scanned object
+             * may still reach it and move it back) */
+            /*@ assert x_pu: vgc_ip_st[x] == IP_PU; */
+            vgc_ip_to_unreachable(h);
+            /*@ ghost vgc_ip_set_st(n, x, IP_UN); */
+            /*@ assert un_phi: PHI(n) == \at(PHI(n), Picked) - 1; */
+            /*@ assert un_marks: st_marks(n); */
+            /*@ assert un_counts: \forall integer c; 0 <= count_st(c, n) <= n; */
+            /*@ assert un_down: PHI(n) < \at(PHI(n), LoopCurrent); */
+            /*@ assert un_within: \forall integer v; 0 <= v < n && vgc_ip_gr[v] != 0 ==>
+                  reach_within(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, live, v); */
+        } else {
+            /* reachable: mark what it reaches (gc_refs 1, CPython's visit_reachable), moving
+             * any that sits in the unreachable list back to the end of young */
+            /*@ assert x_pm: vgc_ip_st[x] == IP_PM; */
+            vgc_ip_obj *const *buf = NULL;
+            uint32_t done = 0, cnt = 0, j = 0;
+            /*@
+              loop invariant chunk: 0 <= j <= cnt && j <= done <= off[x + 1] - off[x];
+              loop invariant fetched_valid: \forall integer i; j <= i < cnt ==> \valid_read(buf + i);
+              loop invariant fetched:
+                \forall integer i; j <= i < cnt ==> buf[i] == hdl[tgt[off[x] + done - j + i]];
+              loop invariant in_chunk: done - j + cnt <= off[x + 1] - off[x];
+              loop invariant x_pm: vgc_ip_st[x] == IP_PM && vgc_ip_gr[x] != 0;
+              loop invariant ok: st_ok(n);
+              loop invariant counts: \forall integer c; 0 <= count_st(c, n) <= n;
+              loop invariant live: live == count_st(IP_SC, n);
+              loop invariant marks: st_marks(n);
+              loop invariant roots:
+                \forall integer v; 0 <= v < n && rt[v] != 0 ==> vgc_ip_gr[v] != 0;
+              loop invariant closed:
+                \forall integer u, k; edge(n, off, u, k) && vgc_ip_st[u] == IP_SC ==>
+                  vgc_ip_st[tgt[k]] == IP_PM || vgc_ip_st[tgt[k]] == IP_SC;
+              loop invariant x_partly_closed:
+                \forall integer k; off[x] <= k < off[x] + done ==>
+                  vgc_ip_st[tgt[k]] == IP_PM || vgc_ip_st[tgt[k]] == IP_SC;
+              loop invariant precise:
+                \forall integer v; 0 <= v < n && vgc_ip_gr[v] != 0 ==>
+                  Reach(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, v);
+              loop invariant x_within:
+                reach_within(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, live, x);
+              loop invariant within:
+                \forall integer v; 0 <= v < n && vgc_ip_gr[v] != 0 ==>
+                  reach_within(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, live + 1, v);
+              loop invariant phi_down: PHI(n) <= \at(PHI(n), Picked);
+              loop assigns done, cnt, j, buf, vgc_ip_gr[0 .. n - 1], vgc_ip_st[0 .. n - 1];
+              loop variant (off[x + 1] - off[x] - done) * 2 + (j == cnt ? 1 : 0);
+            */
+            for (;;) {
+                if (j == cnt) {
+                    cnt = vgc_ip_succ(h, done, &buf) /*@ ghost (n, off, tgt, hdl, x) */;
+                    j = 0;
+                    if (cnt == 0)
+                        break;
+                }
+                /*@ ghost int32_t t = (int32_t)tgt[off[x] + done]; */
+                /*@ assert t_range: 0 <= t < n; */
+                /*@ assert t_edge: edge(n, off, x, off[x] + done) && t == tgt[off[x] + done]; */
+                if (vgc_ip_refs(buf[j]) /*@ ghost (hdl, t) */ == 0) {
+                    /*@ assert t_reach: Reach(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, t); */
+                    /*@ assert t_within:
+                          reach_within(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null,
+                                       live + 1, t); */
+                    if (vgc_ip_is_unreachable(buf[j]) /*@ ghost (hdl, t) */)
+                        vgc_ip_to_young(buf[j]);
+                    vgc_ip_set_refs(buf[j], 1) /*@ ghost (hdl, t) */;
+                    /*@ ghost vgc_ip_set_st(n, t, IP_PM); */
+                }
+                /*@ assert buf_kept: \forall integer i; j < i < cnt ==>
+                      buf[i] == hdl[tgt[off[x] + done - j + i]]; */
+                j++;
+                done++;
+            }
+            vgc_ip_keep(h);
+        Scanned: ;
+            /*@ ghost vgc_ip_set_st(n, x, IP_SC); */
+            /*@ assert sc_phi: PHI(n) == \at(PHI(n), Scanned) - 1; */
+            /*@ assert sc_down: PHI(n) < \at(PHI(n), Picked); */
+            /*@ assert sc_marks: st_marks(n); */
+            /*@ assert sc_counts: \forall integer c; 0 <= count_st(c, n) <= n; */
+            /*@ assert sc_down2: PHI(n) < \at(PHI(n), LoopCurrent); */
+            live++;
+            /*@ assert sc_within: \forall integer v; 0 <= v < n && vgc_ip_gr[v] != 0 ==>
+                  reach_within(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, live, v); */
+        }
+        /*@ assert body_down: PHI(n) < \at(PHI(n), LoopCurrent); */
+        /*@ ghost phi--; */
+    }
+    /* Ghost (no code), as in vgc_move_unreachable: a scanned object is reached within live
+     * edges, so within n; and every object reachable within d edges is scanned, d = 0 .. n. */
+    /*@ ghost int32_t b = live; */
+    /*@ ghost
+      /@ loop invariant b_range: live <= b <= n;
+         loop invariant marked_within:
+           \forall integer v; 0 <= v < n && vgc_ip_st[v] == IP_SC ==>
+             reach_within(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, b, v);
+         loop assigns b;
+         loop variant n - b;
+      @/
+      while (b < n) b++;
+    */
+    /*@ ghost int32_t d = 0; */
+    /*@ ghost
+      /@ loop invariant d_range: 0 <= d <= n;
+         loop invariant within_marked:
+           \forall integer v; 0 <= v < n &&
+             reach_within(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, d, v) ==>
+             vgc_ip_st[v] == IP_SC;
+         loop assigns d;
+         loop variant n - d;
+      @/
+      while (d < n) d++;
+    */
+    return live;
+}

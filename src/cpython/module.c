@@ -76,6 +76,11 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     const char *v = getenv("VGC_VALIDATE");
     vgc.validate = (v != NULL && v[0] == '1') || vgc.verify;
 #endif
+    /* which design decides a collection (SPEC §8): in place by default; VGC_DESIGN=array for
+     * the array snapshot (as verify=True and Py_DEBUG builds always use) */
+    const char *d = getenv("VGC_DESIGN");
+    vgc.array_design = d != NULL && strcmp(d, "array") == 0;
+    vgc.inplace_collections = 0;
     vgc.peak_bytes = vgc_arena_bytes();
     vgc.inconsistent = 0;
     vgc.pause_total = vgc.pause_max = 0.0;
@@ -119,7 +124,7 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
     PyObject *types = vgc.inconsistent_types ? PyDict_Copy(vgc.inconsistent_types) : PyDict_New();
     if (types == NULL)
         return NULL;
-    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsnsnsnsnsnsnsnsisisnsnsnsnsN}",
+    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsnsnsnsnsnsnsnsisisnsnsnsnsnsssN}",
                          "installed", vgc.installed ? Py_True : Py_False,
                          "collections", vgc.collections[0], vgc.collections[1],
                          vgc.collections[2],
@@ -144,6 +149,8 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
                          "verified", vgc.verified, "verify_skipped", vgc.verify_skipped,
                          "skip_checked", vgc.skip_checked,
                          "recheck_in_place", vgc.recheck_in_place,
+                         "inplace_collections", vgc.inplace_collections,
+                         "design", vgc.array_design ? "array" : "inplace",
                          "inconsistent_types", types);
 }
 

@@ -263,112 +263,6 @@ static void vgc_list_fingerprint(PyGC_Head *list, Py_ssize_t *count, uint64_t *h
     }
 }
 
-/* ---- the resurrection re-check without memory: CPython's own deduce_unreachable ----------
- * update_refs, subtract_refs and move_unreachable as gcmodule.c (3.11) and Python/gc.c (3.12,
- * 3.13) have them: gc_refs in _gc_prev, the tentatively unreachable objects flagged by bit 0 of
- * _gc_next (NEXT_MASK_UNREACHABLE, private to CPython's collector).  Allocates nothing, so the
- * re-check still decides when its snapshot cannot be allocated: the same objects are freed and
- * kept as by stock's re-check (before: nothing was freed until the next collection, which with
- * legacy tp_del objects did not add up to stock's run; found by the cpython fuzz harness).  Not
- * proved: CPython's algorithm, used only on that allocation failure. */
-#define VGC_NEXT_MASK_UNREACHABLE ((uintptr_t)1)
-
-static inline Py_ssize_t vgc_gc_get_refs(PyGC_Head *g)
-{
-    return (Py_ssize_t)(g->_gc_prev >> _PyGC_PREV_SHIFT);
-}
-
-static inline void vgc_gc_set_refs(PyGC_Head *g, Py_ssize_t refs)
-{
-    g->_gc_prev = (g->_gc_prev & ~_PyGC_PREV_MASK) | ((uintptr_t)refs << _PyGC_PREV_SHIFT);
-}
-
-static int vgc_visit_decref(PyObject *op, void *arg)
-{
-    (void)arg;
-    if (_PyObject_IS_GC(op)) {
-        PyGC_Head *gc = AS_GC(op);
-        if (gc_is_collecting(gc))
-            gc->_gc_prev -= (uintptr_t)1 << _PyGC_PREV_SHIFT;      /* gc_decref */
-    }
-    return 0;
-}
-
-static int vgc_visit_reachable(PyObject *op, void *arg)
-{
-    PyGC_Head *reachable = (PyGC_Head *)arg;
-    if (!_PyObject_IS_GC(op))
-        return 0;
-    PyGC_Head *gc = AS_GC(op);
-    if (!gc_is_collecting(gc))            /* another generation, or already scanned */
-        return 0;
-    if (gc->_gc_next & VGC_NEXT_MASK_UNREACHABLE) {
-        /* tentatively unreachable: back to the end of the list being scanned */
-        PyGC_Head *prev = GC_PREV(gc);
-        PyGC_Head *next = (PyGC_Head *)(gc->_gc_next & ~VGC_NEXT_MASK_UNREACHABLE);
-        prev->_gc_next = gc->_gc_next;    /* keeps NEXT_MASK_UNREACHABLE */
-        _PyGCHead_SET_PREV(next, prev);
-        PyGC_Head *last = (PyGC_Head *)reachable->_gc_prev;
-        _PyGCHead_SET_PREV(gc, last);
-        _PyGCHead_SET_NEXT(last, gc);
-        _PyGCHead_SET_NEXT(gc, reachable);
-        reachable->_gc_prev = (uintptr_t)gc;
-        vgc_gc_set_refs(gc, 1);
-    }
-    else if (vgc_gc_get_refs(gc) == 0) {
-        vgc_gc_set_refs(gc, 1);           /* ahead in the scan: now known reachable */
-    }
-    return 0;
-}
-
-static void vgc_deduce_unreachable_in_place(GCState *gcstate, PyGC_Head *young,
-                                            PyGC_Head *unreachable)
-{
-    PyGC_Head *gc, *next;
-    /* update_refs */
-    for (gc = GC_NEXT(young); gc != young; gc = next) {
-        next = GC_NEXT(gc);
-        if (vgc_move_immortal(gcstate, gc))
-            continue;
-        gc->_gc_prev = (gc->_gc_prev & _PyGC_PREV_MASK_FINALIZED) | _PyGC_PREV_MASK_COLLECTING
-                       | ((uintptr_t)Py_REFCNT(FROM_GC(gc)) << _PyGC_PREV_SHIFT);
-    }
-    /* subtract_refs */
-    for (gc = GC_NEXT(young); gc != young; gc = GC_NEXT(gc)) {
-        PyObject *op = FROM_GC(gc);
-        (void)Py_TYPE(op)->tp_traverse(op, vgc_visit_decref, op);
-    }
-    /* move_unreachable */
-    gc_list_init(unreachable);
-    PyGC_Head *prev = young;
-    gc = GC_NEXT(young);
-    while (gc != young) {
-        if (vgc_gc_get_refs(gc)) {
-            PyObject *op = FROM_GC(gc);
-            (void)Py_TYPE(op)->tp_traverse(op, vgc_visit_reachable, young);
-            _PyGCHead_SET_PREV(gc, prev);
-            gc_clear_collecting(gc);
-            prev = gc;
-        }
-        else {
-            prev->_gc_next = gc->_gc_next;
-            PyGC_Head *last = GC_PREV(unreachable);
-            last->_gc_next = VGC_NEXT_MASK_UNREACHABLE | (uintptr_t)gc;
-            _PyGCHead_SET_PREV(gc, last);
-            gc->_gc_next = VGC_NEXT_MASK_UNREACHABLE | (uintptr_t)unreachable;
-            unreachable->_gc_prev = (uintptr_t)gc;
-        }
-        gc = (PyGC_Head *)prev->_gc_next;
-    }
-    young->_gc_prev = (uintptr_t)prev;
-    unreachable->_gc_next &= ~VGC_NEXT_MASK_UNREACHABLE;
-    /* clear_unreachable_mask (COLLECTING stays set on the still unreachable objects) */
-    for (gc = GC_NEXT(unreachable); gc != unreachable; gc = next) {
-        gc->_gc_next &= ~VGC_NEXT_MASK_UNREACHABLE;
-        next = (PyGC_Head *)gc->_gc_next;
-    }
-}
-
 static void vgc_handle_resurrected_objects(GCState *gcstate, PyGC_Head *unreachable,
                                            PyGC_Head *still_unreachable, PyGC_Head *old,
                                            int ran_code)
@@ -387,11 +281,9 @@ static void vgc_handle_resurrected_objects(GCState *gcstate, PyGC_Head *unreacha
     if (check_skip)
         vgc_list_fingerprint(unreachable, &n_before, &h_before);
     gc_list_clear_collecting(unreachable);
-    if (vgc_deduce_unreachable(gcstate, unreachable, still_unreachable, NULL, 0, NULL, NULL) < 0) {
-        /* no memory for the snapshot (unreachable is intact, COLLECTING clear) */
-        vgc.recheck_in_place++;
-        vgc_deduce_unreachable_in_place(gcstate, unreachable, still_unreachable);
-    }
+    /* phases 1 and 2 again, in place (the proved core of include/vgc_inplace.h): no memory */
+    vgc.recheck_in_place++;
+    (void)vgc_deduce_unreachable_ip(gcstate, unreachable, still_unreachable, 0, NULL, NULL, NULL);
     if (check_skip) {
         vgc_list_fingerprint(still_unreachable, &n_after, &h_after);
         if (!gc_list_is_empty(unreachable) || n_after != n_before || h_after != h_before)
@@ -535,10 +427,29 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
     PyGC_Head unreachable, finalizers;
     Py_ssize_t n_young;               /* young's length after deduce (and the untracking) */
     int dicts_left;                   /* untrack_dicts still to run over young */
-    Py_ssize_t rc = vgc_deduce_unreachable(gcstate, &work, &unreachable, &finalizers,
-                                           VGC_UNTRACK_TUPLES
-                                           | (young == old ? VGC_UNTRACK_DICTS : 0),
-                                           &n_young, &dicts_left);
+    /* In place (include/vgc_inplace.h: no memory) unless the collection holds an object with
+     * a legacy finalizer (phase 3 is proved on the array snapshot only), verify=True asks for
+     * the checker (it re-checks the array snapshot), VGC_DESIGN=array, or a Py_DEBUG build
+     * (whose own diagnostic of an inconsistent type needs the snapshot's fallback). */
+    Py_ssize_t rc = -1;
+    int legacy = 1;
+#ifndef Py_DEBUG
+    if (!vgc.verify && !vgc.array_design) {
+        Py_ssize_t negative = 0;
+        rc = vgc_deduce_unreachable_ip(gcstate, &work, &unreachable, VGC_UNTRACK_TUPLES,
+                                       &n_young, &negative, &legacy);
+        if (rc >= 0) {
+            gc_list_init(&finalizers);
+            dicts_left = 1;           /* untrack_dicts over young, after all tuples (CPython) */
+            vgc.inconsistent += negative;
+            vgc.inplace_collections++;
+        }
+    }
+#endif
+    if (legacy)
+        rc = vgc_deduce_unreachable(gcstate, &work, &unreachable, &finalizers,
+                                    VGC_UNTRACK_TUPLES | (young == old ? VGC_UNTRACK_DICTS : 0),
+                                    &n_young, &dicts_left);
     if (rc < 0) {
         /* CPython's collector does this collection (a fallback).  Generation 0 now holds
          * exactly what a tp_traverse tracked during the snapshot (it was merged into young, or

@@ -130,7 +130,7 @@ static void vgc_advise_huge(void *p, size_t cap)
 }
 
 /* One allocation point of the _fail_alloc_after test hook: 1 when this one is to fail. */
-static int vgc_alloc_fails(void)
+int vgc_alloc_fails(void)
 {
     vgc.alloc_count++;
     return vgc.fail_alloc_after > 0 && --vgc.fail_alloc_after == 0;
@@ -259,7 +259,7 @@ static int vgc_visit_snapshot(PyObject *op, void *arg)
  * nothing.  Count each such reference by "referrer type -> object type" in
  * status()["inconsistent_types"] (the core keeps the object alive: T6).  Rare: two walks over
  * the snapshot and a table of the inconsistent objects' types, only when there are some. */
-static void vgc_count_inconsistent(PyTypeObject *from, PyTypeObject *to)
+void vgc_count_inconsistent(PyTypeObject *from, PyTypeObject *to)
 {
     PyObject *key = PyUnicode_FromFormat("%s -> %s", from->tp_name, to->tp_name);
     PyObject *old = key ? PyDict_GetItemWithError(vgc.inconsistent_types, key) : NULL;

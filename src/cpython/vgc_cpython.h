@@ -196,7 +196,9 @@ struct vgc_state {
     Py_ssize_t verified;              /* decisions checked by the independent checker */
     Py_ssize_t verify_skipped;        /* decisions left unchecked: no memory for the check */
     Py_ssize_t skip_checked;          /* re-check skips confirmed by re-running it (validate) */
-    Py_ssize_t recheck_in_place;      /* re-checks decided in place: no memory for the snapshot */
+    Py_ssize_t recheck_in_place;      /* resurrection re-checks (decided in place, inplace.c) */
+    int array_design;                 /* VGC_DESIGN=array: every collection on the array snapshot */
+    Py_ssize_t inplace_collections;   /* collections decided by the in-place core */
     PyObject *inconsistent_types;     /* {type name: objects} whose traverse overcounted (dict) */
     int corrupt_next;                 /* test hook: spoil the next snapshot (1 target, 2 offsets, 3 refcount) */
     long alloc_count;                 /* test hook: allocation points (_alloc_count) */
@@ -216,6 +218,14 @@ void vgc_arena_trim(void);
 Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base, PyGC_Head *unreachable,
                                   PyGC_Head *finalizers, int untrack,
                                   Py_ssize_t *n_reachable, int *dicts_left);
+
+void vgc_count_inconsistent(PyTypeObject *from, PyTypeObject *to);
+int vgc_alloc_fails(void);        /* one allocation point of the _fail_alloc_after test hook */
+
+/* inplace.c: deduce_unreachable with the proved in-place core (include/vgc_inplace.h) */
+Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_Head *unreachable,
+                                     int untrack, Py_ssize_t *n_reachable, Py_ssize_t *negative,
+                                     int *legacy);
 
 /* phases.c: CPython's phases around the decision (gc_collect_main's twin) */
 void vgc_tuple_maybe_untrack(PyObject *op);

@@ -51,6 +51,11 @@ def run(code, mode, timeout=120, env=None):
     return json.loads(p.stdout.split("@@RESULT@@", 1)[1]), p.stderr
 
 
+# The tests of the array snapshot's failure cases (its buffers, edge limit, admission check):
+# they run on that design (VGC_DESIGN=array; by default collections are decided in place).
+ARRAY = {"VGC_DESIGN": "array"}
+
+
 def both(code, **kw):
     return run(code, "stock", **kw)[0], run(code, "vgc", **kw)[0]
 
@@ -194,7 +199,7 @@ class TraverseSideEffects(unittest.TestCase):
                     gc.collect()
         R["out"] = out
         '''
-        stock, mine = both(code, timeout=60)
+        stock, mine = both(code, timeout=60, env=ARRAY)
         self.assertEqual(mine, stock)
 
     def test_other_side_effects_and_lies(self):
@@ -264,7 +269,7 @@ class EdgeLimit(unittest.TestCase):
             R["after"] = gc.collect()
             R["fallbacks_after"] = vgc.status()["fallbacks"]
         '''
-        stock, mine = run(code, "stock")[0], run(code, "vgc")[0]
+        stock, mine = run(code, "stock")[0], run(code, "vgc", env=ARRAY)[0]
         self.assertEqual(mine["found"], stock["found"])
         self.assertTrue(mine["live"])
         self.assertEqual(mine["fallbacks"], 1)
@@ -319,7 +324,7 @@ class RecheckWithoutMemory(unittest.TestCase):
             R["in_place"] = st["recheck_in_place"] > 0
             R["fallbacks"] = st["fallbacks"] > 0
         '''
-        stock, mine = both(code, timeout=60)
+        stock, mine = both(code, timeout=60, env=ARRAY)
         self.assertTrue(mine.pop("in_place") and mine.pop("fallbacks"))   # both paths taken
         self.assertEqual(mine, stock)
 
@@ -648,6 +653,56 @@ class Layout(unittest.TestCase):
             self.assertIn("VGC_IGNORE_LAYOUT=1", p.stdout)
 
 
+
+class InPlace(unittest.TestCase):
+    """The in-place design (include/vgc_inplace.h, the default): no snapshot, so no allocation
+    can make a collection CPython's.  The host hands each object's successors over from a
+    buffer that grows past its static 1,024 entries while memory allows and is refilled by
+    traversing again when it does not (chunks).  Differential: the same collections as stock
+    when every k-th growth of that buffer fails, on objects with 3,000 references each (live
+    and garbage, weakref callbacks, resurrection), every generation; fallbacks stay 0."""
+
+    CODE = r'''
+        import weakref
+        gc.disable()
+        gc.collect()
+        calls = []
+        class Res:
+            saved = []
+            def __del__(self):
+                Res.saved.append(self)
+        out = []
+        for k in (0, 1, 2, 3, 5):
+            big_live = [C() for _ in range(3000)]
+            for c in big_live:
+                c.home = big_live                 # 3,000 references from one list, kept
+            garbage = [C() for _ in range(3000)]
+            for c in garbage:
+                c.home = garbage
+            w = weakref.ref(garbage[7], lambda r: calls.append(k))
+            g2 = [Res() for _ in range(1500)]
+            g2.append(g2)
+            del garbage, g2
+            if MODE == "vgc":
+                vgc._vgc._fail_alloc_after(k)
+            found = [gc.collect(0), gc.collect(1), gc.collect(2)]
+            if MODE == "vgc":
+                vgc._vgc._fail_alloc_after(0)
+            out.append([k, found, w() is None, len(Res.saved),
+                        all(c.home is big_live for c in big_live)])
+            Res.saved.clear()
+        R["out"] = out
+        R["calls"] = calls
+        if MODE == "vgc":
+            st = vgc.status()
+            R["vgc"] = [st["fallbacks"], st["inplace_collections"] >= 15, st["design"]]
+    '''
+
+    def test_successor_chunks_without_memory(self):
+        stock, mine = both(self.CODE, timeout=120)
+        self.assertEqual(mine.pop("vgc"), [0, True, "inplace"])
+        self.assertEqual(mine, stock)
+
 if __name__ == "__main__":
     unittest.main()
 
@@ -675,7 +730,7 @@ class KeptMemory(unittest.TestCase):
         R["kept0"] = vgc.status()["kept_bytes"]
         R["fallbacks"] = st["fallbacks"]
         '''
-        mine = run(code, "vgc")[0]
+        mine = run(code, "vgc", env=ARRAY)[0]
         self.assertLessEqual(mine["kept"], 1 << 20)
         self.assertLessEqual(mine["kept0"], 1 << 20)
         self.assertGreater(mine["peak"], 4 << 20)
@@ -707,7 +762,7 @@ class Admission(unittest.TestCase):
             R["fallback_collected"] = st["fallback_collected"]
         '''
         stock = run(code, "stock")[0]
-        mine = run(code, "vgc")[0]
+        mine = run(code, "vgc", env=ARRAY)[0]
         self.assertEqual(mine["out"], stock["out"])
         self.assertEqual(mine["rejected"], 3)
         self.assertEqual(mine["fallbacks"], 3)

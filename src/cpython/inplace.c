@@ -1,0 +1,281 @@
+/* inplace.c — the host side of the in-place core (include/vgc_inplace.h, proved in
+ * src/vgc_inplace.c): CPython's header words and lists behind the vgc_ip_* interface.
+ * TRUSTED, NOT PROVED.  It decides nothing: what is decremented, marked, moved to or back from
+ * the unreachable list is the proved code's; this file reads and writes the headers as told,
+ * as CPython's own gcmodule.c does, and hands over each object's successors by calling its
+ * tp_traverse (again: nothing is stored per object or per edge).
+ *
+ * The header words during a collection are CPython's: _gc_prev = gc_refs << 2 | COLLECTING |
+ * FINALIZED for the objects in young (prev pointers are restored by the final walk, not while
+ * scanning: a scanned object keeps COLLECTING, so that its successors are the same graph in both
+ * phases, as the proof's ghost graph is one graph), the unreachable list linked with
+ * NEXT_MASK_UNREACHABLE in _gc_next.  gc_refs is stored signed (an inconsistent type makes it
+ * negative; |gc_refs| < 2^61 since refcounts are).
+ *
+ * The proved core is compiled into this translation unit so that the per-edge interface calls
+ * inline (the core's own file stays the one WP proves). */
+#include "vgc_cpython.h"
+#include "vgc_inplace.h"
+/* the core's ghost-code labels (Picked, Scanned) are read only by its ACSL */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-label"
+#include "../vgc_inplace.c"
+#pragma GCC diagnostic pop
+
+#define NEXT_MASK_UNREACHABLE ((uintptr_t)1)
+
+/* Successors are handed over from a buffer: a static chunk, grown while memory allows up to
+ * the object's out-degree; without memory the chunk is refilled by traversing again past the
+ * successors already handed over (tp_traverse visits in the same order while no code runs). */
+enum { VGC_IP_CHUNK = 1024 };
+
+static struct {
+    PyGC_Head *young;                 /* the list being collected */
+    PyGC_Head *unreachable;           /* move_unreachable's unreachable list */
+    PyGC_Head *prev;                  /* the last scanned object of young (or young) */
+    /* successor buffer: buf[0 .. len) are the successors from `from` on of `obj`; `complete`
+     * when they were all of them (the traverse was not stopped) */
+    PyGC_Head **buf;
+    uint32_t cap, len, from, skip;
+    PyGC_Head *obj;
+    int complete;
+    int saw_negative;                 /* a gc_refs < 0 was read (an inconsistent type) */
+    PyGC_Head *chunk[VGC_IP_CHUNK];
+} ip;
+
+static inline int64_t ip_get_refs(PyGC_Head *g)
+{
+    return (int64_t)((intptr_t)g->_gc_prev >> _PyGC_PREV_SHIFT);
+}
+
+/* ---- the interface --------------------------------------------------------------------------- */
+
+vgc_ip_obj *vgc_ip_first(void)
+{
+    PyGC_Head *g = GC_NEXT(ip.young);
+    return g == ip.young ? NULL : (vgc_ip_obj *)g;
+}
+
+vgc_ip_obj *vgc_ip_next(vgc_ip_obj *h)
+{
+    PyGC_Head *g = GC_NEXT((PyGC_Head *)h);
+    return g == ip.young ? NULL : (vgc_ip_obj *)g;
+}
+
+static int ip_visit(PyObject *op, void *arg)
+{
+    (void)arg;
+    if (!_PyObject_IS_GC(op))
+        return 0;
+    PyGC_Head *g = AS_GC(op);
+    if (!gc_is_collecting(g))           /* not in this collection */
+        return 0;
+    if (ip.skip > 0) {                  /* handed over already */
+        ip.skip--;
+        return 0;
+    }
+    if (ip.len == ip.cap) {
+        uint32_t ncap = ip.cap * 2;
+        PyGC_Head **nb = NULL;
+        if (ncap > ip.cap) {
+            if (!vgc_alloc_fails())
+                nb = PyMem_RawRealloc(ip.buf == ip.chunk ? NULL : ip.buf, ncap * sizeof *nb);
+        }
+        if (nb == NULL)
+            return 1;                   /* stop here; the rest in the next chunk */
+        if (ip.buf == ip.chunk)
+            memcpy(nb, ip.chunk, sizeof ip.chunk);
+        ip.buf = nb;
+        ip.cap = ncap;
+    }
+    ip.buf[ip.len++] = g;
+    return 0;
+}
+
+uint32_t vgc_ip_succ(vgc_ip_obj *h, uint32_t from, vgc_ip_obj *const **bufp)
+{
+    PyGC_Head *g = (PyGC_Head *)h;
+    if (g != ip.obj || from < ip.from || from > ip.from + ip.len ||
+        (from == ip.from + ip.len && !ip.complete)) {
+        ip.obj = g;
+        ip.from = from;
+        ip.skip = from;
+        ip.len = 0;
+        PyObject *op = FROM_GC(g);
+        ip.complete = Py_TYPE(op)->tp_traverse(op, ip_visit, NULL) == 0;
+    }
+    *bufp = (vgc_ip_obj *const *)(ip.buf + (from - ip.from));
+    return ip.from + ip.len - from;
+}
+
+int64_t vgc_ip_refs(vgc_ip_obj *h)
+{
+    PyGC_Head *g = (PyGC_Head *)h;
+    if (g->_gc_next & NEXT_MASK_UNREACHABLE)     /* its _gc_prev is a list link; gc_refs 0 */
+        return 0;
+    int64_t r = ip_get_refs(g);
+    ip.saw_negative |= r < 0;
+    return r;
+}
+
+void vgc_ip_set_refs(vgc_ip_obj *h, int64_t r)
+{
+    PyGC_Head *g = (PyGC_Head *)h;
+    g->_gc_prev = (g->_gc_prev & ~_PyGC_PREV_MASK) | ((uintptr_t)r << _PyGC_PREV_SHIFT);
+}
+
+vgc_ip_obj *vgc_ip_pending(void)
+{
+    PyGC_Head *g = (PyGC_Head *)ip.prev->_gc_next;
+    return g == ip.young ? NULL : (vgc_ip_obj *)g;
+}
+
+int vgc_ip_is_unreachable(vgc_ip_obj *h)
+{
+    return (((PyGC_Head *)h)->_gc_next & NEXT_MASK_UNREACHABLE) != 0;
+}
+
+void vgc_ip_keep(vgc_ip_obj *h)
+{
+    ip.prev = (PyGC_Head *)h;
+}
+
+void vgc_ip_to_unreachable(vgc_ip_obj *h)
+{
+    PyGC_Head *g = (PyGC_Head *)h, *u = ip.unreachable;
+    ip.prev->_gc_next = g->_gc_next;
+    PyGC_Head *last = (PyGC_Head *)u->_gc_prev;
+    last->_gc_next = NEXT_MASK_UNREACHABLE | (uintptr_t)g;
+    g->_gc_prev = (g->_gc_prev & _PyGC_PREV_MASK_FINALIZED) | _PyGC_PREV_MASK_COLLECTING
+                  | (uintptr_t)last;
+    g->_gc_next = NEXT_MASK_UNREACHABLE | (uintptr_t)u;
+    u->_gc_prev = (uintptr_t)g;
+}
+
+void vgc_ip_to_young(vgc_ip_obj *h)
+{
+    PyGC_Head *g = (PyGC_Head *)h, *y = ip.young;
+    PyGC_Head *prev = (PyGC_Head *)(g->_gc_prev & _PyGC_PREV_MASK);
+    PyGC_Head *next = (PyGC_Head *)(g->_gc_next & ~NEXT_MASK_UNREACHABLE);
+    prev->_gc_next = g->_gc_next;                  /* keeps NEXT_MASK_UNREACHABLE */
+    next->_gc_prev = (next->_gc_prev & ~_PyGC_PREV_MASK) | (uintptr_t)prev;
+    PyGC_Head *last = (PyGC_Head *)y->_gc_prev;
+    last->_gc_next = (uintptr_t)g;
+    g->_gc_next = (uintptr_t)y;
+    y->_gc_prev = (uintptr_t)g;
+    g->_gc_prev &= ~_PyGC_PREV_MASK;               /* gc_refs 0 until the core sets it */
+}
+
+/* An inconsistent type (gc_refs < 0 after phase 1; the core keeps such objects as roots):
+ * count each reference into such an object by "referrer type -> object type", as the array
+ * path does (status()["inconsistent_types"]).  Rare; one more traverse of the collection. */
+static PyGC_Head *ip_report_from;
+static int ip_report_visit(PyObject *op, void *arg)
+{
+    (void)arg;
+    if (!_PyObject_IS_GC(op))
+        return 0;
+    PyGC_Head *g = AS_GC(op);
+    if (gc_is_collecting(g) && !(g->_gc_next & NEXT_MASK_UNREACHABLE) && ip_get_refs(g) < 0)
+        vgc_count_inconsistent(Py_TYPE(FROM_GC(ip_report_from)), Py_TYPE(op));
+    return 0;
+}
+
+static void vgc_ip_report_inconsistent(PyGC_Head *young, PyGC_Head *unreachable)
+{
+    if (vgc.inconsistent_types == NULL && (vgc.inconsistent_types = PyDict_New()) == NULL) {
+        PyErr_Clear();
+        return;
+    }
+    PyGC_Head *lists[2] = {young, unreachable};
+    for (int l = 0; l < 2; l++)
+        for (PyGC_Head *g = (PyGC_Head *)(lists[l]->_gc_next & ~NEXT_MASK_UNREACHABLE); g != lists[l];
+             g = (PyGC_Head *)(g->_gc_next & ~NEXT_MASK_UNREACHABLE)) {
+            ip_report_from = g;
+            (void)Py_TYPE(FROM_GC(g))->tp_traverse(FROM_GC(g), ip_report_visit, NULL);
+        }
+}
+
+/* ---- deduce_unreachable in place ---------------------------------------------------------- */
+
+/* update_refs (gc_refs = refcount, COLLECTING; 3.12+: immortal objects to the permanent
+ * generation), the proved phases 1 and 2, then one walk over young that restores the prev
+ * pointers, clears COLLECTING, counts what stays tracked and (untrack) offers tuples to
+ * untracking, as CPython's untrack_tuples does right after deduce_unreachable.  Afterwards:
+ * young holds the reachable objects in CPython's order, unreachable the rest (COLLECTING set,
+ * NEXT_MASK_UNREACHABLE clear), as CPython's deduce_unreachable leaves them.  Allocates nothing
+ * that it needs: it cannot fail.  Returns the number of objects it looked at; *n_reachable the
+ * number left tracked in young; *negative the objects with gc_refs < 0 (an inconsistent type).
+ * With `legacy` not NULL, the update_refs walk stops at the first object with a legacy
+ * finalizer (tp_del) and returns -1 with *legacy = 1 before anything else changed (young's
+ * objects then carry gc_refs and COLLECTING, which the array path overwrites). */
+Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_Head *unreachable,
+                                     int untrack, Py_ssize_t *n_reachable, Py_ssize_t *negative,
+                                     int *legacy)
+{
+    PyGC_Head *gc, *next;
+    Py_ssize_t n = 0;
+    gc_list_init(unreachable);
+    if (legacy != NULL)
+        *legacy = 0;
+    for (gc = GC_NEXT(young); gc != young; gc = next) {
+        next = GC_NEXT(gc);
+        if (vgc_move_immortal(gcstate, gc))
+            continue;
+        PyObject *op = FROM_GC(gc);
+        if (legacy != NULL && Py_TYPE(op)->tp_del != NULL) {
+            *legacy = 1;
+            return -1;
+        }
+        gc->_gc_prev = (gc->_gc_prev & _PyGC_PREV_MASK_FINALIZED) | _PyGC_PREV_MASK_COLLECTING
+                       | ((uintptr_t)Py_REFCNT(op) << _PyGC_PREV_SHIFT);
+        n++;
+    }
+    ip.young = young;
+    ip.unreachable = unreachable;
+    ip.prev = young;
+    ip.obj = NULL;
+    ip.saw_negative = 0;
+    if (ip.buf == NULL) {
+        ip.buf = ip.chunk;
+        ip.cap = VGC_IP_CHUNK;
+    }
+    vgc_ip_subtract_refs();
+    vgc_ip_move_unreachable();
+    if (ip.saw_negative)
+        vgc_ip_report_inconsistent(young, unreachable);
+    /* The scan's end: young relinked in the same order (CPython's), prev pointers restored,
+     * COLLECTING cleared, and each tuple offered to untracking right after it is relinked (as
+     * the array path's rebuild does: untracking unlinks the object, so the list is rebuilt on
+     * its head rather than patched in place). */
+    Py_ssize_t kept = 0, neg = 0;
+    gc = GC_NEXT(young);
+    gc_list_init(young);
+    while (gc != young) {
+        next = GC_NEXT(gc);
+        neg += ip_get_refs(gc) < 0;
+        gc_list_append_flags(gc, young, gc->_gc_prev & _PyGC_PREV_MASK_FINALIZED);
+        PyObject *op = FROM_GC(gc);
+        if ((untrack & VGC_UNTRACK_TUPLES) && PyTuple_CheckExact(op))
+            vgc_tuple_maybe_untrack(op);
+        kept += _PyObject_GC_IS_TRACKED(op);
+        gc = next;
+    }
+    unreachable->_gc_next &= ~NEXT_MASK_UNREACHABLE;
+    for (gc = GC_NEXT(unreachable); gc != unreachable; gc = next) {
+        gc->_gc_next &= ~NEXT_MASK_UNREACHABLE;
+        next = (PyGC_Head *)gc->_gc_next;
+    }
+    /* a buffer grown past the static chunk is given back (memory: only while collecting) */
+    if (ip.buf != ip.chunk) {
+        PyMem_RawFree(ip.buf);
+        ip.buf = ip.chunk;
+        ip.cap = VGC_IP_CHUNK;
+    }
+    ip.obj = NULL;
+    if (n_reachable != NULL)
+        *n_reachable = kept;
+    if (negative != NULL)
+        *negative = neg;
+    return n;
+}

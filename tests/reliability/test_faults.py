@@ -16,8 +16,8 @@ FAST = ["--heaps", "cycles,weakref_callbacks,resurrect,legacy,wide,aged@0", "--g
         "--size", "3"]
 
 
-def drive(args):
-    env = dict(os.environ)
+def drive(args, design="array"):
+    env = dict(os.environ, VGC_DESIGN=design)
     if "LD_PRELOAD" not in env:
         env["PYTHONMALLOC"] = "debug"
     proc = subprocess.run([sys.executable, "-X", "faulthandler",
@@ -31,6 +31,8 @@ def drive(args):
 
 
 class FaultInjection(unittest.TestCase):
+    # The array snapshot (VGC_DESIGN=array; by default it runs only for collections holding a
+    # legacy finalizer, verify=True and Py_DEBUG builds): every allocation it makes fails once.
     def test_every_k_fast(self):
         res, proc = drive(FAST)
         self.assertEqual(res["failures"], [], "\n".join(res["failures"][:20]))
@@ -47,6 +49,19 @@ class FaultInjection(unittest.TestCase):
         self.assertGreater(total.get("fallback", 0), 0, total)
         self.assertGreater(total.get("in_place", 0), 0, total)
         self.assertEqual(total.get("deferred", 0), 0, total)
+
+    # The in-place design (the default): a collection without a legacy finalizer allocates
+    # nothing it needs (only the successor buffer's growth, whose failure means chunks), so no
+    # failure makes it CPython's; the legacy heap takes the array snapshot and may fall back.
+    def test_every_k_fast_inplace(self):
+        res, proc = drive(FAST, design="inplace")
+        self.assertEqual(res["failures"], [], "\n".join(res["failures"][:20]))
+        self.assertEqual(proc.returncode, 0)
+        self.assertEqual(res["cpython_collected"], 0)
+        for c in res["cases"]:
+            if c["heap"] != "legacy":
+                self.assertEqual(c["outcomes"].get("fallback", 0), 0, c)
+                self.assertEqual(c["outcomes"].get("deferred", 0), 0, c)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,9 @@ PLAN = [
      {"VGC_KEEP_BUFFERS": "1"}),
     ("full_collect_1M_verify", "full_collect", 1000000, 200000, 5, 1, "time",
      {"VGC_VERIFY": "1"}),
+    # the array snapshot (VGC_DESIGN=array) instead of the in-place core (the default)
+    ("full_collect_1M_array", "full_collect", 1000000, 200000, 7, 1, "time",
+     {"VGC_DESIGN": "array"}),
     ("garbage_self_loops", "garbage:self_loops", 200000, 20000, 5, 1, "rate"),
     ("garbage_two_cycles", "garbage:two_cycles", 200000, 20000, 5, 1, "rate"),
     ("garbage_rings_1k", "garbage:rings_1k", 200000, 20000, 5, 1, "rate"),

@@ -14,7 +14,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 GROUPS = [
     ("proved (Frama-C WP, make prove)", ["src/vgc_core.c", "src/vgc_policy.c", "src/vgc_snapshot.c",
-                                         "src/vgc_hookstate.c", "src/vgc_replay.c",
+                                         "src/vgc_hookstate.c", "src/vgc_replay.c", "src/vgc_inplace.c",
                                          "src/vgc_gen.c", "src/vgc_gen_lists.c"]),
     ("trusted: the CPython adapter (src/cpython)", ["src/cpython/*.h", "src/cpython/*.c"]),
     ("trusted: the Python package (python/vgc)", ["python/vgc/*.py"]),

@@ -18,7 +18,7 @@ PY_INTERPS  := $(foreach v,$(PY_VERSIONS),$(wildcard $(PYENV_ROOT)/versions/$(v)
 # CPython's test_gc runs on them too (make conformance), with their Lib/test from
 # libpython3.11-testsuite.
 DEB_INTERPS ?= $(wildcard /usr/bin/python3.11 /usr/bin/python3.11-dbg)
-EXT_CFLAGS  := -std=gnu11 -O2 -g -fno-strict-aliasing -fPIC -shared -Wall -Wextra -Werror -Wno-unused-parameter \
+EXT_CFLAGS  := -std=gnu11 -O2 -g -fno-strict-aliasing -fPIC -shared -fvisibility=hidden -fno-semantic-interposition -Wall -Wextra -Werror -Wno-unused-parameter \
                -Wno-missing-field-initializers -Iinclude
 PY_PKG_SRC  := $(wildcard python/vgc/*.py python/vgc/*.pyi python/vgc/py.typed)
 # the CPython adapter (trusted; src/cpython/README.md) and the proved C it calls

@@ -62,33 +62,50 @@ vgc_ip_obj *vgc_ip_next(vgc_ip_obj *h)
     return g == ip.young ? NULL : (vgc_ip_obj *)g;
 }
 
+/* The buffer's growth: 0, or -1 when it cannot grow (the traverse stops; the rest comes in
+ * the next chunk). */
+static int ip_grow(void)
+{
+    uint32_t ncap = ip.cap * 2;
+    PyGC_Head **nb = NULL;
+    if (ncap > ip.cap && !vgc_alloc_fails())
+        nb = PyMem_RawRealloc(ip.buf == ip.chunk ? NULL : ip.buf, ncap * sizeof *nb);
+    if (nb == NULL)
+        return -1;
+    if (ip.buf == ip.chunk)
+        memcpy(nb, ip.chunk, sizeof ip.chunk);
+    ip.buf = nb;
+    ip.cap = ncap;
+    return 0;
+}
+
+/* tp_traverse's visit: every reference to an object of this collection (COLLECTING) goes into
+ * the buffer.  The common case (the first chunk, room left) touches nothing but the target's
+ * header and the buffer. */
 static int ip_visit(PyObject *op, void *arg)
 {
     (void)arg;
-    if (!_PyObject_IS_GC(op))
+    if (!_PyObject_IS_GC(op) || !gc_is_collecting(AS_GC(op)))
         return 0;
-    PyGC_Head *g = AS_GC(op);
-    if (!gc_is_collecting(g))           /* not in this collection */
+    if (ip.len == ip.cap && ip_grow() < 0)
+        return 1;
+    ip.buf[ip.len++] = AS_GC(op);
+    return 0;
+}
+
+/* The same past the first `skip` references (a refill after the buffer could not grow). */
+static int ip_visit_skip(PyObject *op, void *arg)
+{
+    (void)arg;
+    if (!_PyObject_IS_GC(op) || !gc_is_collecting(AS_GC(op)))
         return 0;
-    if (ip.skip > 0) {                  /* handed over already */
+    if (ip.skip > 0) {
         ip.skip--;
         return 0;
     }
-    if (ip.len == ip.cap) {
-        uint32_t ncap = ip.cap * 2;
-        PyGC_Head **nb = NULL;
-        if (ncap > ip.cap) {
-            if (!vgc_alloc_fails())
-                nb = PyMem_RawRealloc(ip.buf == ip.chunk ? NULL : ip.buf, ncap * sizeof *nb);
-        }
-        if (nb == NULL)
-            return 1;                   /* stop here; the rest in the next chunk */
-        if (ip.buf == ip.chunk)
-            memcpy(nb, ip.chunk, sizeof ip.chunk);
-        ip.buf = nb;
-        ip.cap = ncap;
-    }
-    ip.buf[ip.len++] = g;
+    if (ip.len == ip.cap && ip_grow() < 0)
+        return 1;
+    ip.buf[ip.len++] = AS_GC(op);
     return 0;
 }
 
@@ -102,7 +119,7 @@ uint32_t vgc_ip_succ(vgc_ip_obj *h, uint32_t from, vgc_ip_obj *const **bufp)
         ip.skip = from;
         ip.len = 0;
         PyObject *op = FROM_GC(g);
-        ip.complete = Py_TYPE(op)->tp_traverse(op, ip_visit, NULL) == 0;
+        ip.complete = Py_TYPE(op)->tp_traverse(op, from ? ip_visit_skip : ip_visit, NULL) == 0;
     }
     *bufp = (vgc_ip_obj *const *)(ip.buf + (from - ip.from));
     return ip.from + ip.len - from;

@@ -169,9 +169,10 @@ def status():
     (collections where no Python code ran after the decision, so the resurrection re-check is
     skipped, and where validation re-ran it anyway and found the same set in the same order);
     recheck_in_place (resurrection re-checks, decided by the proved in-place core);
-    design ("inplace", the default, or "array" with VGC_DESIGN=array) and inplace_collections
-    (collections decided by the in-place core; the others used the array snapshot: a legacy
-    finalizer in the collection, verify=True, Py_DEBUG builds, VGC_DESIGN=array);
+    design ("auto", the default: the array snapshot for collections of at most 32,768 objects,
+    the in-place core above and whenever a snapshot cannot be allocated; "inplace" or "array"
+    with VGC_DESIGN=) and inplace_collections (collections decided by the in-place core; a
+    legacy finalizer in the collection, verify=True and Py_DEBUG builds take the array snapshot);
     inconsistent_types ({type name: objects} whose tp_traverse reported more references than
     their refcount: a bug in that C type, which vgc keeps alive).
     """
@@ -212,7 +213,7 @@ def status():
         "verify_skipped": raw.get("verify_skipped", 0),
         "skip_checked": raw.get("skip_checked", 0),
         "recheck_in_place": raw.get("recheck_in_place", 0),
-        "design": raw.get("design", "array"),
+        "design": raw.get("design", "auto"),
         "inplace_collections": raw.get("inplace_collections", 0),
         "inconsistent_types": raw.get("inconsistent_types", {}),
         "policy_agreed": raw.get("policy_agreed", 0),

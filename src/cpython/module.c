@@ -76,10 +76,15 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     const char *v = getenv("VGC_VALIDATE");
     vgc.validate = (v != NULL && v[0] == '1') || vgc.verify;
 #endif
-    /* which design decides a collection (SPEC §8): in place by default; VGC_DESIGN=array for
-     * the array snapshot (as verify=True and Py_DEBUG builds always use) */
+    /* which design decides a collection (SPEC §8): by default (auto) the array snapshot for a
+     * collection of at most VGC_ARRAY_MAX_N objects (its buffers stay within the 1 MiB kept
+     * between collections: no RSS beyond that, one traverse per object) and in place above;
+     * VGC_DESIGN=array or =inplace for one design everywhere (verify=True and Py_DEBUG builds
+     * always use the array snapshot) */
     const char *d = getenv("VGC_DESIGN");
     vgc.array_design = d != NULL && strcmp(d, "array") == 0;
+    vgc.inplace_design = d != NULL && strcmp(d, "inplace") == 0;
+    vgc.array_max_n = vgc.array_design ? 0 : vgc.inplace_design ? 1 : VGC_ARRAY_MAX_N;
     vgc.inplace_collections = 0;
     vgc.peak_bytes = vgc_arena_bytes();
     vgc.inconsistent = 0;
@@ -150,7 +155,7 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
                          "skip_checked", vgc.skip_checked,
                          "recheck_in_place", vgc.recheck_in_place,
                          "inplace_collections", vgc.inplace_collections,
-                         "design", vgc.array_design ? "array" : "inplace",
+                         "design", vgc.array_design ? "array" : vgc.inplace_design ? "inplace" : "auto",
                          "inconsistent_types", types);
 }
 

@@ -198,6 +198,8 @@ struct vgc_state {
     Py_ssize_t skip_checked;          /* re-check skips confirmed by re-running it (validate) */
     Py_ssize_t recheck_in_place;      /* resurrection re-checks (decided in place, inplace.c) */
     int array_design;                 /* VGC_DESIGN=array: every collection on the array snapshot */
+    int inplace_design;               /* VGC_DESIGN=inplace: every collection in place */
+    size_t array_max_n;               /* auto: the array snapshot up to this many objects */
     Py_ssize_t inplace_collections;   /* collections decided by the in-place core */
     PyObject *inconsistent_types;     /* {type name: objects} whose traverse overcounted (dict) */
     int corrupt_next;                 /* test hook: spoil the next snapshot (1 target, 2 offsets, 3 refcount) */
@@ -213,6 +215,8 @@ int vgc_layout_override(void);
 size_t vgc_arena_bytes(void);
 void vgc_arena_release(void);
 void vgc_arena_trim(void);
+#define VGC_ARRAY_MAX_N 32768           /* auto design: the array snapshot up to this many objects
+                                         * (14 B + ~12 B of edges each: within the kept 1 MiB) */
 #define VGC_UNTRACK_TUPLES 1            /* vgc_deduce_unreachable's `untrack` flags */
 #define VGC_UNTRACK_DICTS  2
 Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base, PyGC_Head *unreachable,

@@ -58,9 +58,10 @@ test-prove:
 	    $(WP_REPORTS) || \
 	    { [ -s $(RESULTS)/prove.txt ] || echo "0 passed, 1 failed" > $(RESULTS)/prove.txt; exit 1; }
 
-# The non-vacuity witnesses (proofs/witness.c for the core, proofs/witness_policy.c for the
+# The non-vacuity witnesses (proofs/witness.c for the core, proofs/witness_inplace.c for the
+# in-place core, proofs/witness_policy.c for the
 # policy; src/lib.mk adds the tracker's) are proved with the same flags.
-WP_REPORTS += proofs/witness.json proofs/witness_policy.json
+WP_REPORTS += proofs/witness.json proofs/witness_policy.json proofs/witness_inplace.json
 proofs/%.json: proofs/%.c include/*.h spec/*.acsl | deps
 	@echo "WP: proving $< (non-vacuity witness)"
 	@frama-c $(WP_FLAGS) $< -wp-report-json $@.tmp > $(BUILD)/wp-$*.log 2>&1; rc=$$?; \

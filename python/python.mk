@@ -72,7 +72,9 @@ install: ## install PYTHON=<interpreter> [AUTOINSTALL=1]: vgc into its (or its v
 uninstall: ## uninstall PYTHON=<interpreter>: remove vgc (make install or pip) and vgc-autoinstall.pth
 	@$(PYTHON) python/uninstall.py
 
-# The differential/unit suite, once per interpreter, against the staged package.
+# The differential/unit suite, once per interpreter, against the staged package; the differential
+# suite once more with every collection in place (VGC_DESIGN=inplace: by default only collections
+# of more than 32,768 objects are, which its scenarios are not).
 test-python: ext
 	@mkdir -p $(RESULTS); rc=0; : > $(BUILD)/python-tests.out; \
 	for p in $(PY_INTERPS); do \
@@ -81,6 +83,11 @@ test-python: ext
 	    VGC_VALIDATE=1 PYTHONPATH=$(BUILD)/py$$ver $$p tests/python/run.py 2>&1 | tee $(BUILD)/python-$$ver.out; \
 	    [ $${PIPESTATUS[0]} = 0 ] || rc=1; \
 	    tail -1 $(BUILD)/python-$$ver.out >> $(BUILD)/python-tests.out; \
+	    echo "---- tests/python (differential) with Python $$ver, every collection in place"; \
+	    VGC_DESIGN=inplace VGC_VALIDATE=1 PYTHONPATH=$(BUILD)/py$$ver $$p tests/python/run.py \
+	        test_differential.py 2>&1 | tee $(BUILD)/python-$$ver-inplace.out; \
+	    [ $${PIPESTATUS[0]} = 0 ] || rc=1; \
+	    tail -1 $(BUILD)/python-$$ver-inplace.out >> $(BUILD)/python-tests.out; \
 	done; \
 	for p in $(DEB_INTERPS); do \
 	    $(MAKE) --no-print-directory ext-one PYTHON=$$p >/dev/null || { rc=1; continue; }; \

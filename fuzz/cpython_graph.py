@@ -18,6 +18,12 @@ import threading
 import weakref
 
 os.environ.setdefault("VGC_VALIDATE", "1")   # vgc checks every list after each collection
+# The fault steps inject into the array snapshot and expect CPython's collector to take over
+# (a fallback): the harness runs on that design unless told otherwise.  Its programs are small,
+# so by default (auto) vgc would decide them on the array snapshot too, but a failed snapshot
+# would then be decided in place; `make test-fuzz-replay` replays the corpus once more with
+# VGC_DESIGN=inplace (every collection in place: the fault steps then find no snapshot).
+os.environ.setdefault("VGC_DESIGN", "array")
 
 import _testcapi                  # set_nomemory: the pyenv builds have it
 

@@ -142,6 +142,40 @@ class InstallTests(unittest.TestCase):
         self.assertEqual([r[4] for r in res], [0, 0, 1, 2])  # each failure -> CPython's collector
         self.assertEqual(cpython, 0)        # fallbacks are counted apart, not as a leak
 
+    def test_allocation_failure_decides_in_place_by_default(self):
+        # The default design (auto): a small collection takes the array snapshot; when its
+        # buffers cannot be allocated the in-place core decides it (no allocation), never
+        # CPython's collector.
+        out = run('''
+            import json, vgc, weakref
+            vgc.install()
+            import gc
+            gc.disable()
+            gc.collect()
+            res = []
+            class N: pass
+            for k in (0, 0, 1, 2):
+                a = N(); b = N(); a.b = b; b.a = a
+                keep = N(); keep.self = keep; keepref = [keep]
+                w = weakref.ref(a)
+                del a, b
+                vgc._vgc._fail_alloc_after(k)
+                n = gc.collect()
+                vgc._vgc._fail_alloc_after(0)
+                st = vgc.status()
+                res.append([k, n, w() is None, keepref[0].self is keep, st["fallbacks"],
+                            st["inplace_collections"]])
+            print(json.dumps([res, vgc.status()["cpython_collected"], vgc.status()["design"]]))
+        ''')
+        res, cpython, design = json.loads(out)
+        self.assertEqual(design, "auto")
+        for k, n, dead, alive, fallbacks, inplace in res[1:]:
+            self.assertEqual(n, res[1][1], k)
+            self.assertTrue(dead and alive)
+            self.assertEqual(fallbacks, 0)
+        self.assertEqual([r[5] for r in res], [0, 0, 1, 2])   # each failure -> in place
+        self.assertEqual(cpython, 0)
+
     def test_edge_buffer_growth_is_not_a_fallback(self):
         # 300k lists of 17 references: the edges (5.1M) outgrow the first edge buffer (3 per
         # object) during tp_traverse, and it grows by mremap several times.  Each growth must

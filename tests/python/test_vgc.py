@@ -113,68 +113,50 @@ class InstallTests(unittest.TestCase):
         self.assertGreaterEqual(collected, 60000)
         self.assertEqual(cpython, 0)
 
-    def test_allocation_failure_falls_back_cleanly(self):
-        out = run('''
-            import json, vgc, weakref
-            vgc.install()
-            import gc
-            gc.disable()
-            gc.collect()
-            res = []
-            class N: pass
-            # a snapshot takes 2 buffers (per-object arrays, edges): fail the k-th (0: none)
-            for k in (0, 0, 1, 2):
-                a = N(); b = N(); a.b = b; b.a = a
-                keep = N(); keep.self = keep; keepref = [keep]
-                w = weakref.ref(a)
-                del a, b
-                vgc._vgc._fail_alloc_after(k)
-                n = gc.collect()
-                vgc._vgc._fail_alloc_after(0)
-                res.append([k, n, w() is None, keepref[0].self is keep,
-                            vgc.status()["fallbacks"]])
-            print(json.dumps([res, vgc.status()["cpython_collected"]]))
-        ''', env={"VGC_DESIGN": "array"})
-        res, cpython = json.loads(out)
-        for k, n, dead, alive, fallbacks in res[1:]:
+    # A small collection's snapshot takes 2 buffers (per-object arrays, edges): fail the k-th
+    # (0: none).  Each row: k, found, the garbage's weakref dead, the kept cycle intact,
+    # fallbacks, in-place collections so far.
+    ALLOC_FAIL = '''
+        import json, vgc, weakref
+        vgc.install()
+        import gc
+        gc.disable()
+        gc.collect()
+        res = []
+        class N: pass
+        for k in (0, 0, 1, 2):
+            a = N(); b = N(); a.b = b; b.a = a
+            keep = N(); keep.self = keep; keepref = [keep]
+            w = weakref.ref(a)
+            del a, b
+            vgc._vgc._fail_alloc_after(k)
+            n = gc.collect()
+            vgc._vgc._fail_alloc_after(0)
+            st = vgc.status()
+            res.append([k, n, w() is None, keepref[0].self is keep, st["fallbacks"],
+                        st["inplace_collections"]])
+        print(json.dumps([res, vgc.status()["cpython_collected"], vgc.status()["design"]]))
+    '''
+
+    def check_alloc_fail(self, env, design, fallbacks, inplace):
+        res, cpython, got = json.loads(run(self.ALLOC_FAIL, env=env))
+        self.assertEqual(got, design)
+        for k, n, dead, alive, _, _ in res[1:]:
             self.assertEqual(n, res[1][1], k)   # same result whoever collected
             self.assertTrue(dead and alive)
-        self.assertEqual([r[4] for r in res], [0, 0, 1, 2])  # each failure -> CPython's collector
+        self.assertEqual([r[4] for r in res], fallbacks)
+        self.assertEqual([r[5] for r in res], inplace)
         self.assertEqual(cpython, 0)        # fallbacks are counted apart, not as a leak
 
+    def test_allocation_failure_falls_back_cleanly(self):
+        # the array snapshot alone: each failure -> CPython's collector
+        self.check_alloc_fail({"VGC_DESIGN": "array"}, "array", [0, 0, 1, 2], [0, 0, 0, 0])
+
     def test_allocation_failure_decides_in_place_by_default(self):
-        # The default design (auto): a small collection takes the array snapshot; when its
+        # the default design (auto): a small collection takes the array snapshot; when its
         # buffers cannot be allocated the in-place core decides it (no allocation), never
-        # CPython's collector.
-        out = run('''
-            import json, vgc, weakref
-            vgc.install()
-            import gc
-            gc.disable()
-            gc.collect()
-            res = []
-            class N: pass
-            for k in (0, 0, 1, 2):
-                a = N(); b = N(); a.b = b; b.a = a
-                keep = N(); keep.self = keep; keepref = [keep]
-                w = weakref.ref(a)
-                del a, b
-                vgc._vgc._fail_alloc_after(k)
-                n = gc.collect()
-                vgc._vgc._fail_alloc_after(0)
-                st = vgc.status()
-                res.append([k, n, w() is None, keepref[0].self is keep, st["fallbacks"],
-                            st["inplace_collections"]])
-            print(json.dumps([res, vgc.status()["cpython_collected"], vgc.status()["design"]]))
-        ''')
-        res, cpython, design = json.loads(out)
-        self.assertEqual(design, "auto")
-        for k, n, dead, alive, fallbacks, inplace in res[1:]:
-            self.assertEqual(n, res[1][1], k)
-            self.assertTrue(dead and alive)
-            self.assertEqual(fallbacks, 0)
-        self.assertEqual([r[5] for r in res], [0, 0, 1, 2])   # each failure -> in place
-        self.assertEqual(cpython, 0)
+        # CPython's collector
+        self.check_alloc_fail(None, "auto", [0, 0, 0, 0], [0, 0, 1, 2])
 
     def test_edge_buffer_growth_is_not_a_fallback(self):
         # 300k lists of 17 references: the edges (5.1M) outgrow the first edge buffer (3 per

@@ -79,21 +79,27 @@ static int ip_grow(void)
     return 0;
 }
 
+/* One reference to an object of this collection into the buffer; -1 (stop the traverse) when
+ * the buffer is full and cannot grow. */
+static inline int ip_push(PyGC_Head *g)
+{
+    if (ip.len == ip.cap && ip_grow() < 0)
+        return 1;
+    ip.buf[ip.len++] = g;
+    return 0;
+}
+
 /* tp_traverse's visit: every reference to an object of this collection (COLLECTING) goes into
- * the buffer.  The common case (the first chunk, room left) touches nothing but the target's
- * header and the buffer. */
+ * the buffer; ip_visit_skip first passes over the `skip` handed over already (a refill after
+ * the buffer could not grow). */
 static int ip_visit(PyObject *op, void *arg)
 {
     (void)arg;
     if (!_PyObject_IS_GC(op) || !gc_is_collecting(AS_GC(op)))
         return 0;
-    if (ip.len == ip.cap && ip_grow() < 0)
-        return 1;
-    ip.buf[ip.len++] = AS_GC(op);
-    return 0;
+    return ip_push(AS_GC(op));
 }
 
-/* The same past the first `skip` references (a refill after the buffer could not grow). */
 static int ip_visit_skip(PyObject *op, void *arg)
 {
     (void)arg;
@@ -103,10 +109,7 @@ static int ip_visit_skip(PyObject *op, void *arg)
         ip.skip--;
         return 0;
     }
-    if (ip.len == ip.cap && ip_grow() < 0)
-        return 1;
-    ip.buf[ip.len++] = AS_GC(op);
-    return 0;
+    return ip_push(AS_GC(op));
 }
 
 uint32_t vgc_ip_succ(vgc_ip_obj *h, uint32_t from, vgc_ip_obj *const **bufp)

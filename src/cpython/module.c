@@ -84,7 +84,6 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     const char *d = getenv("VGC_DESIGN");
     vgc.array_design = d != NULL && strcmp(d, "array") == 0;
     vgc.inplace_design = d != NULL && strcmp(d, "inplace") == 0;
-    vgc.array_max_n = vgc.array_design ? 0 : vgc.inplace_design ? 1 : VGC_ARRAY_MAX_N;
     vgc.inplace_collections = 0;
     vgc.peak_bytes = vgc_arena_bytes();
     vgc.inconsistent = 0;

@@ -428,7 +428,7 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
     Py_ssize_t n_young;               /* young's length after deduce (and the untracking) */
     int dicts_left;                   /* untrack_dicts still to run over young */
     /* Which design decides (SPEC §8): auto (the default) takes the array snapshot for a small
-     * collection (at most vgc.array_max_n objects: -2 above, nothing changed) and decides in
+     * collection (at most VGC_ARRAY_MAX_N objects: -2 above, nothing changed) and decides in
      * place (include/vgc_inplace.h: no memory) a bigger one, or one whose snapshot cannot be
      * allocated; in place, a collection holding a legacy finalizer goes back to the array
      * snapshot (phase 3 is proved there only).  verify=True (the checker re-checks the array
@@ -440,35 +440,23 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
 #ifdef Py_DEBUG
     array_only = 1;
 #endif
-    const size_t max_n = vgc.array_max_n;
-    if (array_only) {
-        vgc.array_max_n = 0;          /* no limit */
+    if (array_only || !vgc.inplace_design)
         rc = vgc_deduce_unreachable(gcstate, &work, &unreachable, &finalizers, untrack,
-                                    &n_young, &dicts_left);
-        vgc.array_max_n = max_n;
-    }
-    else {
-        rc = vgc.inplace_design ? -2 : vgc_deduce_unreachable(gcstate, &work, &unreachable,
-                                                              &finalizers, untrack,
-                                                              &n_young, &dicts_left);
-        if (rc < 0) {
-            Py_ssize_t negative = 0;
-            int legacy = 0;
-            rc = vgc_deduce_unreachable_ip(gcstate, &work, &unreachable, VGC_UNTRACK_TUPLES,
-                                           &n_young, &negative, &legacy);
-            if (rc >= 0) {
-                gc_list_init(&finalizers);
-                dicts_left = 1;       /* untrack_dicts over young, after all tuples (CPython) */
-                vgc.inconsistent += negative;
-                vgc.inplace_collections++;
-            }
-            else {                    /* a legacy finalizer: the array snapshot, whole */
-                vgc.array_max_n = 0;
-                rc = vgc_deduce_unreachable(gcstate, &work, &unreachable, &finalizers, untrack,
-                                            &n_young, &dicts_left);
-                vgc.array_max_n = max_n;
-            }
+                                    array_only ? 0 : VGC_ARRAY_MAX_N, &n_young, &dicts_left);
+    if (!array_only && rc < 0) {
+        Py_ssize_t negative = 0;
+        int legacy = 0;
+        rc = vgc_deduce_unreachable_ip(gcstate, &work, &unreachable, VGC_UNTRACK_TUPLES,
+                                       &n_young, &negative, &legacy);
+        if (rc >= 0) {
+            gc_list_init(&finalizers);
+            dicts_left = 1;           /* untrack_dicts over young, after all tuples (CPython) */
+            vgc.inconsistent += negative;
+            vgc.inplace_collections++;
         }
+        else                          /* a legacy finalizer: the array snapshot, whole */
+            rc = vgc_deduce_unreachable(gcstate, &work, &unreachable, &finalizers, untrack, 0,
+                                        &n_young, &dicts_left);
     }
     if (rc < 0) {
         /* CPython's collector does this collection (a fallback).  Generation 0 now holds

@@ -354,8 +354,8 @@ static void vgc_unnumber(PyGC_Head *base, size_t count)
  * after all the tuples, decides the same for every dict whose outcome cannot depend on a tuple
  * not offered yet); *dicts_left (if not NULL) is then 0 when every dict was decided, else 1:
  * the caller runs untrack_dicts over the list as CPython does (deciding the rest).
- * Returns the number of snapshot objects, -2 when there are more than vgc.array_max_n (0: no
- * limit; nothing changed), or -1 on an allocation failure: then nothing changed
+ * Returns the number of snapshot objects, -2 when there are more than max_n (0: no limit;
+ * nothing changed), or -1 on an allocation failure: then nothing changed
  * (base is intact, unreachable/finalizers are empty) and no Python code ran.  *n_reachable
  * (if not NULL) receives the number of objects of base still tracked afterwards.
  *
@@ -372,7 +372,8 @@ static void vgc_unnumber(PyGC_Head *base, size_t count)
  *   targets  4E  CSR targets. */
 Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
                                          PyGC_Head *unreachable, PyGC_Head *finalizers,
-                                         int untrack, Py_ssize_t *n_reachable, int *dicts_left)
+                                         int untrack, size_t max_n, Py_ssize_t *n_reachable,
+                                         int *dicts_left)
 {
     gc_list_init(unreachable);
     if (finalizers != NULL)
@@ -403,7 +404,7 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base,
             vgc_unnumber(base, i);
             return -1;
         }
-        if (vgc.array_max_n != 0 && i == vgc.array_max_n) {   /* the caller decides it in place */
+        if (max_n != 0 && i == max_n) {              /* the caller decides it in place */
             vgc_unnumber(base, i);
             return -2;
         }

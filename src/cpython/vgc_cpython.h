@@ -199,7 +199,6 @@ struct vgc_state {
     Py_ssize_t recheck_in_place;      /* resurrection re-checks (decided in place, inplace.c) */
     int array_design;                 /* VGC_DESIGN=array: every collection on the array snapshot */
     int inplace_design;               /* VGC_DESIGN=inplace: every collection in place */
-    size_t array_max_n;               /* auto: the array snapshot up to this many objects */
     Py_ssize_t inplace_collections;   /* collections decided by the in-place core */
     PyObject *inconsistent_types;     /* {type name: objects} whose traverse overcounted (dict) */
     int corrupt_next;                 /* test hook: spoil the next snapshot (1 target, 2 offsets, 3 refcount) */
@@ -220,7 +219,7 @@ void vgc_arena_trim(void);
 #define VGC_UNTRACK_TUPLES 1            /* vgc_deduce_unreachable's `untrack` flags */
 #define VGC_UNTRACK_DICTS  2
 Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base, PyGC_Head *unreachable,
-                                  PyGC_Head *finalizers, int untrack,
+                                  PyGC_Head *finalizers, int untrack, size_t max_n,
                                   Py_ssize_t *n_reachable, int *dicts_left);
 
 void vgc_count_inconsistent(PyTypeObject *from, PyTypeObject *to);

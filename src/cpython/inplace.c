@@ -38,6 +38,7 @@ static struct {
     PyGC_Head **buf;
     uint32_t cap, len, from, skip;
     PyGC_Head *obj;
+    Py_ssize_t item;                  /* exact list/tuple: the next item to read (downwards) */
     int complete;
     int saw_negative;                 /* a gc_refs < 0 was read (an inconsistent type) */
     PyGC_Head *chunk[VGC_IP_CHUNK];
@@ -112,17 +113,50 @@ static int ip_visit_skip(PyObject *op, void *arg)
     return ip_push(AS_GC(op));
 }
 
+/* Exact lists and tuples (the one object that holds a whole heap is usually a list): their
+ * tp_traverse visits ob_item[size-1] down to ob_item[0], skipping NULL (list_traverse,
+ * tupletraverse, 3.11-3.13), so the items are read here in that order, one chunk at a time,
+ * resuming at ip.item: the buffer never grows for them, and no chunk is traversed twice. */
+static void ip_fill_items(PyObject *op, uint32_t from)
+{
+    PyObject **items = PyList_CheckExact(op) ? ((PyListObject *)op)->ob_item
+                                             : ((PyTupleObject *)op)->ob_item;
+    if (from == 0 || ip.obj != AS_GC(op) || from != ip.from + ip.len) {
+        ip.item = Py_SIZE(op) - 1;          /* from the start, passing over `from` successors */
+        ip.skip = from;
+    }
+    else
+        ip.skip = 0;                        /* the next chunk: resume where the last one ended */
+    ip.obj = AS_GC(op);
+    ip.from = from;
+    ip.len = 0;
+    for (; ip.item >= 0 && ip.len < ip.cap; ip.item--) {
+        PyObject *x = items[ip.item];
+        if (x == NULL || !_PyObject_IS_GC(x) || !gc_is_collecting(AS_GC(x)))
+            continue;
+        if (ip.skip > 0)
+            ip.skip--;
+        else
+            ip.buf[ip.len++] = AS_GC(x);
+    }
+    ip.complete = ip.item < 0;
+}
+
 uint32_t vgc_ip_succ(vgc_ip_obj *h, uint32_t from, vgc_ip_obj *const **bufp)
 {
     PyGC_Head *g = (PyGC_Head *)h;
     if (g != ip.obj || from < ip.from || from > ip.from + ip.len ||
         (from == ip.from + ip.len && !ip.complete)) {
-        ip.obj = g;
-        ip.from = from;
-        ip.skip = from;
-        ip.len = 0;
         PyObject *op = FROM_GC(g);
-        ip.complete = Py_TYPE(op)->tp_traverse(op, from ? ip_visit_skip : ip_visit, NULL) == 0;
+        if (PyList_CheckExact(op) || PyTuple_CheckExact(op))
+            ip_fill_items(op, from);
+        else {
+            ip.obj = g;
+            ip.from = from;
+            ip.skip = from;
+            ip.len = 0;
+            ip.complete = Py_TYPE(op)->tp_traverse(op, from ? ip_visit_skip : ip_visit, NULL) == 0;
+        }
     }
     *bufp = (vgc_ip_obj *const *)(ip.buf + (from - ip.from));
     return ip.from + ip.len - from;

@@ -182,6 +182,35 @@ class Differential(unittest.TestCase):
             R["log"] = log
         ''')
 
+    def test_order_through_big_lists_and_tuples(self):
+        # The in-place host reads exact lists' and tuples' items itself, in tp_traverse's order
+        # (last item first) and 1,024 successors per chunk, resuming where a chunk ended: the
+        # order of young afterwards (get_objects) and of the garbage (finalizers, weakref
+        # callbacks) must be CPython's, also across chunk boundaries, with untracked items
+        # (ints, strs, empty tuples) between the tracked ones and a list of such a list.
+        self.check('''
+            log = []
+            class Fin(Node):
+                def __del__(self):
+                    log.append(self.name)
+            a = [Fin("a%d" % i) if i % 3 else i for i in range(2600)]
+            t = tuple(Fin("t%d" % i) if i % 5 else str(i) for i in range(2300))
+            outer = [a, t, [Fin("x%d" % i) for i in range(1500)]]
+            for i in range(1, 2600, 3):
+                a[i].ref = t                        # every list item also reaches the tuple
+            del a, t
+            gc.collect(0)
+            R["gen1"] = [o.name for o in gc.get_objects(1) if isinstance(o, Fin)]
+            gc.collect()
+            R["gen2"] = [o.name for o in gc.get_objects(2) if isinstance(o, Fin)]
+            outer.append(outer)                     # a cycle through the big lists: garbage
+            wr = [weakref.ref(o, lambda w, n=o.name: log.append("wr " + n))
+                  for o in outer[2][::97]]
+            del outer
+            R["n"] = gc.collect()
+            R["log"] = log
+        ''')
+
     def test_pep442_resurrection(self):
         self.check('''
             saved = []

@@ -27,6 +27,7 @@
 
 #ifndef VGC_SEEDS_ROOTS
 #define VGC_SEEDS_ROOTS  0
+#define VGC_SEEDS_LEGACY 1
 #endif
 
 /* An object of the collection: opaque here (the host's object header). */
@@ -36,6 +37,10 @@ typedef struct vgc_ip_obj vgc_ip_obj;
 #define IP_PM 1   /* pending in young, marked (gc_refs != 0: a root, or reached by a scanned one) */
 #define IP_SC 2   /* scanned: stays in young, reachable */
 #define IP_UN 3   /* in the unreachable list (tentatively: a later scanned object may reach it) */
+/* Phase 3 (legacy finalizers) numbers the unreachable list afresh and reuses the statuses: IP_UN
+ * still in the unreachable list, IP_FQ in the finalizers list and not scanned yet, IP_FS scanned. */
+#define IP_FQ IP_PM
+#define IP_FS IP_SC
 
 /*@ ghost int64_t vgc_ip_gr[INT32_MAX]; */
 /*@ ghost uint8_t vgc_ip_st[INT32_MAX]; */
@@ -146,6 +151,58 @@ void vgc_ip_to_unreachable(vgc_ip_obj *h);  /* the scanned-to object: young -> u
 /*@ assigns \nothing; */
 void vgc_ip_to_young(vgc_ip_obj *h);        /* unreachable -> the end of young */
 
+/* Phase 3's interface.  The objects are the unreachable list's, numbered 0 .. m-1 in its order
+ * after phase 2; their successors (vgc_ip_succ) are those within that set (the host hands over
+ * the references to objects still flagged as collected: young's flags are cleared by then). */
+
+/* The unreachable list's walk, in its order: object 0, then u + 1 after u; NULL after the last
+ * (the core asks for u's successor before it moves u, and never moves a later object first). */
+/*@
+  requires handles: handles_ok(n, hdl);
+  assigns \nothing;
+  ensures first: n > 0 ==> \result == hdl[0];
+  ensures empty: n <= 0 ==> \result == \null;
+*/
+vgc_ip_obj *vgc_ip_un_first(void) /*@ ghost (int32_t n, vgc_ip_obj **hdl) */;
+
+/*@
+  requires handles: handles_ok(n, hdl);
+  requires u_range: 0 <= u < n;
+  requires h_is_u:  h == hdl[u];
+  assigns \nothing;
+  ensures next: u + 1 < n ==> \result == hdl[u + 1];
+  ensures last: u + 1 == n ==> \result == \null;
+*/
+vgc_ip_obj *vgc_ip_un_next(vgc_ip_obj *h) /*@ ghost (int32_t n, vgc_ip_obj **hdl, int32_t u) */;
+
+/* Whether v has a legacy finalizer (CPython: has_legacy_finalizer, tp_del != NULL). */
+/*@
+  requires v_range: 0 <= v < INT32_MAX;
+  requires h_is_v:  h == hdl[v];
+  requires lg_ok:   \valid_read(lg + v);
+  assigns \nothing;
+  ensures legacy:   \result != 0 <==> lg[v] != 0;
+*/
+int vgc_ip_legacy(vgc_ip_obj *h) /*@ ghost (uint8_t *lg, vgc_ip_obj **hdl, int32_t v) */;
+
+/* The first object of the finalizers list not scanned yet, or NULL when none is. */
+/*@
+  requires n_range: 0 <= n <= INT32_MAX;
+  requires idp_ok:  \valid(idp);
+  assigns *idp;
+  ensures none: \result == \null ==>
+    \forall integer v; 0 <= v < n ==> vgc_ip_st[v] != IP_FQ;
+  ensures some: \result != \null ==>
+    0 <= *idp < n && vgc_ip_st[*idp] == IP_FQ && \result == hdl[*idp];
+*/
+vgc_ip_obj *vgc_ip_fin_pending(void)
+    /*@ ghost (int32_t n, vgc_ip_obj **hdl, int32_t \ghost *idp) */;
+
+/*@ assigns \nothing; */
+void vgc_ip_to_finalizers(vgc_ip_obj *h);   /* unreachable -> the end of the finalizers list */
+/*@ assigns \nothing; */
+void vgc_ip_fin_keep(vgc_ip_obj *h);        /* scanned: the finalizers walk moves past it */
+
 /* ---- the proved phases ----------------------------------------------------------------------- */
 
 /* Phase 1 (subtract_refs; the host has set gc_refs = refcount, CPython's update_refs):
@@ -194,5 +251,37 @@ void vgc_ip_subtract_refs(void)
 */
 int32_t vgc_ip_move_unreachable(void)
     /*@ ghost (int32_t n, uint32_t *off, uint32_t *tgt, vgc_ip_obj **hdl, uint8_t *rt) */;
+
+/* Phase 3 (move_legacy_finalizers, then move_legacy_finalizer_reachable, CPython's two walks):
+ * over the unreachable list (m objects, numbered in its order; lg[v] != 0 iff v has a legacy
+ * finalizer), the objects with a legacy finalizer and everything they reach within the list go
+ * to the finalizers list (IP_FS), in CPython's order; the rest stays (IP_UN).  Returns how many
+ * moved.  T20 (SPEC §8a): exactly Reach from the legacy finalizers, as T6 in the array core. */
+/*@
+  requires snapshot:  csr_ok(m, off, tgt);
+  requires handles:   handles_ok(m, hdl);
+  requires legacy_ok: \valid_read(lg + (0 .. m - 1));
+  assigns vgc_ip_st[0 .. m - 1];
+  ensures held_range:  0 <= \result <= m;
+  ensures partition:
+    \forall integer v; 0 <= v < m ==> vgc_ip_st[v] == IP_FS || vgc_ip_st[v] == IP_UN;
+  ensures held_count:  \result == count_st(IP_FS, m);
+  ensures legacy_held: \forall integer v; 0 <= v < m && lg[v] != 0 ==> vgc_ip_st[v] == IP_FS;
+  ensures closed:
+    \forall integer u, k; edge(m, off, u, k) && vgc_ip_st[u] == IP_FS ==>
+      vgc_ip_st[tgt[k]] == IP_FS;
+  ensures precise:
+    \forall integer v; 0 <= v < m && vgc_ip_st[v] == IP_FS ==>
+      Reach(VGC_SEEDS_LEGACY, m, off, tgt, (uint8_t *)\null, lg, v);
+  ensures reach_held:
+    \forall integer v; 0 <= v < m &&
+      reach_within(VGC_SEEDS_LEGACY, m, off, tgt, (uint8_t *)\null, lg, m, v) ==>
+      vgc_ip_st[v] == IP_FS;
+  ensures held_reach:
+    \forall integer v; 0 <= v < m && vgc_ip_st[v] == IP_FS ==>
+      reach_within(VGC_SEEDS_LEGACY, m, off, tgt, (uint8_t *)\null, lg, m, v);
+*/
+int32_t vgc_ip_move_legacy_finalizers(void)
+    /*@ ghost (int32_t m, uint32_t *off, uint32_t *tgt, vgc_ip_obj **hdl, uint8_t *lg) */;
 
 #endif /* VGC_INPLACE_H */

@@ -273,3 +273,187 @@ int32_t vgc_ip_move_unreachable(void)
     */
     return live;
 }
+
+/* ---- move_legacy_finalizers + move_legacy_finalizer_reachable -------------------------------- */
+
+/* The termination potential of the finalizers walk: an object is queued once (from the
+ * unreachable list) and scanned once. */
+#define PSI(m) (2 * count_st(IP_UN, m) + count_st(IP_FQ, m))
+
+int32_t vgc_ip_move_legacy_finalizers(void)
+    /*@ ghost (int32_t m, uint32_t *off, uint32_t *tgt, vgc_ip_obj **hdl, uint8_t *lg) */
+{
+    /* Ghost: every object of the unreachable list starts there. */
+    /*@ ghost int32_t k = 0; */
+    /*@ ghost
+      /@ loop invariant k_range: 0 <= k <= m;
+         loop invariant init: \forall integer v; 0 <= v < k ==> vgc_ip_st[v] == IP_UN;
+         loop invariant counts: count_st(IP_UN, k) == k && count_st(IP_FQ, k) == 0 &&
+           count_st(IP_FS, k) == 0 && \forall integer c; 0 <= count_st(c, k) <= k;
+         loop assigns k, vgc_ip_st[0 .. m - 1];
+         loop variant m - k; @/
+      while (k < m) { vgc_ip_set_st(m, k, IP_UN); k++; }
+    */
+    /* move_legacy_finalizers: one walk over the unreachable list; each object with a legacy
+     * finalizer goes to the end of the finalizers list (its successor in the walk is taken
+     * before it moves). */
+    int32_t held = 0;
+    /*@ ghost int32_t u = 0; */
+    vgc_ip_obj *h = vgc_ip_un_first() /*@ ghost (m, hdl) */;
+    /*@
+      loop invariant u_range: 0 <= u <= m;
+      loop invariant h_is_u: u < m ==> h == hdl[u];
+      loop invariant done: u == m <==> h == \null;
+      loop invariant st: \forall integer v; 0 <= v < m ==>
+        vgc_ip_st[v] == (v < u && lg[v] != 0 ? IP_FQ : IP_UN);
+      loop invariant counts: \forall integer c; 0 <= count_st(c, m) <= m;
+      loop invariant held: held == count_st(IP_FQ, m) && held + count_st(IP_UN, m) == m;
+      loop invariant none_scanned: count_st(IP_FS, m) == 0;
+      loop assigns u, h, held, vgc_ip_st[0 .. m - 1];
+      loop variant m - u;
+    */
+    while (h != NULL) {
+        vgc_ip_obj *next = vgc_ip_un_next(h) /*@ ghost (m, hdl, u) */;
+        if (vgc_ip_legacy(h) /*@ ghost (lg, hdl, u) */) {
+            vgc_ip_to_finalizers(h);
+            /*@ ghost vgc_ip_set_st(m, u, IP_FQ); */
+            held++;
+        }
+        h = next;
+        /*@ ghost u++; */
+    }
+    /* move_legacy_finalizer_reachable: the finalizers list is walked from its start while it
+     * grows; whatever a scanned object reaches that is still in the unreachable list joins
+     * its end. */
+    /*@ ghost int32_t fs = 0; */
+    /*@ ghost int64_t phi = 2 * (int64_t)m; */
+    /*@
+      loop invariant phi_bound: 0 <= PSI(m) <= phi;
+      loop invariant ok: \forall integer v; 0 <= v < m ==>
+        vgc_ip_st[v] == IP_UN || vgc_ip_st[v] == IP_FQ || vgc_ip_st[v] == IP_FS;
+      loop invariant counts: \forall integer c; 0 <= count_st(c, m) <= m;
+      loop invariant held: held == count_st(IP_FQ, m) + count_st(IP_FS, m) &&
+        held + count_st(IP_UN, m) == m;
+      loop invariant fs: fs == count_st(IP_FS, m);
+      loop invariant seeds: \forall integer v; 0 <= v < m && lg[v] != 0 ==> vgc_ip_st[v] != IP_UN;
+      loop invariant closed:
+        \forall integer w, e; edge(m, off, w, e) && vgc_ip_st[w] == IP_FS ==>
+          vgc_ip_st[tgt[e]] != IP_UN;
+      loop invariant precise:
+        \forall integer v; 0 <= v < m && vgc_ip_st[v] != IP_UN ==>
+          Reach(VGC_SEEDS_LEGACY, m, off, tgt, (uint8_t *)\null, lg, v);
+      loop invariant within:
+        \forall integer v; 0 <= v < m && vgc_ip_st[v] != IP_UN ==>
+          reach_within(VGC_SEEDS_LEGACY, m, off, tgt, (uint8_t *)\null, lg, fs, v);
+      loop assigns held, fs, phi, vgc_ip_st[0 .. m - 1];
+      loop variant phi;
+    */
+    for (;;) {
+        /*@ ghost int32_t x = 0; */
+        vgc_ip_obj *f = vgc_ip_fin_pending() /*@ ghost (m, hdl, &x) */;
+        if (f == NULL)
+            break;
+    Queued: ;
+        vgc_ip_obj *const *buf = NULL;
+        uint32_t done = 0, cnt = 0, j = 0;
+        /*@
+          loop invariant chunk: 0 <= j <= cnt && j <= done <= off[x + 1] - off[x];
+          loop invariant fetched_valid: \forall integer i; j <= i < cnt ==> \valid_read(buf + i);
+          loop invariant fetched:
+            \forall integer i; j <= i < cnt ==> buf[i] == hdl[tgt[off[x] + done - j + i]];
+          loop invariant in_chunk: done - j + cnt <= off[x + 1] - off[x];
+          loop invariant x_fq: vgc_ip_st[x] == IP_FQ;
+          loop invariant ok: \forall integer v; 0 <= v < m ==>
+            vgc_ip_st[v] == IP_UN || vgc_ip_st[v] == IP_FQ || vgc_ip_st[v] == IP_FS;
+          loop invariant counts: \forall integer c; 0 <= count_st(c, m) <= m;
+          loop invariant held: held == count_st(IP_FQ, m) + count_st(IP_FS, m) &&
+            held + count_st(IP_UN, m) == m;
+          loop invariant fs: fs == count_st(IP_FS, m);
+          loop invariant seeds:
+            \forall integer v; 0 <= v < m && lg[v] != 0 ==> vgc_ip_st[v] != IP_UN;
+          loop invariant closed:
+            \forall integer w, e; edge(m, off, w, e) && vgc_ip_st[w] == IP_FS ==>
+              vgc_ip_st[tgt[e]] != IP_UN;
+          loop invariant x_partly_closed:
+            \forall integer e; off[x] <= e < off[x] + done ==> vgc_ip_st[tgt[e]] != IP_UN;
+          loop invariant precise:
+            \forall integer v; 0 <= v < m && vgc_ip_st[v] != IP_UN ==>
+              Reach(VGC_SEEDS_LEGACY, m, off, tgt, (uint8_t *)\null, lg, v);
+          loop invariant x_within:
+            reach_within(VGC_SEEDS_LEGACY, m, off, tgt, (uint8_t *)\null, lg, fs, x);
+          loop invariant within:
+            \forall integer v; 0 <= v < m && vgc_ip_st[v] != IP_UN ==>
+              reach_within(VGC_SEEDS_LEGACY, m, off, tgt, (uint8_t *)\null, lg, fs + 1, v);
+          loop invariant psi_down: PSI(m) <= \at(PSI(m), Queued);
+          loop assigns done, cnt, j, buf, held, vgc_ip_st[0 .. m - 1];
+          loop variant (off[x + 1] - off[x] - done) * 2 + (j == cnt ? 1 : 0);
+        */
+        for (;;) {
+            if (j == cnt) {
+                cnt = vgc_ip_succ(f, done, &buf) /*@ ghost (m, off, tgt, hdl, x) */;
+                j = 0;
+                if (cnt == 0)
+                    break;
+            }
+            /*@ ghost int32_t t = (int32_t)tgt[off[x] + done]; */
+            /*@ assert t_range: 0 <= t < m; */
+            /*@ assert t_edge: edge(m, off, x, off[x] + done) && t == tgt[off[x] + done]; */
+            if (vgc_ip_is_unreachable(buf[j]) /*@ ghost (hdl, t) */) {
+                /*@ assert t_reach: Reach(VGC_SEEDS_LEGACY, m, off, tgt, (uint8_t *)\null, lg, t); */
+                /*@ assert t_within:
+                      reach_within(VGC_SEEDS_LEGACY, m, off, tgt, (uint8_t *)\null, lg, fs + 1, t); */
+                vgc_ip_to_finalizers(buf[j]);
+                /*@ ghost vgc_ip_set_st(m, t, IP_FQ); */
+                held++;
+            }
+            /*@ assert buf_kept: \forall integer i; j < i < cnt ==>
+                  buf[i] == hdl[tgt[off[x] + done - j + i]]; */
+            j++;
+            done++;
+        }
+        vgc_ip_fin_keep(f);
+    Scanned: ;
+        /*@ ghost vgc_ip_set_st(m, x, IP_FS); */
+        /*@ assert fs_psi: PSI(m) == \at(PSI(m), Scanned) - 1; */
+        /*@ assert fs_down: PSI(m) < \at(PSI(m), LoopCurrent); */
+        /*@ ghost fs++; */
+        /*@ ghost phi--; */
+    }
+    /* Ghost (no code): nothing is queued any more, so no prefix counts a queued object (held
+     * is the number scanned); as in vgc_ip_move_unreachable, a held object is reached within
+     * fs edges, so within m; and every object reachable within d edges is held, d = 0 .. m. */
+    /*@ assert none_queued: \forall integer v; 0 <= v < m ==> vgc_ip_st[v] != IP_FQ; */
+    /*@ ghost int32_t q = 0; */
+    /*@ ghost
+      /@ loop invariant q_range: 0 <= q <= m;
+         loop invariant none_counted: count_st(IP_FQ, q) == 0;
+         loop assigns q;
+         loop variant m - q;
+      @/
+      while (q < m) q++;
+    */
+    /*@ ghost int32_t b = fs; */
+    /*@ ghost
+      /@ loop invariant b_range: fs <= b <= m;
+         loop invariant held_within:
+           \forall integer v; 0 <= v < m && vgc_ip_st[v] == IP_FS ==>
+             reach_within(VGC_SEEDS_LEGACY, m, off, tgt, (uint8_t *)\null, lg, b, v);
+         loop assigns b;
+         loop variant m - b;
+      @/
+      while (b < m) b++;
+    */
+    /*@ ghost int32_t d = 0; */
+    /*@ ghost
+      /@ loop invariant d_range: 0 <= d <= m;
+         loop invariant within_held:
+           \forall integer v; 0 <= v < m &&
+             reach_within(VGC_SEEDS_LEGACY, m, off, tgt, (uint8_t *)\null, lg, d, v) ==>
+             vgc_ip_st[v] == IP_FS;
+         loop assigns d;
+         loop variant m - d;
+      @/
+      while (d < m) d++;
+    */
+    return held;
+}

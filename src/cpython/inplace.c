@@ -33,6 +33,8 @@ static struct {
     PyGC_Head *young;                 /* the list being collected */
     PyGC_Head *unreachable;           /* move_unreachable's unreachable list */
     PyGC_Head *prev;                  /* the last scanned object of young (or young) */
+    PyGC_Head *finalizers;            /* phase 3: the finalizers list */
+    PyGC_Head *fprev;                 /* phase 3: its last scanned object (or the head) */
     /* successor buffer: buf[0 .. len) are the successors from `from` on of `obj`; `complete`
      * when they were all of them (the traverse was not stopped) */
     PyGC_Head **buf;
@@ -220,6 +222,56 @@ void vgc_ip_to_young(vgc_ip_obj *h)
     g->_gc_prev &= ~_PyGC_PREV_MASK;               /* gc_refs 0 until the core sets it */
 }
 
+/* Phase 3.  The unreachable list is linked with NEXT_MASK_UNREACHABLE; the finalizers list
+ * plainly (so the mask still tells the two apart).  Both keep COLLECTING until phase 3 ends,
+ * while young's objects no longer have it: the successors handed over are those within the
+ * unreachable set, the graph phase 3 is proved over. */
+static inline vgc_ip_obj *ip_un_after(PyGC_Head *g)
+{
+    PyGC_Head *n = (PyGC_Head *)(g->_gc_next & ~NEXT_MASK_UNREACHABLE);
+    return n == ip.unreachable ? NULL : (vgc_ip_obj *)n;
+}
+
+vgc_ip_obj *vgc_ip_un_first(void)
+{
+    return ip_un_after(ip.unreachable);
+}
+
+vgc_ip_obj *vgc_ip_un_next(vgc_ip_obj *h)
+{
+    return ip_un_after((PyGC_Head *)h);
+}
+
+int vgc_ip_legacy(vgc_ip_obj *h)
+{
+    return Py_TYPE(FROM_GC((PyGC_Head *)h))->tp_del != NULL;   /* has_legacy_finalizer */
+}
+
+vgc_ip_obj *vgc_ip_fin_pending(void)
+{
+    PyGC_Head *g = (PyGC_Head *)ip.fprev->_gc_next;
+    return g == ip.finalizers ? NULL : (vgc_ip_obj *)g;
+}
+
+void vgc_ip_fin_keep(vgc_ip_obj *h)
+{
+    ip.fprev = (PyGC_Head *)h;
+}
+
+void vgc_ip_to_finalizers(vgc_ip_obj *h)
+{
+    PyGC_Head *g = (PyGC_Head *)h, *f = ip.finalizers;
+    PyGC_Head *prev = (PyGC_Head *)(g->_gc_prev & _PyGC_PREV_MASK);
+    PyGC_Head *next = (PyGC_Head *)(g->_gc_next & ~NEXT_MASK_UNREACHABLE);
+    prev->_gc_next = g->_gc_next;                  /* keeps NEXT_MASK_UNREACHABLE */
+    next->_gc_prev = (next->_gc_prev & ~_PyGC_PREV_MASK) | (uintptr_t)prev;
+    PyGC_Head *last = (PyGC_Head *)f->_gc_prev;
+    last->_gc_next = (uintptr_t)g;
+    g->_gc_next = (uintptr_t)f;
+    g->_gc_prev = (g->_gc_prev & ~_PyGC_PREV_MASK) | (uintptr_t)last;   /* keeps COLLECTING */
+    f->_gc_prev = (uintptr_t)g;
+}
+
 /* An inconsistent type (gc_refs < 0 after phase 1; the core keeps such objects as roots):
  * count each reference into such an object by "referrer type -> object type", as the array
  * path does (status()["inconsistent_types"]).  Rare; one more traverse of the collection. */
@@ -260,27 +312,22 @@ static void vgc_ip_report_inconsistent(PyGC_Head *young, PyGC_Head *unreachable)
  * NEXT_MASK_UNREACHABLE clear), as CPython's deduce_unreachable leaves them.  Allocates nothing
  * that it needs: it cannot fail.  Returns the number of objects it looked at; *n_reachable the
  * number left tracked in young; *negative the objects with gc_refs < 0 (an inconsistent type).
- * With `legacy` not NULL, the update_refs walk stops at the first object with a legacy
- * finalizer (tp_del) and returns -1 with *legacy = 1 before anything else changed (young's
- * objects then carry gc_refs and COLLECTING, which the array path overwrites). */
+ * With `finalizers` not NULL, phase 3 follows (proved, vgc_ip_move_legacy_finalizers): the
+ * objects with a legacy finalizer and all they reach in the unreachable list move to
+ * `finalizers`, with COLLECTING cleared, as CPython's move_legacy_finalizers and
+ * move_legacy_finalizer_reachable leave them. */
 Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_Head *unreachable,
-                                     int untrack, Py_ssize_t *n_reachable, Py_ssize_t *negative,
-                                     int *legacy)
+                                     PyGC_Head *finalizers, int untrack,
+                                     Py_ssize_t *n_reachable, Py_ssize_t *negative)
 {
     PyGC_Head *gc, *next;
     Py_ssize_t n = 0;
     gc_list_init(unreachable);
-    if (legacy != NULL)
-        *legacy = 0;
     for (gc = GC_NEXT(young); gc != young; gc = next) {
         next = GC_NEXT(gc);
         if (vgc_move_immortal(gcstate, gc))
             continue;
         PyObject *op = FROM_GC(gc);
-        if (legacy != NULL && Py_TYPE(op)->tp_del != NULL) {
-            *legacy = 1;
-            return -1;
-        }
         gc->_gc_prev = (gc->_gc_prev & _PyGC_PREV_MASK_FINALIZED) | _PyGC_PREV_MASK_COLLECTING
                        | ((uintptr_t)Py_REFCNT(op) << _PyGC_PREV_SHIFT);
         n++;
@@ -314,6 +361,14 @@ Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_He
             vgc_tuple_maybe_untrack(op);
         kept += _PyObject_GC_IS_TRACKED(op);
         gc = next;
+    }
+    ip.obj = NULL;                    /* young's objects are no longer handed over */
+    if (finalizers != NULL) {
+        gc_list_init(finalizers);
+        ip.finalizers = ip.fprev = finalizers;
+        (void)vgc_ip_move_legacy_finalizers();
+        for (gc = GC_NEXT(finalizers); gc != finalizers; gc = GC_NEXT(gc))
+            gc_clear_collecting(gc);
     }
     unreachable->_gc_next &= ~NEXT_MASK_UNREACHABLE;
     for (gc = GC_NEXT(unreachable); gc != unreachable; gc = next) {

@@ -283,7 +283,7 @@ static void vgc_handle_resurrected_objects(GCState *gcstate, PyGC_Head *unreacha
     gc_list_clear_collecting(unreachable);
     /* phases 1 and 2 again, in place (the proved core of include/vgc_inplace.h): no memory */
     vgc.recheck_in_place++;
-    (void)vgc_deduce_unreachable_ip(gcstate, unreachable, still_unreachable, 0, NULL, NULL, NULL);
+    (void)vgc_deduce_unreachable_ip(gcstate, unreachable, still_unreachable, NULL, 0, NULL, NULL);
     if (check_skip) {
         vgc_list_fingerprint(still_unreachable, &n_after, &h_after);
         if (!gc_list_is_empty(unreachable) || n_after != n_before || h_after != h_before)
@@ -430,8 +430,7 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
     /* Which design decides (SPEC §8): auto (the default) takes the array snapshot for a small
      * collection (at most VGC_ARRAY_MAX_N objects: -2 above, nothing changed) and decides in
      * place (include/vgc_inplace.h: no memory) a bigger one, or one whose snapshot cannot be
-     * allocated; in place, a collection holding a legacy finalizer goes back to the array
-     * snapshot (phase 3 is proved there only).  verify=True (the checker re-checks the array
+     * allocated (phases 1-3 are proved in place too).  verify=True (the checker re-checks the array
      * snapshot), VGC_DESIGN=array and Py_DEBUG builds (whose own diagnostic of an inconsistent
      * type needs the snapshot's fallback to CPython) use the array snapshot only. */
     const int untrack = VGC_UNTRACK_TUPLES | (young == old ? VGC_UNTRACK_DICTS : 0);
@@ -445,18 +444,11 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
                                     array_only ? 0 : VGC_ARRAY_MAX_N, &n_young, &dicts_left);
     if (!array_only && rc < 0) {
         Py_ssize_t negative = 0;
-        int legacy = 0;
-        rc = vgc_deduce_unreachable_ip(gcstate, &work, &unreachable, VGC_UNTRACK_TUPLES,
-                                       &n_young, &negative, &legacy);
-        if (rc >= 0) {
-            gc_list_init(&finalizers);
-            dicts_left = 1;           /* untrack_dicts over young, after all tuples (CPython) */
-            vgc.inconsistent += negative;
-            vgc.inplace_collections++;
-        }
-        else                          /* a legacy finalizer: the array snapshot, whole */
-            rc = vgc_deduce_unreachable(gcstate, &work, &unreachable, &finalizers, untrack, 0,
-                                        &n_young, &dicts_left);
+        rc = vgc_deduce_unreachable_ip(gcstate, &work, &unreachable, &finalizers,
+                                       VGC_UNTRACK_TUPLES, &n_young, &negative);
+        dicts_left = 1;               /* untrack_dicts over young, after all tuples (CPython) */
+        vgc.inconsistent += negative;
+        vgc.inplace_collections++;
     }
     if (rc < 0) {
         /* CPython's collector does this collection (a fallback).  Generation 0 now holds

@@ -225,10 +225,11 @@ Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base, PyGC_Head *
 void vgc_count_inconsistent(PyTypeObject *from, PyTypeObject *to);
 int vgc_alloc_fails(void);        /* one allocation point of the _fail_alloc_after test hook */
 
-/* inplace.c: deduce_unreachable with the proved in-place core (include/vgc_inplace.h) */
+/* inplace.c: deduce_unreachable (and, given a finalizers list, move_legacy_finalizers and
+ * move_legacy_finalizer_reachable) with the proved in-place core (include/vgc_inplace.h) */
 Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_Head *unreachable,
-                                     int untrack, Py_ssize_t *n_reachable, Py_ssize_t *negative,
-                                     int *legacy);
+                                     PyGC_Head *finalizers, int untrack,
+                                     Py_ssize_t *n_reachable, Py_ssize_t *negative);
 
 /* phases.c: CPython's phases around the decision (gc_collect_main's twin) */
 void vgc_tuple_maybe_untrack(PyObject *op);

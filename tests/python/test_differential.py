@@ -269,6 +269,63 @@ class Differential(unittest.TestCase):
             gc.garbage.clear()
         ''')
 
+    def test_legacy_closure_order_and_size(self):
+        # Phase 3: every object a legacy finalizer reaches within the garbage is uncollectable,
+        # in CPython's order in gc.garbage (the finalizers list is walked while it grows);
+        # garbage that only reaches a legacy object stays collectable.  Once small, once with
+        # 40,000 more objects in the collection (above the array snapshot's limit: the default
+        # design decides it in place), with weakref callbacks and __del__ in the garbage.
+        self.check('''
+            import _testcapi
+            @_testcapi.with_tp_del
+            class Legacy:
+                def __init__(self, name):
+                    self.name = name
+                    self.ref = None
+                def __tp_del__(self):
+                    pass
+            log = []
+            class Fin(Node):
+                def __del__(self):
+                    log.append(self.name)
+            def scene(tag):
+                l1 = Legacy(tag + "L1"); l2 = Legacy(tag + "L2")
+                a = Node(tag + "a"); b = Node(tag + "b"); c = Fin(tag + "c")
+                l1.ref = [a, l2, (b,)]; a.ref = c; c.ref = l1     # a cycle through l1
+                l2.ref = {"k": b}; b.ref = Node(tag + "b2")
+                src = Fin(tag + "src"); src.ref = l1; src.self = src  # reaches l1, not reached
+                ring = [Node(tag + "r%d" % i) for i in range(5)]
+                for x, y in zip(ring, ring[1:] + ring[:1]):
+                    x.ref = y
+                ring[2].extra = l2
+                wr = weakref.ref(ring[0], lambda w: log.append(tag + "wr"))
+                return wr
+            for tag, extra, debug in (("s", 0, 0), ("big", 40000, 0), ("save", 0, gc.DEBUG_SAVEALL),
+                                      ("bigsave", 40000, gc.DEBUG_SAVEALL)):
+                filler = [[i] for i in range(extra)]
+                wr = scene(tag)
+                gc.set_debug(debug)
+                R[tag + "_n"] = gc.collect()
+                gc.set_debug(0)
+                R[tag + "_garbage"] = names(gc.garbage)
+                # what the legacy finalizers hold stays alive, in the finalizers list's order
+                R[tag + "_held"] = [o.name for o in gc.get_objects()
+                                    if isinstance(o, Node) and o.name.startswith(tag)]
+                R[tag + "_log"] = list(log)
+                R[tag + "_alive"] = wr() is not None
+                for o in gc.garbage:
+                    if isinstance(o, (Node, Legacy)):
+                        o.ref = None
+                gc.garbage.clear()
+                del filler
+                log.clear()
+            gc.collect()
+            if os.environ["VGC_TEST_MODE"] == "vgc":
+                R["inplace"] = vgc.status()["inplace_collections"] > 0
+            else:
+                R["inplace"] = os.environ.get("VGC_DESIGN", "auto") != "array"
+        ''')
+
     def test_generations_and_counts(self):
         self.check('''
             def where(o):

@@ -79,8 +79,8 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     /* which design decides a collection (SPEC §8): by default (auto) the array snapshot for a
      * collection of at most VGC_ARRAY_MAX_N objects (its buffers stay within the 1 MiB kept
      * between collections: no RSS beyond that, one traverse per object) and in place above;
-     * VGC_DESIGN=array or =inplace for one design everywhere (verify=True and Py_DEBUG builds
-     * always use the array snapshot) */
+     * VGC_DESIGN=array or =inplace for one design everywhere (Py_DEBUG builds always use the
+     * array snapshot) */
     const char *d = getenv("VGC_DESIGN");
     vgc.array_design = d != NULL && strcmp(d, "array") == 0;
     vgc.inplace_design = d != NULL && strcmp(d, "inplace") == 0;
@@ -203,7 +203,8 @@ static PyObject *py_configure(PyObject *module, PyObject *args)
 
 /* Test hook: spoil the next snapshot after it is built (1: an edge target out of range, 2:
  * offsets not monotone, 3: a negative refcount), to show the admission check refuses it; or
- * (4) the next decision (one live object moved to the garbage), to show verify=True stops it. */
+ * (4) the next decision, on either design (one live object moved to the garbage), to show
+ * verify=True stops it. */
 static PyObject *py_corrupt_next(PyObject *module, PyObject *arg)
 {
     (void)module;

@@ -284,6 +284,8 @@ static void vgc_handle_resurrected_objects(GCState *gcstate, PyGC_Head *unreacha
     /* phases 1 and 2 again, in place (the proved core of include/vgc_inplace.h): no memory */
     vgc.recheck_in_place++;
     (void)vgc_deduce_unreachable_ip(gcstate, unreachable, still_unreachable, NULL, 0, NULL, NULL);
+    if (vgc.verify)
+        vgc_verify_inplace(unreachable, still_unreachable, NULL);
     if (check_skip) {
         vgc_list_fingerprint(still_unreachable, &n_after, &h_after);
         if (!gc_list_is_empty(unreachable) || n_after != n_before || h_after != h_before)
@@ -430,12 +432,13 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
     /* Which design decides (SPEC §8): auto (the default) takes the array snapshot for a small
      * collection (at most VGC_ARRAY_MAX_N objects: -2 above, nothing changed) and decides in
      * place (include/vgc_inplace.h: no memory) a bigger one, or one whose snapshot cannot be
-     * allocated (phases 1-3 are proved in place too).  verify=True (the checker re-checks the array
-     * snapshot), VGC_DESIGN=array and Py_DEBUG builds (whose own diagnostic of an inconsistent
-     * type needs the snapshot's fallback to CPython) use the array snapshot only. */
+     * allocated (phases 1-3 are proved in place too).  verify=True re-checks either design's
+     * decisions (src/vgc_check.c on the snapshot, src/cpython/verify.c in place).
+     * VGC_DESIGN=array and Py_DEBUG builds (whose own diagnostic of an inconsistent type needs
+     * the snapshot's fallback to CPython) use the array snapshot only. */
     const int untrack = VGC_UNTRACK_TUPLES | (young == old ? VGC_UNTRACK_DICTS : 0);
     Py_ssize_t rc = -1;
-    int array_only = vgc.verify || vgc.array_design;
+    int array_only = vgc.array_design;
 #ifdef Py_DEBUG
     array_only = 1;
 #endif
@@ -449,6 +452,14 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
         dicts_left = 1;               /* untrack_dicts over young, after all tuples (CPython) */
         vgc.inconsistent += negative;
         vgc.inplace_collections++;
+        if (vgc.corrupt_next == 4 && !gc_list_is_empty(&work)) {  /* test hook: a wrong decision */
+            PyGC_Head *g = GC_PREV(&work);                         /* a live object -> garbage */
+            gc_list_move(g, &unreachable);
+            g->_gc_prev |= _PyGC_PREV_MASK_COLLECTING;
+            vgc.corrupt_next = 0;
+        }
+        if (vgc.verify)
+            vgc_verify_inplace(&work, &unreachable, &finalizers);
     }
     if (rc < 0) {
         /* CPython's collector does this collection (a fallback).  Generation 0 now holds

@@ -231,6 +231,10 @@ Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_He
                                      PyGC_Head *finalizers, int untrack,
                                      Py_ssize_t *n_reachable, Py_ssize_t *negative);
 
+/* verify.c: verify=True for a decision made in place (a checker; stops the process on a
+ * violation, before anything is freed) */
+void vgc_verify_inplace(PyGC_Head *young, PyGC_Head *unreachable, PyGC_Head *finalizers);
+
 /* phases.c: CPython's phases around the decision (gc_collect_main's twin) */
 void vgc_tuple_maybe_untrack(PyObject *op);
 void vgc_dict_maybe_untrack(PyObject *op);

@@ -7,10 +7,12 @@ vgc's trusted glue (src/vgc_python.c).  After ``install()``, ``import gc`` yield
 which offers the full ``gc`` API of the running version.  ``uninstall()`` restores stock
 behaviour.  Collections at interpreter shutdown stay CPython's own.
 """
+# Only modules the interpreter has loaded at start-up anyway: importing vgc adds no address
+# space beyond its own (platform and sysconfig, with re, enum, threading..., cost 1.7 MB of it,
+# which was the whole of what fit under RLIMIT_AS with vgc and not with stock on bench shape
+# `chains`: README "Memory").
 import os as _os
-import platform as _platform
 import sys as _sys
-import sysconfig as _sysconfig
 
 __all__ = [
     "install", "uninstall", "status",
@@ -36,8 +38,13 @@ if _stock_gc is None or getattr(_stock_gc, "__name__", None) != "gc":
             import gc as _stock_gc  # noqa: E402
 
 
+def _python_version():
+    import platform           # only here: see the imports above
+    return platform.python_version()
+
+
 def _unsupported_reason():
-    if _sysconfig.get_config_var("Py_GIL_DISABLED"):
+    if "t" in getattr(_sys, "abiflags", ""):       # a free-threaded build (PEP 703)
         return "vgc does not support free-threaded (no-GIL) builds of CPython"
     if _sys.implementation.name != "cpython":
         return "vgc supports CPython only, not %s" % _sys.implementation.name
@@ -50,9 +57,9 @@ def _unsupported_reason():
 _reason = _unsupported_reason()
 _vgc = None
 if _reason is None:
-    import importlib as _importlib
     try:
-        _vgc = _importlib.import_module("vgc._vgc")
+        __import__("vgc._vgc")
+        _vgc = _sys.modules["vgc._vgc"]
     except ImportError as exc:  # not built for this interpreter
         _reason = "vgc's extension is not built for this interpreter (%s)" % exc
     # Built for another release of this minor version (a patch upgrade, a distribution's
@@ -184,7 +191,7 @@ def status():
     per_gen = tuple(raw["collections"])
     return {
         "installed": bool(raw["installed"]),
-        "python": _platform.python_version(),
+        "python": _python_version(),
         "mode": MODE,
         "collections": sum(per_gen),
         "collections_per_generation": per_gen,

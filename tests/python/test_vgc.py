@@ -211,9 +211,8 @@ class InstallTests(unittest.TestCase):
 
     def test_unsupported_build_raises_and_changes_nothing(self):
         out = run('''
-            import sysconfig, sys
-            real = sysconfig.get_config_var
-            sysconfig.get_config_var = lambda n: 1 if n == "Py_GIL_DISABLED" else real(n)
+            import sys
+            sys.abiflags += "t"       # what a free-threaded (PEP 703) build reports
             import gc as stock
             import vgc
             try:
@@ -271,7 +270,7 @@ class MainTests(unittest.TestCase):
                 f.write(textwrap.dedent('''
                     import sys, gc
                     class N: pass
-                    for i in range(5000):
+                    for i in range(20000):
                         a = N(); a.a = a
                     print("args", sys.argv[1:], gc.__name__)
                 '''))
@@ -283,7 +282,9 @@ class MainTests(unittest.TestCase):
             self.assertIn("args ['x', '--y'] vgc", p.stdout)
             rep = json.loads(p.stderr.strip().splitlines()[-1])
             self.assertGreater(rep["collections"], 0)
-            self.assertGreaterEqual(rep["collected"], 4000)  # the last few stay below threshold
+            # the last ones (up to a generation-0 threshold, 700 or 2000) stay below threshold;
+            # how many depends on what the interpreter allocated before the loop
+            self.assertGreaterEqual(rep["collected"], 20000 - 2 * 2000)
             self.assertEqual(len(rep["collections_per_generation"]), 3)
             self.assertIn("pause_max", rep)
             p = subprocess.run([sys.executable, "-m", "vgc", script], env=e,

@@ -82,3 +82,13 @@ bench-ab: ## A/B: this tree vs AB_BASE (git revision; default the last commit be
 	@ver=$$($(BENCH_PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
 	$(BENCH_PY) bench/ab.py --python $(BENCH_PY) --base $(BUILD)/ab-base/build --new $(BUILD) \
 	    --only $(AB_ONLY) --reps $(AB_REPS) --out $(BUILD)/bench/ab-py$$ver.json
+
+# What importing and installing vgc adds to a fresh process (address space, RSS, modules), on
+# each pyenv interpreter: README "Memory" (the constant behind fit_chains).
+.PHONY: bench-import
+bench-import: ## import vgc / install(): VmSize and VmRSS added, modules loaded (3.11-3.13)
+	@for py in $(BENCH_PYS); do \
+	    $(MAKE) --no-print-directory ext-one PYTHON=$$py >/dev/null || exit 1; \
+	    ver=$$($$py -c '$(PY_TAG_PY)'); \
+	    PYTHONPATH=$(BUILD)/py$$ver $$py bench/import_cost.py || exit 1; \
+	done

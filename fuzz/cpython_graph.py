@@ -6,7 +6,8 @@ resurrecting), weakrefs with callbacks, legacy `tp_del` objects — drops the ex
 the program says to drop, and collects.  It runs the program twice in this interpreter, once
 under CPython's own collector and once with vgc installed, and raises AssertionError unless every
 observable is identical: collect()'s return value, which objects died (weakrefs), the order of
-finalizers and weakref callbacks, gc.garbage, the gc.callbacks info dicts and the stats deltas.
+finalizers and weakref callbacks, gc.garbage, the gc.callbacks info dicts and the stats deltas,
+and which of the dicts and tuples it still holds are tracked.
 Every byte string is a valid program (decoding is total).  Usable without the C harness:
 `python3 fuzz/cpython_graph.py FILE...` replays inputs (with build/py3.X.Y on PYTHONPATH).
 """
@@ -318,6 +319,29 @@ def _leftover():
     return sorted(left.items())
 
 
+# not generators: a frame leads to the harness's own globals, which differ between the runs
+_FOLLOWED = tuple(t for t in (Node, L, D, CNode) if t is not None)
+
+
+def _containers(roots, limit=4000):
+    """Whether each dict and tuple the program still holds is tracked, breadth-first from its
+    roots over get_referents (following lists, dicts, tuples and the program's instances only):
+    CPython untracks some of them during collections (untrack_tuples; untrack_dicts in full
+    collections), which no weakref can watch; vgc must untrack exactly the same ones."""
+    seen, out, queue, k = set(), [], list(roots), 0
+    while k < len(queue) and len(out) < limit:
+        o = queue[k]
+        k += 1
+        if id(o) in seen:
+            continue
+        seen.add(id(o))
+        if type(o) in (dict, tuple):
+            out.append((type(o).__name__, len(o), _stock_gc.is_tracked(o)))
+        if type(o) in (list, dict, tuple) or isinstance(o, _FOLLOWED):
+            queue.extend(_stock_gc.get_referents(o))
+    return out
+
+
 def _readers(collect, watch):
     """The gc API's readers (stock's functions, forwarded by vgc) on the program's live
     objects, as labels."""
@@ -570,6 +594,7 @@ def _run(program, collect):
     stats = [{k: after[g][k] - before[g][k] for k in after[g]} for g in range(3)]
     live = [(i, r()) for i, r in watch if r() is not None]
     where = _where(live)
+    containers = _containers(kept)
     # What a tp_traverse created: _vgctest nodes' children (tracked? in which generation?)
     children = _where([(i, o.child) for i, o in live
                        if CNode is not None and isinstance(o, CNode) and o.child is not None])
@@ -589,7 +614,7 @@ def _run(program, collect):
     out = {"collect": ret, "dead": dead, "log": log, "garbage": garbage,
            "resurrected": resurrected, "callbacks": infos, "stats": stats, "again": again,
            "where": where, "children": children, "follow": follow, "leftover": leftover,
-           "api": api}
+           "api": api, "containers": containers}
     if flags & NOMEM:
         # Documented difference: stock and vgc make different allocations, so the k-th one is
         # a different allocation in each run (it may fail a finalizer, a callback, vgc's
@@ -597,7 +622,7 @@ def _run(program, collect):
         # (callbacks, vgc's own), the number of collections per generation, and that nothing
         # is hidden or lost once the heap is cleaned up (leftover).
         for k in ("collect", "dead", "log", "garbage", "resurrected", "callbacks", "where",
-                  "children", "again", "api"):
+                  "children", "again", "api", "containers"):
             out[k] = None
         out["stats"] = [s["collections"] for s in stats]
     return out

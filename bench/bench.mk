@@ -92,3 +92,14 @@ bench-import: ## import vgc / install(): VmSize and VmRSS added, modules loaded 
 	    ver=$$($$py -c '$(PY_TAG_PY)'); \
 	    PYTHONPATH=$(BUILD)/py$$ver $$py bench/import_cost.py || exit 1; \
 	done
+
+# Where the chains shape stops under RLIMIT_AS (stock / vgc imported only / vgc installed),
+# FIT_RUNS fresh processes each, on each pyenv interpreter: README "Memory".
+FIT_RUNS ?= 5
+.PHONY: bench-fit-steps
+bench-fit-steps: ## chains under RLIMIT_AS: where stock, import-only and vgc stop (FIT_RUNS=5)
+	@for py in $(BENCH_PYS); do \
+	    $(MAKE) --no-print-directory ext-one PYTHON=$$py >/dev/null || exit 1; \
+	    ver=$$($$py -c '$(PY_TAG_PY)'); \
+	    PYTHONPATH=$(BUILD)/py$$ver $$py bench/fit_steps.py $(FIT_RUNS) || exit 1; \
+	done

@@ -39,8 +39,9 @@ if _stock_gc is None or getattr(_stock_gc, "__name__", None) != "gc":
 
 
 def _python_version():
-    import platform           # only here: see the imports above
-    return platform.python_version()
+    # what platform.python_version() returns, without importing platform (see the imports
+    # above; status() also runs at exit, when an import can leave its module half-made)
+    return _sys.version.split()[0]
 
 
 def _unsupported_reason():

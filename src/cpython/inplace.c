@@ -208,13 +208,19 @@ void vgc_ip_to_unreachable(vgc_ip_obj *h)
     u->_gc_prev = (uintptr_t)g;
 }
 
-void vgc_ip_to_young(vgc_ip_obj *h)
+/* Takes g out of the unreachable list (its links carry NEXT_MASK_UNREACHABLE). */
+static inline void ip_unlink_unreachable(PyGC_Head *g)
 {
-    PyGC_Head *g = (PyGC_Head *)h, *y = ip.young;
     PyGC_Head *prev = (PyGC_Head *)(g->_gc_prev & _PyGC_PREV_MASK);
     PyGC_Head *next = (PyGC_Head *)(g->_gc_next & ~NEXT_MASK_UNREACHABLE);
     prev->_gc_next = g->_gc_next;                  /* keeps NEXT_MASK_UNREACHABLE */
     next->_gc_prev = (next->_gc_prev & ~_PyGC_PREV_MASK) | (uintptr_t)prev;
+}
+
+void vgc_ip_to_young(vgc_ip_obj *h)
+{
+    PyGC_Head *g = (PyGC_Head *)h, *y = ip.young;
+    ip_unlink_unreachable(g);
     PyGC_Head *last = (PyGC_Head *)y->_gc_prev;
     last->_gc_next = (uintptr_t)g;
     g->_gc_next = (uintptr_t)y;
@@ -261,10 +267,7 @@ void vgc_ip_fin_keep(vgc_ip_obj *h)
 void vgc_ip_to_finalizers(vgc_ip_obj *h)
 {
     PyGC_Head *g = (PyGC_Head *)h, *f = ip.finalizers;
-    PyGC_Head *prev = (PyGC_Head *)(g->_gc_prev & _PyGC_PREV_MASK);
-    PyGC_Head *next = (PyGC_Head *)(g->_gc_next & ~NEXT_MASK_UNREACHABLE);
-    prev->_gc_next = g->_gc_next;                  /* keeps NEXT_MASK_UNREACHABLE */
-    next->_gc_prev = (next->_gc_prev & ~_PyGC_PREV_MASK) | (uintptr_t)prev;
+    ip_unlink_unreachable(g);
     PyGC_Head *last = (PyGC_Head *)f->_gc_prev;
     last->_gc_next = (uintptr_t)g;
     g->_gc_next = (uintptr_t)f;

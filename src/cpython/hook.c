@@ -105,7 +105,7 @@ static const char *vgc_list_problem(PyGC_Head *head)
          prev = gc, gc = (PyGC_Head *)gc->_gc_next) {
         if (gc == NULL)
             return "a NULL next link";
-        if (gc->_gc_next & 1)
+        if (gc->_gc_next & NEXT_MASK_UNREACHABLE)
             return "an object with NEXT_MASK_UNREACHABLE set";
         if (gc_is_collecting(gc))
             return "an object with the COLLECTING bit set";

@@ -22,8 +22,6 @@
 #include "../vgc_inplace.c"
 #pragma GCC diagnostic pop
 
-#define NEXT_MASK_UNREACHABLE ((uintptr_t)1)
-
 /* Successors are handed over from a buffer: a static chunk, grown while memory allows up to
  * the object's out-degree; without memory the chunk is refilled by traversing again past the
  * successors already handed over (tp_traverse visits in the same order while no code runs). */
@@ -45,11 +43,6 @@ static struct {
     int saw_negative;                 /* a gc_refs < 0 was read (an inconsistent type) */
     PyGC_Head *chunk[VGC_IP_CHUNK];
 } ip;
-
-static inline int64_t ip_get_refs(PyGC_Head *g)
-{
-    return (int64_t)((intptr_t)g->_gc_prev >> _PyGC_PREV_SHIFT);
-}
 
 /* ---- the interface --------------------------------------------------------------------------- */
 
@@ -169,15 +162,14 @@ int64_t vgc_ip_refs(vgc_ip_obj *h)
     PyGC_Head *g = (PyGC_Head *)h;
     if (g->_gc_next & NEXT_MASK_UNREACHABLE)     /* its _gc_prev is a list link; gc_refs 0 */
         return 0;
-    int64_t r = ip_get_refs(g);
+    int64_t r = gc_get_refs(g);
     ip.saw_negative |= r < 0;
     return r;
 }
 
 void vgc_ip_set_refs(vgc_ip_obj *h, int64_t r)
 {
-    PyGC_Head *g = (PyGC_Head *)h;
-    g->_gc_prev = (g->_gc_prev & ~_PyGC_PREV_MASK) | ((uintptr_t)r << _PyGC_PREV_SHIFT);
+    gc_set_refs((PyGC_Head *)h, r);
 }
 
 vgc_ip_obj *vgc_ip_pending(void)
@@ -212,7 +204,7 @@ void vgc_ip_to_unreachable(vgc_ip_obj *h)
 static inline void ip_unlink_unreachable(PyGC_Head *g)
 {
     PyGC_Head *prev = (PyGC_Head *)(g->_gc_prev & _PyGC_PREV_MASK);
-    PyGC_Head *next = (PyGC_Head *)(g->_gc_next & ~NEXT_MASK_UNREACHABLE);
+    PyGC_Head *next = gc_next_unmasked(g);
     prev->_gc_next = g->_gc_next;                  /* keeps NEXT_MASK_UNREACHABLE */
     next->_gc_prev = (next->_gc_prev & ~_PyGC_PREV_MASK) | (uintptr_t)prev;
 }
@@ -234,7 +226,7 @@ void vgc_ip_to_young(vgc_ip_obj *h)
  * unreachable set, the graph phase 3 is proved over. */
 static inline vgc_ip_obj *ip_un_after(PyGC_Head *g)
 {
-    PyGC_Head *n = (PyGC_Head *)(g->_gc_next & ~NEXT_MASK_UNREACHABLE);
+    PyGC_Head *n = gc_next_unmasked(g);
     return n == ip.unreachable ? NULL : (vgc_ip_obj *)n;
 }
 
@@ -285,7 +277,7 @@ static int ip_report_visit(PyObject *op, void *arg)
     if (!_PyObject_IS_GC(op))
         return 0;
     PyGC_Head *g = AS_GC(op);
-    if (gc_is_collecting(g) && !(g->_gc_next & NEXT_MASK_UNREACHABLE) && ip_get_refs(g) < 0)
+    if (gc_is_collecting(g) && !(g->_gc_next & NEXT_MASK_UNREACHABLE) && gc_get_refs(g) < 0)
         vgc_count_inconsistent(Py_TYPE(FROM_GC(ip_report_from)), Py_TYPE(op));
     return 0;
 }
@@ -298,8 +290,7 @@ static void vgc_ip_report_inconsistent(PyGC_Head *young, PyGC_Head *unreachable)
     }
     PyGC_Head *lists[2] = {young, unreachable};
     for (int l = 0; l < 2; l++)
-        for (PyGC_Head *g = (PyGC_Head *)(lists[l]->_gc_next & ~NEXT_MASK_UNREACHABLE); g != lists[l];
-             g = (PyGC_Head *)(g->_gc_next & ~NEXT_MASK_UNREACHABLE)) {
+        for (PyGC_Head *g = gc_next_unmasked(lists[l]); g != lists[l]; g = gc_next_unmasked(g)) {
             ip_report_from = g;
             (void)Py_TYPE(FROM_GC(g))->tp_traverse(FROM_GC(g), ip_report_visit, NULL);
         }
@@ -330,9 +321,7 @@ Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_He
         next = GC_NEXT(gc);
         if (vgc_move_immortal(gcstate, gc))
             continue;
-        PyObject *op = FROM_GC(gc);
-        gc->_gc_prev = (gc->_gc_prev & _PyGC_PREV_MASK_FINALIZED) | _PyGC_PREV_MASK_COLLECTING
-                       | ((uintptr_t)Py_REFCNT(op) << _PyGC_PREV_SHIFT);
+        gc_reset_refs(gc);
         n++;
     }
     ip.young = young;
@@ -357,7 +346,7 @@ Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_He
     gc_list_init(young);
     while (gc != young) {
         next = GC_NEXT(gc);
-        neg += ip_get_refs(gc) < 0;
+        neg += gc_get_refs(gc) < 0;
         gc_list_append_flags(gc, young, gc->_gc_prev & _PyGC_PREV_MASK_FINALIZED);
         PyObject *op = FROM_GC(gc);
         if ((untrack & VGC_UNTRACK_TUPLES) && PyTuple_CheckExact(op))

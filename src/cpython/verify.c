@@ -23,28 +23,13 @@
  * the decision counts as unchecked (status()["verify_skipped"]). */
 #include "vgc_cpython.h"
 
-#define TAG ((uintptr_t)1)              /* NEXT_MASK_UNREACHABLE: in unreachable or finalizers */
+#define TAG NEXT_MASK_UNREACHABLE        /* here: in unreachable or finalizers */
 
 static const char *vf_error;            /* the first violation found */
 static PyObject *vf_culprit;            /* the object it names */
 static PyGC_Head **vf_stack;
 static size_t vf_len, vf_cap;
 static int vf_nomem;
-
-static inline PyGC_Head *vf_next(PyGC_Head *g)
-{
-    return (PyGC_Head *)(g->_gc_next & ~TAG);
-}
-
-static inline int64_t vf_refs(PyGC_Head *g)
-{
-    return (int64_t)((intptr_t)g->_gc_prev >> _PyGC_PREV_SHIFT);
-}
-
-static inline void vf_set_refs(PyGC_Head *g, int64_t r)
-{
-    g->_gc_prev = (g->_gc_prev & ~_PyGC_PREV_MASK) | ((uintptr_t)r << _PyGC_PREV_SHIFT);
-}
 
 static void vf_fail(const char *what, PyObject *op)
 {
@@ -65,7 +50,7 @@ static int vf_visit_closed(PyObject *op, void *arg)
 static int vf_visit_decref(PyObject *op, void *arg)
 {
     if (_PyObject_IS_GC(op) && gc_is_collecting(AS_GC(op)))
-        vf_set_refs(AS_GC(op), vf_refs(AS_GC(op)) - 1);
+        gc_set_refs(AS_GC(op), gc_get_refs(AS_GC(op)) - 1);
     return 0;
 }
 
@@ -103,7 +88,7 @@ static int vf_visit_reach(PyObject *op, void *arg)
 static void vf_restore(PyGC_Head *list, uintptr_t flags)
 {
     PyGC_Head *prev = list;
-    for (PyGC_Head *g = vf_next(list); g != list; g = vf_next(g)) {
+    for (PyGC_Head *g = gc_next_unmasked(list); g != list; g = gc_next_unmasked(g)) {
         g->_gc_prev = (g->_gc_prev & _PyGC_PREV_MASK_FINALIZED) | flags | (uintptr_t)prev;
         g->_gc_next &= ~TAG;
         prev = g;
@@ -128,20 +113,19 @@ void vgc_verify_inplace(PyGC_Head *young, PyGC_Head *unreachable, PyGC_Head *fin
             vf_fail("an object with a legacy finalizer is freed", FROM_GC(g));
     /* gc_refs = refcount over C, then minus the references from within C */
     for (int l = 0; l < nl; l++)
-        for (PyGC_Head *g = GC_NEXT(lists[l]); g != lists[l]; g = vf_next(g)) {
-            g->_gc_prev = (g->_gc_prev & _PyGC_PREV_MASK_FINALIZED) | _PyGC_PREV_MASK_COLLECTING
-                          | ((uintptr_t)Py_REFCNT(FROM_GC(g)) << _PyGC_PREV_SHIFT);
+        for (PyGC_Head *g = GC_NEXT(lists[l]); g != lists[l]; g = gc_next_unmasked(g)) {
+            gc_reset_refs(g);
             if (l > 0)
                 g->_gc_next |= TAG;
             n++;
         }
     for (int l = 0; l < nl; l++)
-        for (PyGC_Head *g = vf_next(lists[l]); g != lists[l]; g = vf_next(g))
+        for (PyGC_Head *g = gc_next_unmasked(lists[l]); g != lists[l]; g = gc_next_unmasked(g))
             (void)Py_TYPE(FROM_GC(g))->tp_traverse(FROM_GC(g), vf_visit_decref, NULL);
     /* (a): the roots (gc_refs != 0; < 0 is an inconsistent type, kept as CPython keeps it) */
     for (int l = 0; l < nl; l++)
-        for (PyGC_Head *g = vf_next(lists[l]); g != lists[l]; g = vf_next(g))
-            if (gc_is_collecting(g) && vf_refs(g) != 0) {
+        for (PyGC_Head *g = gc_next_unmasked(lists[l]); g != lists[l]; g = gc_next_unmasked(g))
+            if (gc_is_collecting(g) && gc_get_refs(g) != 0) {
                 if (l > 0)
                     vf_fail("an object decided unreachable is referenced from outside the "
                             "collection", FROM_GC(g));

@@ -73,6 +73,34 @@ static inline void gc_set_finalized(PyGC_Head *g)
     g->_gc_prev |= _PyGC_PREV_MASK_FINALIZED;
 }
 
+/* gc_refs in _gc_prev while a collection decides in place (CPython's update_refs layout, kept
+ * signed: an inconsistent type makes it negative; |gc_refs| < 2^61 since refcounts are). */
+static inline int64_t gc_get_refs(PyGC_Head *g)
+{
+    return (int64_t)((intptr_t)g->_gc_prev >> _PyGC_PREV_SHIFT);
+}
+
+static inline void gc_set_refs(PyGC_Head *g, int64_t r)
+{
+    g->_gc_prev = (g->_gc_prev & ~_PyGC_PREV_MASK) | ((uintptr_t)r << _PyGC_PREV_SHIFT);
+}
+
+/* CPython's gc_reset_refs: gc_refs = refcount, COLLECTING set, FINALIZED kept. */
+static inline void gc_reset_refs(PyGC_Head *g)
+{
+    g->_gc_prev = (g->_gc_prev & _PyGC_PREV_MASK_FINALIZED) | _PyGC_PREV_MASK_COLLECTING
+                  | ((uintptr_t)Py_REFCNT(FROM_GC(g)) << _PyGC_PREV_SHIFT);
+}
+
+/* move_unreachable's flag on _gc_next (the unreachable list's links), and the next object of a
+ * list so flagged. */
+#define NEXT_MASK_UNREACHABLE ((uintptr_t)1)
+
+static inline PyGC_Head *gc_next_unmasked(PyGC_Head *g)
+{
+    return (PyGC_Head *)(g->_gc_next & ~NEXT_MASK_UNREACHABLE);
+}
+
 static inline GCState *get_gc_state(void)
 {
     return &_PyInterpreterState_GET()->gc;

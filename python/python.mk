@@ -24,11 +24,10 @@ PY_PKG_SRC  := $(wildcard python/vgc/*.py python/vgc/*.pyi python/vgc/py.typed)
 # the CPython adapter (trusted; src/cpython/README.md) and the proved C it calls
 CPYTHON_SRC := $(wildcard src/cpython/*.c)
 CPYTHON_DEP := $(CPYTHON_SRC) src/cpython/vgc_cpython.h
-# the proved C the adapter calls: the core, the policy rules, the snapshot admission check, the
-# hook's state machine, the replay of CPython's list order
-EXT_PROVED  := $(CORE_SRC) src/vgc_policy.c src/vgc_snapshot.c src/vgc_hookstate.c src/vgc_replay.c
-# ... and the independent checker verify=True runs (tested, not proved; it shares no code with the core)
-EXT_PROVED  += src/vgc_check.c
+# the proved C the adapter calls: the policy rules and the hook's state machine; the in-place
+# core (src/vgc_inplace.c) is compiled into src/cpython/inplace.c (its interface calls inline)
+EXT_PROVED  := src/vgc_policy.c src/vgc_hookstate.c
+CPYTHON_DEP += src/vgc_inplace.c
 
 TEST_STEPS += python conformance conformance-verify
 .PHONY: ext install uninstall conformance conformance-verify test-python test-conformance test-conformance-verify

@@ -3,7 +3,7 @@
 ``vgc.install()`` makes every cycle collection of this interpreter (automatic ones, the
 original ``gc.collect()``, C ``PyGC_Collect()`` and ``vgc.collect()``) decide which objects are
 cyclic garbage with vgc's Frama-C/WP-proved core; the CPython-specific steps around it run in
-vgc's trusted glue (src/vgc_python.c).  After ``install()``, ``import gc`` yields this module,
+vgc's trusted glue (src/cpython/).  After ``install()``, ``import gc`` yields this module,
 which offers the full ``gc`` API of the running version.  ``uninstall()`` restores stock
 behaviour.  Collections at interpreter shutdown stay CPython's own.
 """
@@ -75,7 +75,7 @@ if _reason is None:
 if _vgc is not None:
     # vgc's own: collect (the hook decides), the debug flags (DEBUG_STATS is vgc's while
     # installed), and the functions that read the lists, counts or stats (stock's, after
-    # finishing a collection whose "stop" CPython could not deliver; src/vgc_python.c)
+    # finishing a collection whose "stop" CPython could not deliver; src/cpython/module.c)
     from vgc._vgc import (  # noqa: F401
         collect, set_debug, get_debug, garbage, callbacks,
         get_objects, get_referrers, get_count, get_stats, freeze, unfreeze, get_freeze_count,
@@ -107,32 +107,26 @@ def _env_flag(name):
     return _os.environ.get(name, "") in ("1", "true", "yes")
 
 
-def install(*, verify=None, keep_buffers=None):
+def install(*, verify=None):
     """Make vgc decide every cycle collection of this interpreter; idempotent.
 
     Also makes ``import gc`` yield this module.  Raises RuntimeError, changing nothing, on a
     free-threaded build, an unsupported version, or when the extension is not built for it.
 
-    verify=True: after the proved core decides, an independent checker (src/vgc_check.c:
-    naive recount and depth-first search) recomputes the decision, and every generation list
-    is validated after the rebuild; a disagreement stops the process with a report before
-    anything of that collection is freed.  Costs time (make bench: row verify_full_collect_1M)
-    and 16 bytes per object during a collection.  Default: the environment variable
-    VGC_VERIFY=1 (also for ``python -m vgc`` and the .pth hook).
-
-    keep_buffers=True: keep the snapshot buffers between collections (faster repeated full
-    collections of big heaps; the buffers stay resident).  The default gives back any buffers
-    above 1 MiB after each collection, as a memory-limited service wants (README, Performance).
-    Default: VGC_KEEP_BUFFERS=1.
+    verify=True: after the proved core decides, an independent checker
+    (src/cpython/verify.c: a recount of gc_refs and a depth-first search from the roots, on the
+    object headers) re-checks the decision, and every generation list is validated after the
+    collection; a disagreement stops the process with a report before anything of that
+    collection is freed.  Costs time (make bench: row full_collect_1M_verify) and a stack of
+    8 bytes per object it holds at once.  Default: the environment variable VGC_VERIFY=1 (also
+    for ``python -m vgc`` and the .pth hook).
     """
     global _installed
     if _reason is not None:
         raise RuntimeError(_reason)
     if verify is None:
         verify = _env_flag("VGC_VERIFY")
-    if keep_buffers is None:
-        keep_buffers = _env_flag("VGC_KEEP_BUFFERS")
-    _vgc._configure(bool(verify), bool(keep_buffers))
+    _vgc._configure(bool(verify))
     _vgc._install()
     _sys.modules["gc"] = _sys.modules[__name__]
     _stock_gc.collect = collect
@@ -156,31 +150,25 @@ def status():
 
     Keys: installed, python, mode, collections (total), collections_per_generation,
     collected, uncollectable, pause_total, pause_max (seconds), fallbacks (collections handed
-    to CPython because the snapshot could not be allocated), cpython_collected (objects
-    CPython's own collector found while vgc was installed: expected 0), inconsistent
-    (objects whose traversal reported more references than their refcount), core_version,
-    reason (why install() cannot run, or None); snapshot_objects, snapshot_edges,
-    snapshot_bytes (the last collection's snapshot: objects, internal references, bytes of its
-    arrays) and arena_bytes (the snapshot buffers vgc keeps between collections; freed by
-    uninstall()); policy_agreed / policy_differed (collections not started by vgc.collect()
-    whose generation the proved selection rule, vgc_policy_select, did / did not pick from
-    CPython's counters: automatic collections always agree; explicit ones vgc cannot see, such
-    as C PyGC_Collect(), may differ); kept_bytes (= arena_bytes) and peak_bytes (the most
-    snapshot-buffer bytes held at once since install()); fallback_collected (objects CPython's
+    to CPython's collector: only on debug builds, when an inconsistent type was found, so that
+    CPython's assertion reports it; 0 otherwise), cpython_collected (objects CPython's own
+    collector found while vgc was installed: expected 0), inconsistent (objects whose
+    traversal reported more references than their refcount), core_version, reason (why
+    install() cannot run, or None); policy_agreed / policy_differed (collections not started
+    by vgc.collect() whose generation the proved selection rule, vgc_policy_select, did / did
+    not pick from CPython's counters: automatic collections always agree; explicit ones vgc
+    cannot see, such as C PyGC_Collect(), may differ); kept_bytes (buffers vgc holds between
+    collections: 0, every collection is decided in place) and peak_bytes (the largest
+    successor buffer a collection grew past its static 8 KiB chunk since install(): an object
+    with more than 1,024 references into the collection); fallback_collected (objects CPython's
     collector found in the collections vgc handed to it: fallbacks); lost_stops (collections
     whose "stop" call CPython could not make, e.g. on a MemoryError, finished by vgc at its
     next entry); validated (collections after which every generation list was checked:
-    Py_DEBUG builds and VGC_VALIDATE=1); rejected (snapshots the proved admission check
-    vgc_snapshot_ok refused: CPython's collector did those collections; expected 0);
-    verify, keep_buffers (install()'s options), verified (decisions the independent checker
-    confirmed), verify_skipped (decisions left unchecked for lack of memory); skip_checked
-    (collections where no Python code ran after the decision, so the resurrection re-check is
-    skipped, and where validation re-ran it anyway and found the same set in the same order);
-    recheck_in_place (resurrection re-checks, decided by the proved in-place core);
-    design ("auto", the default: the array snapshot for collections of at most 32,768 objects,
-    the in-place core above and whenever a snapshot cannot be allocated; "inplace" or "array"
-    with VGC_DESIGN=) and inplace_collections (collections decided by the in-place core; a
-    legacy finalizer in the collection, verify=True and Py_DEBUG builds take the array snapshot);
+    Py_DEBUG builds and VGC_VALIDATE=1); verify (install()'s option), verified (decisions the
+    independent checker confirmed), verify_skipped (decisions left unchecked for lack of
+    memory); skip_checked (collections where no Python code ran after the decision, so the
+    resurrection re-check is skipped, and where validation re-ran it anyway and found the same
+    set in the same order); recheck_in_place (resurrection re-checks run);
     inconsistent_types ({type name: objects} whose tp_traverse reported more references than
     their refcount: a bug in that C type, which vgc keeps alive).
     """
@@ -205,24 +193,16 @@ def status():
         "inconsistent": raw["inconsistent"],
         "core_version": raw["core_version"],
         "reason": _reason,
-        "snapshot_objects": raw.get("snapshot_objects", 0),
-        "snapshot_edges": raw.get("snapshot_edges", 0),
-        "snapshot_bytes": raw.get("snapshot_bytes", 0),
-        "arena_bytes": raw.get("arena_bytes", 0),
         "kept_bytes": raw.get("kept_bytes", 0),
         "peak_bytes": raw.get("peak_bytes", 0),
         "fallback_collected": raw.get("fallback_collected", 0),
         "lost_stops": raw.get("lost_stops", 0),
         "validated": raw.get("validated", 0),
-        "rejected": raw.get("rejected", 0),
         "verify": bool(raw.get("verify", 0)),
-        "keep_buffers": bool(raw.get("keep_buffers", 0)),
         "verified": raw.get("verified", 0),
         "verify_skipped": raw.get("verify_skipped", 0),
         "skip_checked": raw.get("skip_checked", 0),
         "recheck_in_place": raw.get("recheck_in_place", 0),
-        "design": raw.get("design", "auto"),
-        "inplace_collections": raw.get("inplace_collections", 0),
         "inconsistent_types": raw.get("inconsistent_types", {}),
         "policy_agreed": raw.get("policy_agreed", 0),
         "policy_differed": raw.get("policy_differed", 0),

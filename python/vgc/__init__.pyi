@@ -26,14 +26,21 @@ class Status(TypedDict):
     inconsistent: int
     core_version: str | None
     reason: str | None
-    snapshot_objects: int
-    snapshot_edges: int
-    snapshot_bytes: int
-    arena_bytes: int
     policy_agreed: int
     policy_differed: int
+    kept_bytes: int
+    peak_bytes: int
+    fallback_collected: int
+    lost_stops: int
+    validated: int
+    verify: bool
+    verified: int
+    verify_skipped: int
+    skip_checked: int
+    recheck_in_place: int
+    inconsistent_types: dict[str, int]
 
-def install() -> None: ...
+def install(*, verify: bool | None = None) -> None: ...
 def uninstall() -> None: ...
 def status() -> Status: ...
 

@@ -155,7 +155,7 @@ static int vgc_finish_pending(GCState *gcstate, int lost)
         vgc_numbers_store(gcstate, generation, &now);
     }
     else if (was == VGC_HS_FELL_BACK) {
-        /* what a tp_traverse tracked during vgc's snapshot (vgc_collect_main): where stock
+        /* what a tp_traverse tracked during vgc's pass (vgc_collect_main): where stock
          * leaves it, first in generation 0, or with young's survivors in generation 1 */
         PyGC_Head *to = GEN_HEAD(gcstate, generation == 0 ? 1 : 0);
         if (generation != 0)

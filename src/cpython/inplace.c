@@ -22,6 +22,29 @@
 #include "../vgc_inplace.c"
 #pragma GCC diagnostic pop
 
+/* One allocation point of the _fail_alloc_after test hook: 1 when this one is to fail. */
+int vgc_alloc_fails(void)
+{
+    vgc.alloc_count++;
+    return vgc.fail_alloc_after > 0 && --vgc.fail_alloc_after == 0;
+}
+
+/* An object that tp_traverse reports more references to than its refcount (gc_refs < 0 after
+ * phase 1) means a bug in the C type of one of its referrers; CPython's release builds say
+ * nothing.  Counted by "referrer type -> object type" in status()["inconsistent_types"] (the
+ * core keeps the object alive: T17). */
+static void vgc_count_inconsistent(PyTypeObject *from, PyTypeObject *to)
+{
+    PyObject *key = PyUnicode_FromFormat("%s -> %s", from->tp_name, to->tp_name);
+    PyObject *old = key ? PyDict_GetItemWithError(vgc.inconsistent_types, key) : NULL;
+    PyObject *cnt = key && !PyErr_Occurred()
+                    ? PyLong_FromSsize_t((old ? PyLong_AsSsize_t(old) : 0) + 1) : NULL;
+    if (cnt == NULL || PyDict_SetItem(vgc.inconsistent_types, key, cnt) < 0)
+        PyErr_Clear();
+    Py_XDECREF(key);
+    Py_XDECREF(cnt);
+}
+
 /* Successors are handed over from a buffer: a static chunk, grown while memory allows up to
  * the object's out-degree; without memory the chunk is refilled by traversing again past the
  * successors already handed over (tp_traverse visits in the same order while no code runs). */
@@ -68,6 +91,8 @@ static int ip_grow(void)
         nb = PyMem_RawRealloc(ip.buf == ip.chunk ? NULL : ip.buf, ncap * sizeof *nb);
     if (nb == NULL)
         return -1;
+    if (ncap * sizeof *nb > vgc.peak_bytes)
+        vgc.peak_bytes = ncap * sizeof *nb;
     if (ip.buf == ip.chunk)
         memcpy(nb, ip.chunk, sizeof ip.chunk);
     ip.buf = nb;
@@ -300,8 +325,10 @@ static void vgc_ip_report_inconsistent(PyGC_Head *young, PyGC_Head *unreachable)
 
 /* update_refs (gc_refs = refcount, COLLECTING; 3.12+: immortal objects to the permanent
  * generation), the proved phases 1 and 2, then one walk over young that restores the prev
- * pointers, clears COLLECTING, counts what stays tracked and (untrack) offers tuples to
- * untracking, as CPython's untrack_tuples does right after deduce_unreachable.  Afterwards:
+ * pointers, clears COLLECTING, counts what stays tracked and offers tuples (untrack &
+ * VGC_UNTRACK_TUPLES) to untracking, as CPython's untrack_tuples does right after
+ * deduce_unreachable, and dicts (& VGC_UNTRACK_DICTS) whose outcome cannot depend on a tuple
+ * offered later, as its untrack_dicts (*dicts_left = 1: untrack_dicts must still run).  Afterwards:
  * young holds the reachable objects in CPython's order, unreachable the rest (COLLECTING set,
  * NEXT_MASK_UNREACHABLE clear), as CPython's deduce_unreachable leaves them.  Allocates nothing
  * that it needs: it cannot fail.  Returns the number of objects it looked at; *n_reachable the
@@ -312,7 +339,8 @@ static void vgc_ip_report_inconsistent(PyGC_Head *young, PyGC_Head *unreachable)
  * move_legacy_finalizer_reachable leave them. */
 Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_Head *unreachable,
                                      PyGC_Head *finalizers, int untrack,
-                                     Py_ssize_t *n_reachable, Py_ssize_t *negative)
+                                     Py_ssize_t *n_reachable, Py_ssize_t *negative,
+                                     int *dicts_left)
 {
     PyGC_Head *gc, *next;
     Py_ssize_t n = 0;
@@ -342,6 +370,7 @@ Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_He
      * the array path's rebuild does: untracking unlinks the object, so the list is rebuilt on
      * its head rather than patched in place). */
     Py_ssize_t kept = 0, neg = 0;
+    int dicts = 0;
     gc = GC_NEXT(young);
     gc_list_init(young);
     while (gc != young) {
@@ -351,6 +380,8 @@ Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_He
         PyObject *op = FROM_GC(gc);
         if ((untrack & VGC_UNTRACK_TUPLES) && PyTuple_CheckExact(op))
             vgc_tuple_maybe_untrack(op);
+        else if ((untrack & VGC_UNTRACK_DICTS) && PyDict_CheckExact(op))
+            dicts |= vgc_dict_untrack_early(op);
         kept += _PyObject_GC_IS_TRACKED(op);
         gc = next;
     }
@@ -378,5 +409,7 @@ Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_He
         *n_reachable = kept;
     if (negative != NULL)
         *negative = neg;
+    if (dicts_left != NULL)
+        *dicts_left = dicts;
     return n;
 }

@@ -67,7 +67,7 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     vgc.stats_flag = gcstate->debug & DEBUG_STATS;
     gcstate->debug &= ~DEBUG_STATS;               /* vgc prints the statistics */
     memset(vgc.collections, 0, sizeof vgc.collections);
-    vgc.collected = vgc.uncollectable = vgc.validated = vgc.rejected = 0;
+    vgc.collected = vgc.uncollectable = vgc.validated = 0;
     vgc.verified = vgc.verify_skipped = vgc.skip_checked = vgc.recheck_in_place = 0;
     Py_CLEAR(vgc.inconsistent_types);
 #ifdef Py_DEBUG
@@ -76,16 +76,7 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     const char *v = getenv("VGC_VALIDATE");
     vgc.validate = (v != NULL && v[0] == '1') || vgc.verify;
 #endif
-    /* which design decides a collection (SPEC §8): by default (auto) the array snapshot for a
-     * collection of at most VGC_ARRAY_MAX_N objects (its buffers stay within the 1 MiB kept
-     * between collections: no RSS beyond that, one traverse per object) and in place above;
-     * VGC_DESIGN=array or =inplace for one design everywhere (Py_DEBUG builds always use the
-     * array snapshot) */
-    const char *d = getenv("VGC_DESIGN");
-    vgc.array_design = d != NULL && strcmp(d, "array") == 0;
-    vgc.inplace_design = d != NULL && strcmp(d, "inplace") == 0;
-    vgc.inplace_collections = 0;
-    vgc.peak_bytes = vgc_arena_bytes();
+    vgc.peak_bytes = 0;
     vgc.inconsistent = 0;
     vgc.pause_total = vgc.pause_max = 0.0;
     vgc_hs_init(&vgc.hs);
@@ -116,7 +107,6 @@ static PyObject *py_uninstall(PyObject *module, PyObject *unused)
     gcstate->debug |= vgc.stats_flag;
     vgc.stats_flag = 0;
     vgc.installed = 0;
-    vgc_arena_release();
     Py_RETURN_TRUE;
 }
 
@@ -128,7 +118,7 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
     PyObject *types = vgc.inconsistent_types ? PyDict_Copy(vgc.inconsistent_types) : PyDict_New();
     if (types == NULL)
         return NULL;
-    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsnsnsnsnsnsnsnsisisnsnsnsnsnsssN}",
+    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsnsnsisnsnsnsnsN}",
                          "installed", vgc.installed ? Py_True : Py_False,
                          "collections", vgc.collections[0], vgc.collections[1],
                          vgc.collections[2],
@@ -139,22 +129,15 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
                          "policy_differed", vgc.hs.policy_differed,
                          "pause_total", vgc.pause_total, "pause_max", vgc.pause_max,
                          "core_version", VGC_CORE_VERSION,
-                         "snapshot_objects", vgc.snapshot_objects,
-                         "snapshot_edges", vgc.snapshot_edges,
-                         "snapshot_bytes", vgc.snapshot_bytes,
-                         "arena_bytes", (Py_ssize_t)vgc_arena_bytes(),
-                         "kept_bytes", (Py_ssize_t)vgc_arena_bytes(),
+                         "kept_bytes", (Py_ssize_t)0,   /* the successor buffer: freed each time */
                          "peak_bytes", (Py_ssize_t)vgc.peak_bytes,
                          "fallback_collected", vgc.hs.fallback_collected,
                          "lost_stops", vgc.hs.lost_stops,
                          "validated", vgc.validated,
-                         "rejected", vgc.rejected,
-                         "verify", vgc.verify, "keep_buffers", vgc.keep_buffers,
+                         "verify", vgc.verify,
                          "verified", vgc.verified, "verify_skipped", vgc.verify_skipped,
                          "skip_checked", vgc.skip_checked,
                          "recheck_in_place", vgc.recheck_in_place,
-                         "inplace_collections", vgc.inplace_collections,
-                         "design", vgc.array_design ? "array" : vgc.inplace_design ? "inplace" : "auto",
                          "inconsistent_types", types);
 }
 
@@ -168,27 +151,13 @@ static PyObject *py_fail_alloc_after(PyObject *module, PyObject *arg)
     Py_RETURN_NONE;
 }
 
-/* Test hook: the most internal references a snapshot may hold (0: UINT32_MAX, the core's
- * limit); a collection whose snapshot would need more is CPython's (a fallback). */
-static PyObject *py_set_edge_limit(PyObject *module, PyObject *arg)
-{
-    (void)module;
-    size_t k = PyLong_AsSize_t(arg);
-    if (k == (size_t)-1 && PyErr_Occurred())
-        return NULL;
-    vgc.edge_limit = k;
-    Py_RETURN_NONE;
-}
-
-/* _configure(verify, keep_buffers), called by vgc.install() before _install(): verification of
- * every decision by the independent checker plus list validation; whether the snapshot buffers
- * stay allocated between collections (speed) or are given back after any collection that needed
- * more than 1 MiB (memory, the default). */
+/* _configure(verify), called by vgc.install() before _install(): every decision re-checked by
+ * the in-place checker (src/cpython/verify.c), plus list validation. */
 static PyObject *py_configure(PyObject *module, PyObject *args)
 {
     (void)module;
-    int verify, keep;
-    if (!PyArg_ParseTuple(args, "pp:_configure", &verify, &keep))
+    int verify;
+    if (!PyArg_ParseTuple(args, "p:_configure", &verify))
         return NULL;
     if (get_gc_state()->collecting) {
         if (vgc.installed)            /* install() while installed: a no-op, as _install() */
@@ -197,14 +166,11 @@ static PyObject *py_configure(PyObject *module, PyObject *args)
         return NULL;
     }
     vgc.verify = verify;
-    vgc.keep_buffers = keep;
     Py_RETURN_NONE;
 }
 
-/* Test hook: spoil the next snapshot after it is built (1: an edge target out of range, 2:
- * offsets not monotone, 3: a negative refcount), to show the admission check refuses it; or
- * (4) the next decision, on either design (one live object moved to the garbage), to show
- * verify=True stops it. */
+/* Test hook: _corrupt_next(4) spoils the next decision (one live object moved to the garbage),
+ * to show that verify=True stops it. */
 static PyObject *py_corrupt_next(PyObject *module, PyObject *arg)
 {
     (void)module;
@@ -215,22 +181,8 @@ static PyObject *py_corrupt_next(PyObject *module, PyObject *arg)
     Py_RETURN_NONE;
 }
 
-/* Test hook: free the snapshot arena now (not during a collection), so that the next collection
- * allocates every buffer again: the allocation-failure tests need allocations to fail. */
-static PyObject *py_arena_release(PyObject *module, PyObject *unused)
-{
-    (void)module;
-    (void)unused;
-    if (get_gc_state()->collecting) {
-        PyErr_SetString(PyExc_RuntimeError, "_arena_release() during a collection");
-        return NULL;
-    }
-    vgc_arena_release();
-    Py_RETURN_NONE;
-}
-
-/* Test hook: the number of allocation points so far (snapshot buffers taken, allocated or
- * buffers reused from the arena, the same unit as _set_alloc_fail); _alloc_count(True) also resets
+/* Test hook: the number of allocation points so far (growths of the successor buffer past its
+ * static chunk, the same unit as _set_alloc_fail); _alloc_count(True) also resets
  * it to 0 (returning the value before).  With _set_alloc_fail(k) (= _fail_alloc_after) this
  * lets tests fail every k in 1.._alloc_count() of one collection. */
 static PyObject *py_alloc_count(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
@@ -500,29 +452,23 @@ static PyMethodDef vgc_methods[] = {
     NOARGS("_uninstall", py_uninstall, "Remove the collection hook; False if not installed."),
     NOARGS("_status", py_status, "vgc's counters since install (see vgc.status())."),
     {"_fail_alloc_after", py_fail_alloc_after, METH_O,
-     "Test hook: make the k-th snapshot allocation fail (0 disables)."},
+     "Test hook: make the k-th successor-buffer growth fail (0 disables)."},
     {"_set_alloc_fail", py_fail_alloc_after, METH_O,
      "Test hook: make the k-th allocation from now fail (0 disables); = _fail_alloc_after."},
-    {"_set_edge_limit", py_set_edge_limit, METH_O,
-     "Test hook: the most internal references a snapshot may hold (0: UINT32_MAX)."},
     {"_configure", py_configure, METH_VARARGS,
-     "_configure(verify, keep_buffers): set before _install() (see vgc.install)."},
+     "_configure(verify): set before _install() (see vgc.install)."},
     {"_corrupt_next", py_corrupt_next, METH_O,
-     "Test hook: spoil the next snapshot (1 target, 2 offsets, 3 refcount)."},
-    NOARGS("_arena_release", py_arena_release,
-           "Test hook: free the snapshot buffers kept between collections."),
+     "Test hook: _corrupt_next(4) moves one live object to the garbage in the next decision."},
     {"_alloc_count", (PyCFunction)(void (*)(void))py_alloc_count, METH_FASTCALL,
-     "Test hook: snapshot allocation points so far; _alloc_count(True) resets the count."},
+     "Test hook: successor-buffer growths so far; _alloc_count(True) resets the count."},
     {NULL, NULL, 0, NULL}
 };
 
 /* Py_FinalizeEx's last step (Py_AtExit): the interpreter and its objects are gone.  A host
  * that calls Py_Initialize() again imports vgc afresh (multi-phase init runs vgc_exec again),
- * so the process-wide state must not outlive the interpreter it describes: drop it (the
- * snapshot arena is raw memory and is freed). */
+ * so the process-wide state must not outlive the interpreter it describes: drop it. */
 static void vgc_atexit(void)
 {
-    vgc_arena_release();
     memset(&vgc, 0, sizeof vgc);
 }
 

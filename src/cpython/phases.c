@@ -1,6 +1,6 @@
 /* phases.c — CPython's phases around the decision: gc_collect_main's twin.
- * TRUSTED, NOT PROVED: merges the generations, asks snapshot.c for the unreachable set (decided
- * by the proved core), then runs CPython's own steps on it as gcmodule.c (3.11, 3.12) and
+ * TRUSTED, NOT PROVED: merges the generations, asks inplace.c for the unreachable set (decided
+ * by the proved in-place core), then runs CPython's own steps on it as gcmodule.c (3.11, 3.12) and
  * Python/gc.c (3.13) do — tuple/dict untracking, handle_weakrefs, finalize_garbage (PEP 442),
  * handle_resurrected_objects, delete_garbage (tp_clear / DEBUG_SAVEALL),
  * handle_legacy_finalizers (gc.garbage), DEBUG_* output — and applies the proved policy rules
@@ -95,11 +95,11 @@ void vgc_dict_maybe_untrack(PyObject *op)
 #endif
 }
 
-/* What an element of a dict means for the dict's untracking during the rebuild's walk (see
+/* What an element of a dict means for the dict's untracking during the final walk of young (see
  * vgc_dict_untrack_early): 0 it keeps nothing tracked (not a GC object, or an untracked tuple:
  * nothing re-tracks it in this phase); 1 it keeps the dict tracked whatever happens later (a GC
  * object that is not an exact tuple, or a tracked tuple already offered to untracking or not in
- * this collection); 2 a tracked tuple of the snapshot not relinked yet (COLLECTING still set),
+ * this collection); 2 a tracked tuple of this collection not relinked yet (COLLECTING still set),
  * which untrack_tuples may still untrack. */
 static int vgc_dict_elt(PyObject *x)
 {
@@ -112,7 +112,7 @@ static int vgc_dict_elt(PyObject *x)
     return gc_is_collecting(AS_GC(x)) ? 2 : 1;
 }
 
-/* untrack_dicts' decision for one reachable dict, taken in the rebuild's walk (tuples are being
+/* untrack_dicts' decision for one reachable dict, taken in the final walk of young (tuples are being
  * untracked in the same walk, CPython untracks all of them first).  The decision is CPython's
  * whenever it cannot depend on a tuple not offered yet: untracked when no element may be tracked
  * (untracking only ever removes reasons), kept when an element keeps it tracked for good.
@@ -245,8 +245,7 @@ static void vgc_finalize_garbage(PyGC_Head *collectable, int *ran_code)
 }
 
 /* handle_resurrected_objects: re-run the proved phases on the unreachable set alone; what a
- * finalizer made reachable again goes to old, the rest to still_unreachable.  If the re-check's
- * snapshot cannot be allocated, CPython's own algorithm decides in place (above).
+ * finalizer made reachable again goes to old, the rest to still_unreachable.
  * When no Python code ran since the unreachable set was computed (ran_code == 0: no weakref
  * callback, no finalizer, no DEBUG_COLLECTABLE output to a Python-level stderr), no refcount
  * changed, and every reference to an object of the set comes from the set (the legacy-finalizer
@@ -283,7 +282,8 @@ static void vgc_handle_resurrected_objects(GCState *gcstate, PyGC_Head *unreacha
     gc_list_clear_collecting(unreachable);
     /* phases 1 and 2 again, in place (the proved core of include/vgc_inplace.h): no memory */
     vgc.recheck_in_place++;
-    (void)vgc_deduce_unreachable_ip(gcstate, unreachable, still_unreachable, NULL, 0, NULL, NULL);
+    (void)vgc_deduce_unreachable_ip(gcstate, unreachable, still_unreachable, NULL, 0, NULL, NULL,
+                                    NULL);
     if (vgc.verify)
         vgc_verify_inplace(unreachable, still_unreachable, NULL);
     if (check_skip) {
@@ -396,8 +396,9 @@ int vgc_policy_choice(GCState *gcstate)
 }
 
 /* collect_main: one collection of `generation` (CPython's gc_collect_main, minus the parts
- * CPython's own pass still does: free lists).  Returns 0, or -1 when the snapshot could not be
- * allocated: then the counts are as on entry, no object moved generation, no Python code ran. */
+ * CPython's own pass still does: free lists).  Returns 0; on debug builds -1 when an inconsistent
+ * type was found (CPython's collector then does the collection, to report it): the counts are
+ * then as on entry, and no Python code ran. */
 int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
                             Py_ssize_t *n_uncollectable)
 {
@@ -408,82 +409,68 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
         PySys_WriteStderr("gc: collecting generation %d...\n", generation);
         vgc_show_stats_each_generations(gcstate);
     }
-    int counts[NUM_GENERATIONS];
+#ifdef Py_DEBUG
+    int counts[NUM_GENERATIONS];      /* put back if CPython's collector takes over */
     for (int i = 0; i < NUM_GENERATIONS; i++)
         counts[i] = gcstate->generations[i].count;
+#endif
     vgc_policy_begin(gcstate, generation);
     for (int i = 0; i < generation; i++)
         gc_list_merge(GEN_HEAD(gcstate, i), GEN_HEAD(gcstate, generation));
     PyGC_Head *young = GEN_HEAD(gcstate, generation);
     PyGC_Head *old = generation < NUM_GENERATIONS - 1 ? GEN_HEAD(gcstate, generation + 1) : young;
 
-    /* The snapshot is numbered on a detached list head: a tp_traverse that tracks a new object
+    /* The collection runs on a detached list head: a tp_traverse that tracks a new object
      * (legal-looking, prohibited only by gh-123241's documentation) appends it to generation 0,
-     * which is then a real list outside the snapshot (empty, or young itself when collecting
-     * generation 0), never into the list being numbered and rebuilt.  Stock treats such an
+     * which is then a real list outside the collection (empty, or young itself when collecting
+     * generation 0), never into the list being scanned and relinked.  Stock treats such an
      * object as reachable: here it joins young's survivors (generation 0) or stays in
      * generation 0. */
     PyGC_Head work;
     gc_list_init(&work);
     gc_list_merge(young, &work);
     PyGC_Head unreachable, finalizers;
-    Py_ssize_t n_young;               /* young's length after deduce (and the untracking) */
-    int dicts_left;                   /* untrack_dicts still to run over young */
-    /* Which design decides (SPEC §8): auto (the default) takes the array snapshot for a small
-     * collection (at most VGC_ARRAY_MAX_N objects: -2 above, nothing changed) and decides in
-     * place (include/vgc_inplace.h: no memory) a bigger one, or one whose snapshot cannot be
-     * allocated (phases 1-3 are proved in place too).  verify=True re-checks either design's
-     * decisions (src/vgc_check.c on the snapshot, src/cpython/verify.c in place).
-     * VGC_DESIGN=array and Py_DEBUG builds (whose own diagnostic of an inconsistent type needs
-     * the snapshot's fallback to CPython) use the array snapshot only. */
-    const int untrack = VGC_UNTRACK_TUPLES | (young == old ? VGC_UNTRACK_DICTS : 0);
-    Py_ssize_t rc = -1;
-    int array_only = vgc.array_design;
+    /* The decision (SPEC §8a): phases 1-3 by the proved in-place core (include/vgc_inplace.h),
+     * on the header words as CPython's own deduce_unreachable: nothing is allocated that the
+     * decision needs, so it cannot fail.  Tuples are offered to untracking in its final walk,
+     * and (full collections) dicts whose outcome cannot depend on a tuple offered later.
+     * verify=True re-checks the decision (src/cpython/verify.c) before anything is freed. */
+    Py_ssize_t n_young, negative = 0;
+    int dicts_left = 0;               /* untrack_dicts still to run over young */
+    (void)vgc_deduce_unreachable_ip(gcstate, &work, &unreachable, &finalizers,
+                                    VGC_UNTRACK_TUPLES | (young == old ? VGC_UNTRACK_DICTS : 0),
+                                    &n_young, &negative, &dicts_left);
+    vgc.inconsistent += negative;
 #ifdef Py_DEBUG
-    array_only = 1;
-#endif
-    if (array_only || !vgc.inplace_design)
-        rc = vgc_deduce_unreachable(gcstate, &work, &unreachable, &finalizers, untrack,
-                                    array_only ? 0 : VGC_ARRAY_MAX_N, &n_young, &dicts_left);
-    if (!array_only && rc < 0) {
-        Py_ssize_t negative = 0;
-        rc = vgc_deduce_unreachable_ip(gcstate, &work, &unreachable, &finalizers,
-                                       VGC_UNTRACK_TUPLES, &n_young, &negative);
-        dicts_left = 1;               /* untrack_dicts over young, after all tuples (CPython) */
-        vgc.inconsistent += negative;
-        vgc.inplace_collections++;
-        if (vgc.corrupt_next == 4 && !gc_list_is_empty(&work)) {  /* test hook: a wrong decision */
-            PyGC_Head *g = GC_PREV(&work);                         /* a live object -> garbage */
-            gc_list_move(g, &unreachable);
-            g->_gc_prev |= _PyGC_PREV_MASK_COLLECTING;
-            vgc.corrupt_next = 0;
-        }
-        if (vgc.verify)
-            vgc_verify_inplace(&work, &unreachable, &finalizers);
-    }
-    if (rc < 0) {
-        /* CPython's collector does this collection (a fallback).  Generation 0 now holds
-         * exactly what a tp_traverse tracked during the snapshot (it was merged into young, or
-         * is young, emptied into work).  Stock's own pass creates such objects while it
-         * traverses, after merging the generations, so they are not part of its collection:
-         * they stay in generation 0 (survivors of young when young is generation 0).  Kept
-         * aside from CPython's pass here and put back there at "stop" (vgc_finish_pending);
-         * one freed meanwhile unlinks itself from this list.  Generation 0's allocation count
-         * is the one thing that can still differ: stock counts such an object after its reset
-         * of the count, vgc before CPython's reset (the count can be lower by that many). */
+    if (negative > 0) {
+        /* An inconsistent type on a debug build: CPython's own collector does this collection,
+         * so that its assertion reports the object (gc_decref's "refcount is too small", which
+         * test_gc expects there).  The lists are put back as they were, apart from the order
+         * and the untracked tuples and dicts, which stock would untrack as well. */
+        gc_list_clear_collecting(&unreachable);
+        gc_list_merge(&unreachable, &work);
+        gc_list_merge(&finalizers, &work);
         gc_list_init(&vgc.arrived);
         gc_list_merge(GEN_HEAD(gcstate, 0), &vgc.arrived);
         gc_list_merge(&work, young);
         for (int i = 0; i < NUM_GENERATIONS; i++)
             gcstate->generations[i].count = counts[i];
-        vgc_arena_trim();
         return -1;
     }
-    n_young += gc_list_size(young);   /* what arrived during the snapshot (generation 0) */
+#endif
+    if (vgc.corrupt_next == 4 && !gc_list_is_empty(&work)) {  /* test hook: a wrong decision */
+        PyGC_Head *g = GC_PREV(&work);                         /* a live object -> garbage */
+        gc_list_move(g, &unreachable);
+        g->_gc_prev |= _PyGC_PREV_MASK_COLLECTING;
+        vgc.corrupt_next = 0;
+    }
+    if (vgc.verify)
+        vgc_verify_inplace(&work, &unreachable, &finalizers);
+    n_young += gc_list_size(young);   /* what arrived while deciding (generation 0) */
     gc_list_merge(young, &work);
     gc_list_merge(&work, young);
 
-    /* untrack_tuples(young) ran inside vgc_deduce_unreachable */
+    /* untrack_tuples(young) ran inside vgc_deduce_unreachable_ip */
     if (young != old) {
         vgc_policy_survivors(gcstate, generation, n_young);
         gc_list_merge(young, old);
@@ -526,7 +513,6 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
     vgc_handle_legacy_finalizers(gcstate, &finalizers, old);
     if (PyErr_Occurred())
         write_unraisable("in garbage collection", NULL);
-    vgc_arena_trim();
 
     vgc.collections[generation]++;
     vgc.collected += m;

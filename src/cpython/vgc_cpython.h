@@ -20,14 +20,10 @@
 #include <stdlib.h>
 #include <time.h>
 #include <string.h>
-#include <sys/mman.h>
 
-#include "vgc_core.h"
+#include "vgc_core.h"                 /* VGC_CORE_VERSION */
 #include "vgc_policy.h"
-#include "vgc_snapshot.h"
 #include "vgc_hookstate.h"
-#include "vgc_replay.h"
-#include "vgc_check.h"
 
 #if PY_VERSION_HEX < 0x030B0000 || PY_VERSION_HEX >= 0x030E0000
 #  error "vgc supports CPython 3.11, 3.12 and 3.13"
@@ -205,31 +201,25 @@ struct vgc_state {
      * before a collection), the counters fallbacks, cpython_collected, lost_stops, policy_* */
     struct vgc_hookstate hs;
     PyGC_Head aside[NUM_GENERATIONS]; /* the collected generations, while hs.pending == COLLECTED */
-    PyGC_Head arrived;                /* hs.pending == FELL_BACK: what a tp_traverse tracked
-                                       * during vgc's failed snapshot, kept out of CPython's pass */
+    PyGC_Head arrived;                /* hs.pending == FELL_BACK (debug builds, an inconsistent
+                                       * type): what a tp_traverse tracked during vgc's pass,
+                                       * kept out of CPython's */
     /* status counters since install */
     Py_ssize_t collections[NUM_GENERATIONS];
     Py_ssize_t collected, uncollectable, inconsistent;
-    Py_ssize_t rejected;              /* snapshots vgc_snapshot_ok refused (then: fallbacks) */
-    size_t peak_bytes;                /* the most snapshot-buffer bytes held at once */
+    size_t peak_bytes;                /* the largest successor buffer (inplace.c) since install */
     int validate;                     /* check every generation list after each collection */
     Py_ssize_t validated;             /* collections after which the lists were checked */
     Py_ssize_t explicit_depth;        /* > 0 inside vgc's collect(): an explicit collection */
     double pause_total, pause_max;
-    Py_ssize_t snapshot_objects, snapshot_edges, snapshot_bytes;   /* the last snapshot */
-    long fail_alloc_after;            /* test hook: fail the k-th snapshot allocation (0: off) */
-    size_t edge_limit;                /* test hook: most edges a snapshot may hold (0: UINT32_MAX) */
-    int verify;                       /* install(verify=True): check each decision (vgc_check.c) */
-    int keep_buffers;                 /* install(keep_buffers=True): keep the arena between collections */
-    Py_ssize_t verified;              /* decisions checked by the independent checker */
+    long fail_alloc_after;            /* test hook: fail the k-th successor-buffer growth (0: off) */
+    int verify;                       /* install(verify=True): check each decision (verify.c) */
+    Py_ssize_t verified;              /* decisions checked by verify.c */
     Py_ssize_t verify_skipped;        /* decisions left unchecked: no memory for the check */
     Py_ssize_t skip_checked;          /* re-check skips confirmed by re-running it (validate) */
-    Py_ssize_t recheck_in_place;      /* resurrection re-checks (decided in place, inplace.c) */
-    int array_design;                 /* VGC_DESIGN=array: every collection on the array snapshot */
-    int inplace_design;               /* VGC_DESIGN=inplace: every collection in place */
-    Py_ssize_t inplace_collections;   /* collections decided by the in-place core */
+    Py_ssize_t recheck_in_place;      /* resurrection re-checks run (in place, inplace.c) */
     PyObject *inconsistent_types;     /* {type name: objects} whose traverse overcounted (dict) */
-    int corrupt_next;                 /* test hook: spoil the next snapshot (1 target, 2 offsets, 3 refcount) */
+    int corrupt_next;                 /* test hook: 4 spoils the next decision (verify tests) */
     long alloc_count;                 /* test hook: allocation points (_alloc_count) */
 };
 extern struct vgc_state vgc;
@@ -238,26 +228,16 @@ extern struct vgc_state vgc;
 int vgc_debug_flags(GCState *gcstate);
 int vgc_layout_override(void);
 
-/* snapshot.c: the snapshot arena, the snapshot, the proved phases, the rebuild of the lists */
-size_t vgc_arena_bytes(void);
-void vgc_arena_release(void);
-void vgc_arena_trim(void);
-#define VGC_ARRAY_MAX_N 32768           /* auto design: the array snapshot up to this many objects
-                                         * (14 B + ~12 B of edges each: within the kept 1 MiB) */
-#define VGC_UNTRACK_TUPLES 1            /* vgc_deduce_unreachable's `untrack` flags */
+#define VGC_UNTRACK_TUPLES 1            /* vgc_deduce_unreachable_ip's `untrack` flags */
 #define VGC_UNTRACK_DICTS  2
-Py_ssize_t vgc_deduce_unreachable(GCState *gcstate, PyGC_Head *base, PyGC_Head *unreachable,
-                                  PyGC_Head *finalizers, int untrack, size_t max_n,
-                                  Py_ssize_t *n_reachable, int *dicts_left);
-
-void vgc_count_inconsistent(PyTypeObject *from, PyTypeObject *to);
-int vgc_alloc_fails(void);        /* one allocation point of the _fail_alloc_after test hook */
 
 /* inplace.c: deduce_unreachable (and, given a finalizers list, move_legacy_finalizers and
  * move_legacy_finalizer_reachable) with the proved in-place core (include/vgc_inplace.h) */
 Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_Head *unreachable,
                                      PyGC_Head *finalizers, int untrack,
-                                     Py_ssize_t *n_reachable, Py_ssize_t *negative);
+                                     Py_ssize_t *n_reachable, Py_ssize_t *negative,
+                                     int *dicts_left);
+int vgc_alloc_fails(void);        /* one allocation point of the _fail_alloc_after test hook */
 
 /* verify.c: verify=True for a decision made in place (a checker; stops the process on a
  * violation, before anything is freed) */

@@ -82,11 +82,6 @@ test-python: ext
 	    VGC_VALIDATE=1 PYTHONPATH=$(BUILD)/py$$ver $$p tests/python/run.py 2>&1 | tee $(BUILD)/python-$$ver.out; \
 	    [ $${PIPESTATUS[0]} = 0 ] || rc=1; \
 	    tail -1 $(BUILD)/python-$$ver.out >> $(BUILD)/python-tests.out; \
-	    echo "---- tests/python (differential) with Python $$ver, every collection in place"; \
-	    VGC_DESIGN=inplace VGC_VALIDATE=1 PYTHONPATH=$(BUILD)/py$$ver $$p tests/python/run.py \
-	        test_differential.py 2>&1 | tee $(BUILD)/python-$$ver-inplace.out; \
-	    [ $${PIPESTATUS[0]} = 0 ] || rc=1; \
-	    tail -1 $(BUILD)/python-$$ver-inplace.out >> $(BUILD)/python-tests.out; \
 	done; \
 	for p in $(DEB_INTERPS); do \
 	    $(MAKE) --no-print-directory ext-one PYTHON=$$p >/dev/null || { rc=1; continue; }; \

@@ -170,7 +170,8 @@ static PyObject *py_configure(PyObject *module, PyObject *args)
 }
 
 /* Test hook: _corrupt_next(4) spoils the next decision (one live object moved to the garbage),
- * to show that verify=True stops it. */
+ * to show that verify=True stops it; _corrupt_next(1) hands the next collection to CPython's
+ * collector after vgc's pass (the path debug builds take on an inconsistent type). */
 static PyObject *py_corrupt_next(PyObject *module, PyObject *arg)
 {
     (void)module;
@@ -458,7 +459,8 @@ static PyMethodDef vgc_methods[] = {
     {"_configure", py_configure, METH_VARARGS,
      "_configure(verify): set before _install() (see vgc.install)."},
     {"_corrupt_next", py_corrupt_next, METH_O,
-     "Test hook: _corrupt_next(4) moves one live object to the garbage in the next decision."},
+     "Test hook: _corrupt_next(4) moves one live object to the garbage in the next decision; "
+     "_corrupt_next(1) hands the next collection to CPython's collector."},
     {"_alloc_count", (PyCFunction)(void (*)(void))py_alloc_count, METH_FASTCALL,
      "Test hook: successor-buffer growths so far; _alloc_count(True) resets the count."},
     {NULL, NULL, 0, NULL}

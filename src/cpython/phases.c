@@ -396,9 +396,9 @@ int vgc_policy_choice(GCState *gcstate)
 }
 
 /* collect_main: one collection of `generation` (CPython's gc_collect_main, minus the parts
- * CPython's own pass still does: free lists).  Returns 0; on debug builds -1 when an inconsistent
- * type was found (CPython's collector then does the collection, to report it): the counts are
- * then as on entry, and no Python code ran. */
+ * CPython's own pass still does: free lists).  Returns 0; -1 when CPython's collector is to do
+ * the collection (debug builds, an inconsistent type found: it reports it): the counts are then
+ * as on entry, and no Python code ran. */
 int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
                             Py_ssize_t *n_uncollectable)
 {
@@ -409,11 +409,9 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
         PySys_WriteStderr("gc: collecting generation %d...\n", generation);
         vgc_show_stats_each_generations(gcstate);
     }
-#ifdef Py_DEBUG
     int counts[NUM_GENERATIONS];      /* put back if CPython's collector takes over */
     for (int i = 0; i < NUM_GENERATIONS; i++)
         counts[i] = gcstate->generations[i].count;
-#endif
     vgc_policy_begin(gcstate, generation);
     for (int i = 0; i < generation; i++)
         gc_list_merge(GEN_HEAD(gcstate, i), GEN_HEAD(gcstate, generation));
@@ -442,11 +440,20 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
                                     &n_young, &negative, &dicts_left);
     vgc.inconsistent += negative;
 #ifdef Py_DEBUG
-    if (negative > 0) {
+    const int fall_back = negative > 0;
+#else
+    const int fall_back = 0;
+#endif
+    if (fall_back || vgc.corrupt_next == 1) {
         /* An inconsistent type on a debug build: CPython's own collector does this collection,
          * so that its assertion reports the object (gc_decref's "refcount is too small", which
-         * test_gc expects there).  The lists are put back as they were, apart from the order
-         * and the untracked tuples and dicts, which stock would untrack as well. */
+         * test_gc expects there); or the test hook _corrupt_next(1) asks for that path.  The
+         * lists are put back as they were, apart from the order and the untracked tuples and
+         * dicts, which stock's pass untracks as well.  Generation 0 holds exactly what a
+         * tp_traverse tracked meanwhile: stock's own pass creates such objects after merging
+         * the generations, so they are not part of its collection; kept aside here and put
+         * back at "stop" (vgc_finish_pending). */
+        vgc.corrupt_next = 0;
         gc_list_clear_collecting(&unreachable);
         gc_list_merge(&unreachable, &work);
         gc_list_merge(&finalizers, &work);
@@ -457,7 +464,6 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
             gcstate->generations[i].count = counts[i];
         return -1;
     }
-#endif
     if (vgc.corrupt_next == 4 && !gc_list_is_empty(&work)) {  /* test hook: a wrong decision */
         PyGC_Head *g = GC_PREV(&work);                         /* a live object -> garbage */
         gc_list_move(g, &unreachable);

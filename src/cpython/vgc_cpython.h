@@ -202,8 +202,8 @@ struct vgc_state {
     struct vgc_hookstate hs;
     PyGC_Head aside[NUM_GENERATIONS]; /* the collected generations, while hs.pending == COLLECTED */
     PyGC_Head arrived;                /* hs.pending == FELL_BACK (debug builds, an inconsistent
-                                       * type): what a tp_traverse tracked during vgc's pass,
-                                       * kept out of CPython's */
+                                       * type; _corrupt_next(1)): what a tp_traverse tracked
+                                       * during vgc's pass, kept out of CPython's */
     /* status counters since install */
     Py_ssize_t collections[NUM_GENERATIONS];
     Py_ssize_t collected, uncollectable, inconsistent;
@@ -219,7 +219,8 @@ struct vgc_state {
     Py_ssize_t skip_checked;          /* re-check skips confirmed by re-running it (validate) */
     Py_ssize_t recheck_in_place;      /* resurrection re-checks run (in place, inplace.c) */
     PyObject *inconsistent_types;     /* {type name: objects} whose traverse overcounted (dict) */
-    int corrupt_next;                 /* test hook: 4 spoils the next decision (verify tests) */
+    int corrupt_next;                 /* test hook: 4 spoils the next decision (verify tests), 1
+                                       * hands the next collection to CPython's collector */
     long alloc_count;                 /* test hook: allocation points (_alloc_count) */
 };
 extern struct vgc_state vgc;

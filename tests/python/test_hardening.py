@@ -51,12 +51,6 @@ def run(code, mode, timeout=120, env=None):
     return json.loads(p.stdout.split("@@RESULT@@", 1)[1]), p.stderr
 
 
-# The tests of the array snapshot's failure cases (its buffers, edge limit, admission check):
-# they run on that design only (VGC_DESIGN=array; by default a collection whose snapshot cannot
-# be allocated is decided in place instead of by CPython's collector).
-ARRAY = {"VGC_DESIGN": "array"}
-
-
 def both(code, **kw):
     return run(code, "stock", **kw)[0], run(code, "vgc", **kw)[0]
 
@@ -128,7 +122,7 @@ class LostStop(unittest.TestCase):
 
 
 class TraverseSideEffects(unittest.TestCase):
-    """2: a tp_traverse that tracks a new object during a generation-0 snapshot: stock treats
+    """2: a tp_traverse that tracks a new object during a generation-0 collection: stock treats
     the new object as reachable and goes on; vgc did lose it from every list, and the next
     collect(1) looped forever."""
 
@@ -154,17 +148,18 @@ class TraverseSideEffects(unittest.TestCase):
         self.assertTrue(all(x[1] and x[2] and x[4] for x in stock["out"]))
 
     def test_track_new_then_fallback(self):
-        # The traverse tracks its new list during vgc's snapshot, which is then refused or cannot
-        # be allocated: CPython's collector does the collection.  vgc kept that list out of
-        # CPython's pass, as stock's own pass creates it after merging the generations: the
-        # same number found, the list in the same generation, the same gc.garbage (found by
-        # the cpython fuzz harness: 9 found instead of 7, the list in generation 2 instead of 0,
-        # a 'list' in gc.garbage under DEBUG_SAVEALL).
+        # The traverse tracks its new list during vgc's pass, and CPython's collector then does
+        # the collection (as on a debug build with an inconsistent type; here the test hook
+        # _corrupt_next(1)).  vgc kept that list out of CPython's pass, as stock's own pass
+        # creates it after merging the generations: the same number found, the list in the same
+        # generation, the same gc.garbage (found by the cpython fuzz harness: 9 found instead
+        # of 7, the list in generation 2 instead of 0, a 'list' in gc.garbage under
+        # DEBUG_SAVEALL).
         code = r'''
         import _vgctest
         gc.disable()              # only the explicit collections
         out = []
-        for fault in (1, 2, 3):
+        for fault in (1,):
             for gen in (0, 1, 2):
                 for saveall in (0, gc.DEBUG_SAVEALL):
                     kept = _vgctest.Node(_vgctest.TRACK_NEW)
@@ -177,17 +172,10 @@ class TraverseSideEffects(unittest.TestCase):
                     gc.set_debug(saveall)
                     if MODE == "vgc":
                         st = vgc._vgc._status()["fallbacks"]
-                        if fault == 1:
-                            vgc._vgc._corrupt_next(1)
-                        elif fault == 2:
-                            vgc._vgc._set_edge_limit(1)
-                        else:
-                            vgc._vgc._fail_alloc_after(1)
+                        vgc._vgc._corrupt_next(fault)
                     found = gc.collect(gen)
                     if MODE == "vgc":
                         vgc._vgc._corrupt_next(0)
-                        vgc._vgc._set_edge_limit(0)
-                        vgc._vgc._fail_alloc_after(0)
                         assert vgc._vgc._status()["fallbacks"] == st + 1
                     gc.set_debug(0)
                     child = kept.child
@@ -200,7 +188,7 @@ class TraverseSideEffects(unittest.TestCase):
                     gc.collect()
         R["out"] = out
         '''
-        stock, mine = both(code, timeout=60, env=ARRAY)
+        stock, mine = both(code, timeout=60)
         self.assertEqual(mine, stock)
 
     def test_other_side_effects_and_lies(self):
@@ -248,29 +236,29 @@ class InconsistentTypes(unittest.TestCase):
         self.assertTrue(mine["alive"])
 
 
-class EdgeLimit(unittest.TestCase):
-    """3: a snapshot with more internal references than the core's offsets can hold is not
-    taken: CPython's collector does that collection, nothing is lost, and status() counts it."""
+class Fallback(unittest.TestCase):
+    """Issue #13 item 4: a collection handed to CPython's collector (on debug builds when an
+    inconsistent type is found; here the test hook _corrupt_next(1)) loses nothing, and
+    status() counts it and the objects CPython's collector found in it."""
 
-    def test_small_limit_falls_back(self):
+    def test_fallback_is_counted(self):
         code = r'''
         gc.disable()              # the numbers compared are those of the one collect()
         live = live_objects(100)
         make_cycles(20)
         if MODE == "vgc":
-            vgc._vgc._set_edge_limit(10)
+            vgc._vgc._corrupt_next(1)
         R["found"] = gc.collect()
         R["live"] = all(c.me is c for c in live)
         if MODE == "vgc":
             st = vgc.status()
             R["fallbacks"] = st["fallbacks"]
             R["fallback_collected"] = st["fallback_collected"]
-            vgc._vgc._set_edge_limit(0)
             make_cycles(5)
             R["after"] = gc.collect()
             R["fallbacks_after"] = vgc.status()["fallbacks"]
         '''
-        stock, mine = run(code, "stock")[0], run(code, "vgc", env=ARRAY)[0]
+        stock, mine = run(code, "stock")[0], run(code, "vgc")[0]
         self.assertEqual(mine["found"], stock["found"])
         self.assertTrue(mine["live"])
         self.assertEqual(mine["fallbacks"], 1)
@@ -279,13 +267,12 @@ class EdgeLimit(unittest.TestCase):
         self.assertGreaterEqual(mine["after"], 10)
 
 
-class RecheckWithoutMemory(unittest.TestCase):
-    """The resurrection re-check's snapshot cannot be allocated: CPython's own algorithm decides
-    in place, so the collection frees what stock's frees.  Before, nothing was freed until the
-    next collection, which with a legacy (tp_del) object held only by the garbage from an older
-    generation did not add up to stock's run (stock frees it by refcount and runs its tp_del;
-    one collection later it was an unreachable legacy object in gc.garbage).  Found by the
-    cpython fuzz harness."""
+class Recheck(unittest.TestCase):
+    """The resurrection re-check frees what stock's collection frees.  Once, when the re-check
+    could not get its memory, nothing was freed until the next collection, which with a legacy
+    (tp_del) object held only by the garbage from an older generation did not add up to stock's
+    run (stock frees it by refcount and runs its tp_del; one collection later it was an
+    unreachable legacy object in gc.garbage).  Found by the cpython fuzz harness."""
 
     def test_legacy_object_held_by_garbage(self):
         code = r'''
@@ -301,18 +288,14 @@ class RecheckWithoutMemory(unittest.TestCase):
                 log.append(("del", self.name))
         out = []
         for gen in (0, 1):
-            for k in range(1, 12):
+            for k in range(1, 3):
                 old = L(); old.name = "old"
                 gc.collect()          # old is now in generation 2
                 a = F(); a.name = "a"; b = F(); b.name = "b"
                 a.b = b; b.a = a; a.old = old
                 w = weakref.ref(a)
                 del old, a, b
-                if MODE == "vgc":
-                    vgc._vgc._fail_alloc_after(k)
                 n = gc.collect(gen)
-                if MODE == "vgc":
-                    vgc._vgc._fail_alloc_after(0)
                 out.append((gen, k, n, w() is None, sorted(log),
                             [getattr(o, "name", None) for o in gc.garbage]))
                 del w
@@ -323,10 +306,9 @@ class RecheckWithoutMemory(unittest.TestCase):
         if MODE == "vgc":
             st = vgc.status()
             R["in_place"] = st["recheck_in_place"] > 0
-            R["fallbacks"] = st["fallbacks"] > 0
         '''
-        stock, mine = both(code, timeout=60, env=ARRAY)
-        self.assertTrue(mine.pop("in_place") and mine.pop("fallbacks"))   # both paths taken
+        stock, mine = both(code, timeout=60)
+        self.assertTrue(mine.pop("in_place"))
         self.assertEqual(mine, stock)
 
 
@@ -343,15 +325,11 @@ class RecheckWithoutMemory(unittest.TestCase):
             def __del__(self):
                 saved.append(self)
         out = []
-        for k in range(1, 12):
+        for k in range(1, 3):
             a = N(); b = N(); c = Res()
             a.b = b; b.a = a; c.a = a; c.c = c
             del a, b, c
-            if MODE == "vgc":
-                vgc._vgc._fail_alloc_after(k)
             n = gc.collect()
-            if MODE == "vgc":
-                vgc._vgc._fail_alloc_after(0)
             c = saved.pop()
             out.append((k, n, c.a.b.a is c.a, [g for g in range(3)
                                                if any(o is c.a for o in gc.get_objects(g))]))
@@ -628,12 +606,8 @@ class Layout(unittest.TestCase):
                     shutil.copy(os.path.join(ROOT, "python", "vgc", n), pkg)
             subprocess.run([cc, "-std=gnu11", "-O1", "-fPIC", "-shared", "-fno-strict-aliasing",
                             "-I" + os.path.join(ROOT, "include"), "-I" + other[0],
-                            os.path.join(ROOT, "src", "vgc_core.c"),
                             os.path.join(ROOT, "src", "vgc_policy.c"),
-                            os.path.join(ROOT, "src", "vgc_snapshot.c"),
-                            os.path.join(ROOT, "src", "vgc_hookstate.c"),
-                            os.path.join(ROOT, "src", "vgc_replay.c"),
-                            os.path.join(ROOT, "src", "vgc_check.c")]
+                            os.path.join(ROOT, "src", "vgc_hookstate.c")]
                            + sorted(os.path.join(ROOT, "src", "cpython", n)
                                     for n in os.listdir(os.path.join(ROOT, "src", "cpython"))
                                     if n.endswith(".c"))
@@ -656,9 +630,8 @@ class Layout(unittest.TestCase):
 
 
 class InPlace(unittest.TestCase):
-    """The in-place design (include/vgc_inplace.h; by default for collections of more than
-    32,768 objects, here for every one: VGC_DESIGN=inplace): no snapshot, so no allocation
-    can make a collection CPython's.  The host hands each object's successors over from a
+    """The in-place design (include/vgc_inplace.h): no snapshot, so no allocation can make a
+    collection CPython's.  The host hands each object's successors over from a
     buffer that grows past its static 1,024 entries while memory allows and is refilled by
     traversing again when it does not (chunks).  Differential: the same collections as stock
     when every k-th growth of that buffer fails, on objects with 3,000 references each (live
@@ -678,9 +651,12 @@ class InPlace(unittest.TestCase):
             big_live = [C() for _ in range(3000)]
             for c in big_live:
                 c.home = big_live                 # 3,000 references from one list, kept
+            big_map = dict(enumerate(big_live))   # and from one dict (lists are read in chunks
+                                                  # from ob_item; a dict's traverse fills the buffer)
             garbage = [C() for _ in range(3000)]
             for c in garbage:
                 c.home = garbage
+            garbage.append(dict(enumerate(garbage)))
             w = weakref.ref(garbage[7], lambda r: calls.append(k))
             g2 = [Res() for _ in range(1500)]
             g2.append(g2)
@@ -691,31 +667,27 @@ class InPlace(unittest.TestCase):
             if MODE == "vgc":
                 vgc._vgc._fail_alloc_after(0)
             out.append([k, found, w() is None, len(Res.saved),
-                        all(c.home is big_live for c in big_live)])
+                        all(c.home is big_live for c in big_live), len(big_map)])
             Res.saved.clear()
         R["out"] = out
         R["calls"] = calls
         if MODE == "vgc":
             st = vgc.status()
-            R["vgc"] = [st["fallbacks"], st["inplace_collections"] >= 15, st["design"]]
+            R["vgc"] = [st["fallbacks"], st["collections"] >= 15, st["peak_bytes"] >= 3000 * 8]
     '''
 
-    @unittest.skipIf(hasattr(sys, "gettotalrefcount"),
-                     "Py_DEBUG builds use the array snapshot for every collection")
     def test_successor_chunks_without_memory(self):
-        stock, mine = both(self.CODE, timeout=120, env={"VGC_DESIGN": "inplace"})
-        self.assertEqual(mine.pop("vgc"), [0, True, "inplace"])
+        stock, mine = both(self.CODE, timeout=120)
+        self.assertEqual(mine.pop("vgc"), [0, True, True])
         self.assertEqual(mine, stock)
-
-if __name__ == "__main__":
-    unittest.main()
 
 
 class KeptMemory(unittest.TestCase):
-    """Issue #13 item 2: after a collection, vgc keeps at most 1 MiB of snapshot buffers;
-    status() reports what it keeps and the most it held."""
+    """Issue #13 item 2: vgc keeps no buffers between collections; status() reports what it
+    keeps (0) and the largest successor buffer a collection grew (only an object with more than
+    1,024 references into the collection grows it past its static chunk)."""
 
-    def test_full_collection_gives_buffers_back(self):
+    def test_nothing_kept(self):
         code = r'''
         class C:
             pass
@@ -727,50 +699,18 @@ class KeptMemory(unittest.TestCase):
         st = vgc.status()
         R["kept"] = st["kept_bytes"]
         R["peak"] = st["peak_bytes"]
-        R["snapshot"] = st["snapshot_bytes"]
-        for _ in range(5000):
-            a = []; a.append(a)
-        gc.collect(0)
-        R["kept0"] = vgc.status()["kept_bytes"]
+        d = {i: C() for i in range(5000)}      # a dict's traverse: 5,000 successors at once
+        gc.collect()
+        R["peak_dict"] = vgc.status()["peak_bytes"]
+        R["kept_dict"] = vgc.status()["kept_bytes"]
         R["fallbacks"] = st["fallbacks"]
         '''
-        mine = run(code, "vgc", env=ARRAY)[0]
-        self.assertLessEqual(mine["kept"], 1 << 20)
-        self.assertLessEqual(mine["kept0"], 1 << 20)
-        self.assertGreater(mine["peak"], 4 << 20)
-        self.assertGreaterEqual(mine["peak"], mine["snapshot"])
+        mine = run(code, "vgc")[0]
+        self.assertEqual(mine["kept"], 0)
+        self.assertEqual(mine["peak"], 0)     # the list's items are read in 1,024-item chunks
+        self.assertGreaterEqual(mine["peak_dict"], 5000 * 8)
+        self.assertEqual(mine["kept_dict"], 0)
         self.assertEqual(mine["fallbacks"], 0)
-
-
-class Admission(unittest.TestCase):
-    """Issue #15 3(a) / #14 item 3: the proved admission check (src/vgc_snapshot.c) runs before
-    every core call; a snapshot that breaks the core's `requires` never reaches the core:
-    CPython's collector does that collection and nothing is lost."""
-
-    def test_broken_snapshots_refused(self):
-        code = r'''
-        gc.disable()              # the numbers compared are those of the explicit collections
-        live = live_objects(200)
-        out = []
-        for kind in (1, 2, 3):
-            make_cycles(30)
-            if MODE == "vgc":
-                vgc._vgc._corrupt_next(kind)
-            found = gc.collect()
-            out.append((kind, found, all(c.me is c for c in live)))
-        R["out"] = out
-        if MODE == "vgc":
-            st = vgc.status()
-            R["rejected"] = st["rejected"]
-            R["fallbacks"] = st["fallbacks"]
-            R["fallback_collected"] = st["fallback_collected"]
-        '''
-        stock = run(code, "stock")[0]
-        mine = run(code, "vgc", env=ARRAY)[0]
-        self.assertEqual(mine["out"], stock["out"])
-        self.assertEqual(mine["rejected"], 3)
-        self.assertEqual(mine["fallbacks"], 3)
-        self.assertEqual(mine["fallback_collected"], sum(x[1] for x in stock["out"]))
 
 
 class Verify(unittest.TestCase):
@@ -796,15 +736,10 @@ class Verify(unittest.TestCase):
                       st["validated"] == st["collections"], st["verify_skipped"])
         '''
         stock = run(code, "stock")[0]
-        # the default design (this collection of 60,000 objects is decided in place), each
-        # design alone; in place the decisions are checked by src/cpython/verify.c
-        for design in ("auto", "array", "inplace"):
-            if design == "inplace" and hasattr(sys, "gettotalrefcount"):
-                continue      # Py_DEBUG builds use the array snapshot for every collection
-            with self.subTest(design=design):
-                mine = run(code, "vgc", env={"VGC_VERIFY": "1", "VGC_DESIGN": design})[0]
-                self.assertEqual(mine["found"], stock["found"])
-                self.assertEqual(mine["v"], [True, True, True, 0])
+        # the decisions are checked by src/cpython/verify.c
+        mine = run(code, "vgc", env={"VGC_VERIFY": "1"})[0]
+        self.assertEqual(mine["found"], stock["found"])
+        self.assertEqual(mine["v"], [True, True, True, 0])
 
     def test_wrong_decision_stops_the_process(self):
         code = PRE + textwrap.dedent(r'''
@@ -817,17 +752,16 @@ class Verify(unittest.TestCase):
         gc.collect()
         print("went on")
         ''')
-        for design, where in (("array", "(snapshot of"), ("inplace", "(decided in place")):
-            if design == "inplace" and hasattr(sys, "gettotalrefcount"):
-                continue      # Py_DEBUG builds use the array snapshot for every collection
-            with self.subTest(design=design):
-                env = dict(os.environ, VGC_TEST_MODE="vgc", VGC_DISABLE="1", VGC_VERIFY="1",
-                           VGC_DESIGN=design)
-                p = subprocess.run([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True, timeout=60)
-                self.assertNotEqual(p.returncode, 0)
-                self.assertIn("vgc: verification failed in collection", p.stderr)
-                self.assertIn(where, p.stderr)
-                self.assertIn("disagrees with the independent checker", p.stderr)
-                self.assertNotIn("went on", p.stdout)
-                self.assertNotIn("FREED-A-LIVE-OBJECT", p.stdout)
+        env = dict(os.environ, VGC_TEST_MODE="vgc", VGC_DISABLE="1", VGC_VERIFY="1")
+        p = subprocess.run([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=60)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("vgc: verification failed in collection", p.stderr)
+        self.assertIn("(decided in place", p.stderr)
+        self.assertIn("disagrees with the independent checker", p.stderr)
+        self.assertNotIn("went on", p.stdout)
+        self.assertNotIn("FREED-A-LIVE-OBJECT", p.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -3,7 +3,7 @@
  * be identical.  Not in proof scope: it tests the trusted glue (src/cpython/, compiled in with
  * the sanitizers and the fuzzer's coverage) against the reference implementation.
  *
- * fuzz-sources: src/cpython/[a-z]*.c src/vgc_core.c src/vgc_policy.c src/vgc_snapshot.c src/vgc_hookstate.c src/vgc_replay.c src/vgc_check.c
+ * fuzz-sources: src/cpython/[a-z]*.c src/vgc_policy.c src/vgc_hookstate.c
  * fuzz-sources: tests/c/vgctest_module.c
  * fuzz-cflags: -std=gnu11 -Wno-unused-parameter -Wno-missing-field-initializers -fno-sanitize=function
  * fuzz-cflags: $("${VGC_PYTHON_CONFIG:-${PYENV_ROOT:-$HOME/.pyenv}/versions/${VGC_FUZZ_PY:-3.11.7}/bin/python3-config}" --includes)

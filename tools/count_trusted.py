@@ -13,13 +13,19 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 GROUPS = [
-    ("proved (Frama-C WP, make prove)", ["src/vgc_core.c", "src/vgc_policy.c", "src/vgc_snapshot.c",
-                                         "src/vgc_hookstate.c", "src/vgc_replay.c", "src/vgc_inplace.c",
-                                         "src/vgc_gen.c", "src/vgc_gen_lists.c"]),
+    ("proved (Frama-C WP, make prove): what the extension runs", ["src/vgc_inplace.c",
+                                                                  "src/vgc_policy.c",
+                                                                  "src/vgc_hookstate.c"]),
+    ("proved: libvgc's core and tracker", ["src/vgc_core.c", "src/vgc_gen.c",
+                                           "src/vgc_gen_lists.c"]),
+    # the array snapshot's admission check, arena arithmetic and order replay: the CPython
+    # adapter stopped calling them when it became in place only (stop 17); still in make prove
+    ("proved, no longer called by anything (the array snapshot's parts)", ["src/vgc_snapshot.c",
+                                                                           "src/vgc_replay.c"]),
     ("trusted: the CPython adapter (src/cpython)", ["src/cpython/*.h", "src/cpython/*.c",
                                                    "-src/cpython/verify.c"]),
     ("trusted: the Python package (python/vgc)", ["python/vgc/*.py"]),
-    ("tested, not trusted by the collector: the independent checker", ["src/vgc_check.c"]),
+    ("tested, not trusted by the collector: libvgc's independent checker", ["src/vgc_check.c"]),
     # verify=True only: it reads the heap and writes header words it puts back; it decides and
     # frees nothing, and without verify=True it never runs
     ("run only with verify=True: the in-place checker", ["src/cpython/verify.c"]),

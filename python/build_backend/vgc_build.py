@@ -83,9 +83,7 @@ def _compile(out):
     cmd = cc + ["-std=gnu11", "-O2", "-g", "-fno-strict-aliasing", "-fPIC", "-shared",
                 "-I" + os.path.join(ROOT, "include"),
                 "-I" + sysconfig.get_paths()["include"],
-                os.path.join(ROOT, "src", "vgc_core.c"), os.path.join(ROOT, "src", "vgc_policy.c"),
-                os.path.join(ROOT, "src", "vgc_snapshot.c"), os.path.join(ROOT, "src", "vgc_hookstate.c"),
-                os.path.join(ROOT, "src", "vgc_replay.c"), os.path.join(ROOT, "src", "vgc_check.c")]
+                os.path.join(ROOT, "src", "vgc_policy.c"), os.path.join(ROOT, "src", "vgc_hookstate.c")]
     cpython = os.path.join(ROOT, "src", "cpython")   # the adapter's rooms (src/cpython/README.md)
     cmd += sorted(os.path.join(cpython, n) for n in os.listdir(cpython) if n.endswith(".c"))
     cmd += ["-o", out]

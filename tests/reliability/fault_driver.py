@@ -1,10 +1,23 @@
 #!/usr/bin/env python3
 """Allocation-failure injection driver: fail the k-th allocation of one vgc collection, for every k.
 
-Runs inside one interpreter with vgc importable (PYTHONPATH=build/py<X.Y.Z>).  For each heap and
-generation: a reference run (no failure) measures the number N of vgc_malloc/vgc_realloc calls
-of the collection (`_vgc._alloc_count`) and the observables; then for every k in 1..N+1 the same
-heap is rebuilt, the k-th allocation fails (`_vgc._set_alloc_fail(k)`), and:
+Every collection is decided in place (src/cpython/inplace.c): the decision needs no memory; the
+only allocation vgc itself makes is the growth of the successor buffer, for an object that is not
+an exact list or tuple and has more than 1,024 references into the collection (heap "wide" has
+such objects).  Two kinds of failure, both for every k of one collection:
+
+  * default: the k-th growth of the successor buffer fails (`_vgc._set_alloc_fail(k)`); a
+    reference run (no failure) measures the number N of growths of the collection
+    (`_vgc._alloc_count`), then k = 1..N+1.  A failed growth means the successors are handed
+    over in chunks: the collection must be exactly the reference's (nothing deferred, never
+    CPython's);
+  * --nomemory: the k-th allocation of any kind (PyMem/PyObject/raw) made from the gc.collect()
+    call on fails (`_testcapi.set_nomemory(k, k + 1)`): vgc's growth, CPython's info dict for
+    gc.callbacks, the finalizers' and weakref callbacks' own allocations; k = 1, 2, ... until
+    the k-th allocation is no longer inside the collection (a probe right after it fails
+    instead), at most --max-k.
+
+For each heap and generation, after the heap is rebuilt and the collection made with the failure:
 
   * right after the failed collection: every live object is intact (weakrefs to live objects
     alive, their contents/checksum unchanged, tracked ones present in gc.get_objects() in the same
@@ -15,14 +28,22 @@ heap is rebuilt, the k-th allocation fails (`_vgc._set_alloc_fail(k)`), and:
     (never twice), the same weakrefs to garbage dead, the same gc.garbage;
   * the heap is still usable (allocate, collect to 0).
 
-Prints one JSON line "@@FAULT@@ {...}" with per-case outcomes: "fallback" (CPython's collector
-did that collection), "in_place" (the resurrection re-check's snapshot could not be allocated:
-CPython's own algorithm decided it in place, freeing what the reference run frees), "deferred"
-(a first collection that found another number than the reference without falling back: the
-re-check's old behaviour, nothing freed until the next collection; no longer expected), "none"
-(k beyond the collection's allocations).
+With --nomemory, where the failed allocation was Python code's own (a __del__ or a weakref
+callback raised MemoryError: unraisable) or gc.collect() itself raised MemoryError, what that code
+would have done may be missing (an event, a resurrection); then: the live part intact, the lists
+walkable, no event twice, and every object the reference frees freed after both collections (the
+collection is never lost).
 
-Usage: fault_driver.py [--heaps a,b@0,...] [--gens 2] [--size N] [--auto] [--debug-malloc-check]
+Prints one JSON line "@@FAULT@@ {...}" with per-case outcomes.  Default mode: "injected" (the
+k-th growth happened and failed: chunks), "fallback" (CPython's collector did that collection:
+never expected), "deferred" (the failed collection found another number than the reference:
+never expected), "none" (k beyond the collection's growths).  --nomemory: "same" (everything as
+the reference), "python_code" (a finalizer/callback got the MemoryError), "raised" (gc.collect()
+raised MemoryError), "cpython" (CPython's own collector did that collection: its "start" info
+dict could not be built, so vgc's hook was not called), "none" (k beyond the collection: not
+counted in the sweep's cases).
+
+Usage: fault_driver.py [--heaps a,b@0,...] [--gens 2] [--size N] [--auto] [--nomemory [--max-k K]]
 """
 import argparse
 import json
@@ -200,9 +221,16 @@ def heap_legacy(size):
     return s
 
 
+class WideList(list):
+    """Not an exact list: its successors go through tp_traverse into vgc's successor buffer,
+    which grows (the only allocation of an in-place collection) past 1,024 references."""
+
+
 def heap_wide(size):
-    """Many edges per object (more than the snapshot's first edge buffer): the edge buffer is
-    grown (vgc_realloc) during tp_traverse, so failures hit the middle of the traversal."""
+    """Objects with more references into the collection than the successor buffer's static
+    chunk (1,024): the buffer is grown (PyMem_RawRealloc) during tp_traverse, so failures hit
+    the middle of a traversal (the rest is handed over by traversing again, in chunks).  Exact
+    lists too (read in chunks, never grown)."""
     s = Scenario()
     root = _live_part(s, size, "v")
     targets = [Node("vt%d" % i) for i in range(8)]
@@ -210,8 +238,13 @@ def heap_wide(size):
         t.ref = root
     s.live += targets
     s.live_wrs += [weakref.ref(t) for t in targets]
-    hub = [targets[i % 8] for i in range(200 * size)]   # live: a big fan-out
+    hub = [targets[i % 8] for i in range(200 * size)]   # live: a big fan-out (exact list)
     s.live.append(hub)
+    whub = WideList(targets[i % 8] for i in range(2500))  # live, > 2 chunks through tp_traverse
+    s.live.append(whub)
+    s.live_wrs.append(weakref.ref(whub))
+    dhub = {i: targets[i % 8] for i in range(1100)}      # live dict, > 1 chunk
+    s.live.append(dhub)
     for i in range(size):
         g = [targets[j % 8] for j in range(100)]          # garbage lists with many edges
         g.append(g)
@@ -219,6 +252,10 @@ def heap_wide(size):
         n.ref = g
         n.other = n
         s.garbage_wrs.append((n.name, weakref.ref(n)))
+        w = WideList(targets[j % 8] for j in range(1100))  # garbage, grown past the chunk
+        w.append(w)
+        w.append(n)
+        s.garbage_wrs.append(("vw%d" % i, weakref.ref(w)))
     return s
 
 
@@ -310,20 +347,42 @@ def check_lists():
     return problems
 
 
-def run_case(heap, size, gen, k):
+def collect_with_fault(gen, k, nomemory):
+    """gc.collect(gen) with the k-th allocation failing (k=0: none).  Returns (the result or
+    "MemoryError", whether the k-th allocation was made by the collect() call: None when not
+    known, i.e. for _set_alloc_fail, counted by _alloc_count instead)."""
+    if not nomemory or k == 0:
+        _vgc._set_alloc_fail(k if not nomemory else 0)
+        try:
+            return gc.collect(gen), None
+        finally:
+            _vgc._set_alloc_fail(0)
+    _testcapi.set_nomemory(k, k + 1)
+    try:
+        try:
+            r = gc.collect(gen)
+        except MemoryError:
+            return "MemoryError", True
+        try:
+            bytearray(64)               # fails if the k-th allocation is still to come
+        except MemoryError:
+            return r, False
+        return r, True
+    finally:
+        _testcapi.remove_mem_hooks()
+
+
+def run_case(heap, size, gen, k, nomemory=False):
     """Build heap, collect(gen) with the k-th allocation failing (k=0: none), then collect(2)."""
     settle()
     s = HEAPS[heap](size)
-    fallbacks0 = vgc.status()["fallbacks"]
-    in_place0 = vgc.status()["recheck_in_place"]
-    _vgc._arena_release()        # the snapshot buffers are kept between collections: start empty
+    st0 = vgc.status()
     _vgc._alloc_count(True)
-    _vgc._set_alloc_fail(k)
-    r1 = gc.collect(gen)
-    _vgc._set_alloc_fail(0)
+    r1, consumed = collect_with_fault(gen, k, nomemory)
     nalloc = _vgc._alloc_count(True)
-    fell_back = vgc.status()["fallbacks"] - fallbacks0
-    in_place = vgc.status()["recheck_in_place"] - in_place0
+    st1 = vgc.status()
+    fell_back = st1["fallbacks"] - st0["fallbacks"]
+    by_vgc = st1["collections"] - st0["collections"]
     after1 = observe_live(s)
     after1["counts12"] = list(gc.get_count()[1:])
     problems = check_lists()
@@ -331,9 +390,11 @@ def run_case(heap, size, gen, k):
     r2 = gc.collect(2)
     after2 = observe_live(s)
     res = {
-        "r1": r1, "r2": r2, "nalloc": nalloc, "fell_back": fell_back, "in_place": in_place,
+        "r1": r1, "r2": r2, "nalloc": nalloc, "fell_back": fell_back, "by_vgc": by_vgc,
+        "consumed": consumed,
         "after1": after1, "after2": after2, "ev1": ev1, "ev": sorted(map(list, EV)),
         "garbage_dead": [w() is None for _, w in s.garbage_wrs],
+        "garbage_names": [name for name, _ in s.garbage_wrs],
         "garbage": sorted(getattr(o, "name", type(o).__name__) for o in gc.garbage),
         "unraisable": list(UNRAISABLE),
         "problems": problems,
@@ -349,7 +410,9 @@ def run_case(heap, size, gen, k):
     return res
 
 
-def compare(ref, got, k):
+def compare(ref, got, exact=True):
+    """The checks of the module docstring; exact=False: Python code of the collection (or the
+    collect() call) got the MemoryError, so what it would have done may be missing."""
     errs = []
     if got["problems"]:
         errs += got["problems"]
@@ -358,17 +421,37 @@ def compare(ref, got, k):
         errs.append("live part changed by the failed collection")
     if not all(a1["live_wrs"]):
         errs.append("a live object died in the failed collection")
+    if got["after2"]["checksum"] != ref["after2"]["checksum"] or not all(got["after2"]["live_wrs"]):
+        errs.append("live part damaged after the next collection")
+    if not got["usable"]:
+        errs.append("heap not usable afterwards")
+    got_ev, ref_ev = [tuple(e) for e in got["ev"]], [tuple(e) for e in ref["ev"]]
+    if not exact:
+        # never twice, never one the reference does not run; never a collection lost: what
+        # the reference frees is freed (a resurrection that failed may free more)
+        extra = [e for e in set(got_ev) if got_ev.count(e) > ref_ev.count(e)]
+        if extra:
+            errs.append("finalizer/callback events not in the reference (or twice): %s" % extra[:6])
+        kept = [name for name, g, r in zip(ref["garbage_names"], got["garbage_dead"],
+                                           ref["garbage_dead"]) if r and not g]
+        if kept:
+            errs.append("garbage the reference frees still alive: %s" % kept[:6])
+        if isinstance(got["r1"], int) and got["r1"] + got["r2"] < ref["r1"] + ref["r2"]:
+            errs.append("collected %d+%d < reference %d+%d"
+                        % (got["r1"], got["r2"], ref["r1"], ref["r2"]))
+        return errs
     if a1["gens"] != r1["gens"]:
         errs.append("live objects in other generations than in the reference: %s"
                     % [(i, x, y) for i, (x, y) in enumerate(zip(a1["gens"], r1["gens"])) if x != y][:5])
     if a1["counts12"] != r1["counts12"]:
         errs.append("counts[1:] %s vs reference %s" % (a1["counts12"], r1["counts12"]))
-    if got["after2"]["checksum"] != ref["after2"]["checksum"] or not all(got["after2"]["live_wrs"]):
-        errs.append("live part damaged after the next collection")
+    if got["r1"] != ref["r1"]:
+        errs.append("the failed collection found %s vs reference %d (deferred or lost)"
+                    % (got["r1"], ref["r1"]))
     if got["r1"] + got["r2"] != ref["r1"] + ref["r2"]:
         errs.append("collected %d+%d vs reference %d+%d"
                     % (got["r1"], got["r2"], ref["r1"], ref["r2"]))
-    if got["ev"] != ref["ev"]:
+    if got_ev != ref_ev:
         errs.append("finalizer/callback events differ: %s vs %s" % (got["ev"][:6], ref["ev"][:6]))
     if got["garbage_dead"] != ref["garbage_dead"]:
         errs.append("garbage weakrefs: %d dead vs reference %d"
@@ -377,8 +460,6 @@ def compare(ref, got, k):
         errs.append("gc.garbage differs (%d vs %d)" % (len(got["garbage"]), len(ref["garbage"])))
     if sorted(got["unraisable"]) != sorted(ref["unraisable"]):
         errs.append("unraisable: %s vs %s" % (got["unraisable"][:3], ref["unraisable"][:3]))
-    if not got["usable"]:
-        errs.append("heap not usable afterwards")
     return errs
 
 
@@ -389,7 +470,6 @@ def auto_case(heap, size, k):
     before = observe_live(s)
     st0 = vgc.status()
     old = gc.get_threshold()
-    _vgc._arena_release()
     _vgc._set_alloc_fail(k)
     gc.set_threshold(50)
     gc.enable()
@@ -417,38 +497,66 @@ def auto_case(heap, size, k):
     return errs, st["fallbacks"] - st0["fallbacks"]
 
 
+def classify(ref, got, k, nomemory):
+    """The outcome of one injected collection (module docstring) and whether it must be exactly
+    the reference's."""
+    if not nomemory:
+        if got["fell_back"]:
+            return "fallback", True
+        return ("injected" if got["nalloc"] >= k else "none"), True
+    if not got["consumed"]:
+        return "none", True
+    if got["r1"] == "MemoryError":
+        return "raised", False
+    if any(u.startswith("MemoryError") for u in got["unraisable"]):
+        return "python_code", False
+    if got["by_vgc"] == 0:
+        return "cpython", True
+    return "same", True
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--heaps", default="cycles,weakref_callbacks,resurrect,legacy")
     ap.add_argument("--gens", default="2")
     ap.add_argument("--size", type=int, default=3)
     ap.add_argument("--auto", action="store_true")
+    ap.add_argument("--nomemory", action="store_true",
+                    help="fail the k-th allocation of any kind (_testcapi.set_nomemory)")
+    ap.add_argument("--max-k", type=int, default=400, help="--nomemory: the largest k tried")
     a = ap.parse_args()
+    if a.nomemory and _testcapi is None:
+        sys.stdout.write("@@FAULT@@ " + json.dumps({"skipped": "no _testcapi"}) + "\n")
+        return 0
     gc.disable()
-    summary = {"python": "%d.%d" % sys.version_info[:2], "cases": [], "failures": []}
+    summary = {"python": "%d.%d" % sys.version_info[:2], "cases": [], "failures": [],
+               "mode": "nomemory" if a.nomemory else "growth"}
     for spec in a.heaps.split(","):
         heap, _, gens = spec.partition("@")          # heap@g overrides --gens
         for gen in [int(g) for g in (gens or a.gens).split(",")]:
             ref = run_case(heap, a.size, gen, 0)
-            n = ref["nalloc"]
             outcomes = {}
-            for k in range(1, n + 2):
-                got = run_case(heap, a.size, gen, k)
-                if got["fell_back"]:
-                    outcome = "fallback"
-                elif got["r1"] != ref["r1"]:
-                    outcome = "deferred"        # no longer expected: the re-check decides in place
-                elif got["in_place"]:
-                    outcome = "in_place"
-                else:
-                    outcome = "none"
+            k = 0
+            while True:
+                k += 1
+                if a.nomemory and k > a.max_k:
+                    summary["failures"].append("%s gen %d: more than %d allocations in one "
+                                               "collection (--max-k)" % (heap, gen, a.max_k))
+                    break
+                got = run_case(heap, a.size, gen, k, a.nomemory)
+                outcome, exact = classify(ref, got, k, a.nomemory)
                 outcomes[outcome] = outcomes.get(outcome, 0) + 1
-                for e in compare(ref, got, k):
-                    summary["failures"].append("%s gen %d k=%d: %s" % (heap, gen, k, e))
+                for e in compare(ref, got, exact):
+                    summary["failures"].append("%s gen %d k=%d (%s): %s" % (heap, gen, k, outcome, e))
+                if a.nomemory and outcome == "none":
+                    break                               # the k-th allocation came after it
+                if not a.nomemory and k > ref["nalloc"]:
+                    break                               # k = N+1: beyond the growths
+            n = k - 1 if a.nomemory else ref["nalloc"]
             summary["cases"].append({"heap": heap, "gen": gen, "size": a.size, "nalloc": n,
-                                     "k": [1, n + 1], "ref_collected": ref["r1"],
+                                     "k": [1, k], "ref_collected": ref["r1"],
                                      "outcomes": outcomes})
-        if a.auto:
+        if a.auto and not a.nomemory:
             auto_fb = 0
             for k in range(1, 12):
                 errs, fb = auto_case(heap, a.size, k)

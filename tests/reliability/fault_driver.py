@@ -88,13 +88,15 @@ class Lazarus(Node):
 
 
 try:
-    import _testcapi
-
+    import _testcapi          # set_nomemory (--nomemory) and with_tp_del: the pyenv builds have it
+except ImportError:  # pragma: no cover
+    _testcapi = None
+try:
     @_testcapi.with_tp_del
     class Legacy(Node):
         def __tp_del__(self):
             EV.append(("tp_del", self.name))
-except (ImportError, AttributeError):  # pragma: no cover
+except AttributeError:  # pragma: no cover
     Legacy = None
 
 
@@ -240,7 +242,7 @@ def heap_wide(size):
     s.live_wrs += [weakref.ref(t) for t in targets]
     hub = [targets[i % 8] for i in range(200 * size)]   # live: a big fan-out (exact list)
     s.live.append(hub)
-    whub = WideList(targets[i % 8] for i in range(2500))  # live, > 2 chunks through tp_traverse
+    whub = WideList(targets[i % 8] for i in range(9000))  # live: 4 growths (1,024 -> 16,384)
     s.live.append(whub)
     s.live_wrs.append(weakref.ref(whub))
     dhub = {i: targets[i % 8] for i in range(1100)}      # live dict, > 1 chunk
@@ -436,9 +438,13 @@ def compare(ref, got, exact=True):
                                            ref["garbage_dead"]) if r and not g]
         if kept:
             errs.append("garbage the reference frees still alive: %s" % kept[:6])
-        if isinstance(got["r1"], int) and got["r1"] + got["r2"] < ref["r1"] + ref["r2"]:
-            errs.append("collected %d+%d < reference %d+%d"
-                        % (got["r1"], got["r2"], ref["r1"], ref["r2"]))
+        if isinstance(got["r1"], int) and got["r1"] < ref["r1"]:
+            errs.append("the failed collection found %d < reference %d (deferred or lost)"
+                        % (got["r1"], ref["r1"]))
+        if a1["gens"] != r1["gens"]:
+            errs.append("live objects in other generations than in the reference: %s"
+                        % [(i, x, y) for i, (x, y) in enumerate(zip(a1["gens"], r1["gens"]))
+                           if x != y][:5])
         return errs
     if a1["gens"] != r1["gens"]:
         errs.append("live objects in other generations than in the reference: %s"
@@ -498,21 +504,20 @@ def auto_case(heap, size, k):
 
 
 def classify(ref, got, k, nomemory):
-    """The outcome of one injected collection (module docstring) and whether it must be exactly
-    the reference's."""
+    """The outcome of one injected collection (module docstring)."""
     if not nomemory:
         if got["fell_back"]:
-            return "fallback", True
-        return ("injected" if got["nalloc"] >= k else "none"), True
+            return "fallback"
+        return "injected" if got["nalloc"] >= k else "none"
     if not got["consumed"]:
-        return "none", True
-    if got["r1"] == "MemoryError":
-        return "raised", False
-    if any(u.startswith("MemoryError") for u in got["unraisable"]):
-        return "python_code", False
+        return "none"
     if got["by_vgc"] == 0:
-        return "cpython", True
-    return "same", True
+        return "cpython"
+    if got["r1"] == "MemoryError":
+        return "raised"
+    if any(u.startswith("MemoryError") for u in got["unraisable"]):
+        return "unraisable"
+    return "same"
 
 
 def main():
@@ -544,9 +549,9 @@ def main():
                                                "collection (--max-k)" % (heap, gen, a.max_k))
                     break
                 got = run_case(heap, a.size, gen, k, a.nomemory)
-                outcome, exact = classify(ref, got, k, a.nomemory)
+                outcome = classify(ref, got, k, a.nomemory)
                 outcomes[outcome] = outcomes.get(outcome, 0) + 1
-                for e in compare(ref, got, exact):
+                for e in compare(ref, got, exact=not a.nomemory):
                     summary["failures"].append("%s gen %d k=%d (%s): %s" % (heap, gen, k, outcome, e))
                 if a.nomemory and outcome == "none":
                     break                               # the k-th allocation came after it

@@ -57,9 +57,6 @@ MUTANTS = [
     ("hook_accepts_nested_start", "src/vgc_hookstate.c", "vgc_hs_accept",
      "return installed != 0 && collecting != 0 && s->in_start == 0;",
      "return installed != 0 && collecting != 0;"),
-    ("replay_queue_left_unmarked", "src/vgc_replay.c", "vgc_replay_order",
-     "        state[v] = VGC_REPLAY_MOVED;\n",
-     "        state[v] = VGC_REPLAY_SCANNED;\n"),
 ]
 
 

@@ -18,10 +18,6 @@ GROUPS = [
                                                                   "src/vgc_hookstate.c"]),
     ("proved: libvgc's core and tracker", ["src/vgc_core.c", "src/vgc_gen.c",
                                            "src/vgc_gen_lists.c"]),
-    # the array snapshot's admission check, arena arithmetic and order replay: the CPython
-    # adapter stopped calling them when it became in place only (stop 17); still in make prove
-    ("proved, no longer called by anything (the array snapshot's parts)", ["src/vgc_snapshot.c",
-                                                                           "src/vgc_replay.c"]),
     ("trusted: the CPython adapter (src/cpython)", ["src/cpython/*.h", "src/cpython/*.c",
                                                    "-src/cpython/verify.c"]),
     ("trusted: the Python package (python/vgc)", ["python/vgc/*.py"]),

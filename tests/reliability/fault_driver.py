@@ -28,20 +28,23 @@ For each heap and generation, after the heap is rebuilt and the collection made 
     (never twice), the same weakrefs to garbage dead, the same gc.garbage;
   * the heap is still usable (allocate, collect to 0).
 
-With --nomemory, where the failed allocation was Python code's own (a __del__ or a weakref
-callback raised MemoryError: unraisable) or gc.collect() itself raised MemoryError, what that code
-would have done may be missing (an event, a resurrection); then: the live part intact, the lists
-walkable, no event twice, and every object the reference frees freed after both collections (the
-collection is never lost).
+With --nomemory the reference cannot be matched exactly: stock gc itself behaves differently when
+an allocation fails (a finalizer or weakref callback that gets the MemoryError does less, e.g. no
+resurrection; a gc.garbage append that fails leaves that legacy object to the next collection;
+CPython calls no callback, vgc's hook included, when it cannot build the call).  What is checked
+then: the live part intact and in the reference's generations, the lists walkable, no
+finalizer/callback event the reference does not have (never twice), the failed collection finds at
+least what the reference finds (never lost or deferred), after the next collection every object
+the reference frees is freed, the heap usable.
 
 Prints one JSON line "@@FAULT@@ {...}" with per-case outcomes.  Default mode: "injected" (the
 k-th growth happened and failed: chunks), "fallback" (CPython's collector did that collection:
-never expected), "deferred" (the failed collection found another number than the reference:
-never expected), "none" (k beyond the collection's growths).  --nomemory: "same" (everything as
-the reference), "python_code" (a finalizer/callback got the MemoryError), "raised" (gc.collect()
-raised MemoryError), "cpython" (CPython's own collector did that collection: its "start" info
-dict could not be built, so vgc's hook was not called), "none" (k beyond the collection: not
-counted in the sweep's cases).
+never expected), "none" (k beyond the collection's growths).  --nomemory: "cpython" (CPython's
+own collector did that collection: it could not build the "start" call, so vgc's hook was not
+called; counted in status()["fallbacks"]), "raised" (gc.collect() raised MemoryError),
+"unraisable" (a MemoryError reported as unraisable: CPython's call of the callbacks, a finalizer,
+a weakref callback), "same" (none of these), "none" (the k-th allocation came after the
+collection: the sweep's end).
 
 Usage: fault_driver.py [--heaps a,b@0,...] [--gens 2] [--size N] [--auto] [--nomemory [--max-k K]]
 """

@@ -55,16 +55,15 @@ bench-mem-all: ## bench-mem on 3.11, 3.12 and 3.13 (build/bench/mem-py<X.Y>.{jso
 	        BENCH_OUT=$(BUILD)/bench/mem-py$$ver.json || exit 1; \
 	done
 
-# Repeated full collections of one heap (buffers given back vs kept vs stock) and the cost of a
-# fresh page on this machine: the figures of README's "Where memory and speed conflict".
-bench-repeat: ## repeated gc.collect() of a 100k and a 1M heap: stock, vgc, vgc keep_buffers; page-fault cost (BENCH_PY=)
+# Repeated full collections of one heap (vgc vs stock) and the cost of a fresh page on this
+# machine: the figures of README's "Where memory and speed conflict".
+bench-repeat: ## repeated gc.collect() of a 100k and a 1M heap: stock, vgc; page-fault cost (BENCH_PY=)
 	@$(MAKE) --no-print-directory ext-one PYTHON=$(BENCH_PY)
 	@mkdir -p $(BUILD)/bench; $(CC) -O2 bench/pagefault.c -o $(BUILD)/bench/pagefault && $(BUILD)/bench/pagefault
 	@ver=$$($(BENCH_PY) -c '$(PY_TAG_PY)'); \
 	for n in 100000 1000000; do \
 	    $(BENCH_PY) bench/repeat_collect.py stock $$n; \
 	    PYTHONPATH=$(BUILD)/py$$ver $(BENCH_PY) bench/repeat_collect.py vgc $$n; \
-	    PYTHONPATH=$(BUILD)/py$$ver $(BENCH_PY) bench/repeat_collect.py vgc $$n 1; \
 	done
 
 # A/B of two builds of vgc (issue #15 item 7: no speed loss): BASE (a git revision) is checked

@@ -1,15 +1,14 @@
-"""repeat_collect.py MODE N [KEEP] — repeated full collections of one N-object heap in this
-process: the median and minimum CPU time of 7 gc.collect() calls (README, "Where memory and
-speed conflict").  MODE: stock or vgc; KEEP=1: vgc.install(keep_buffers=True).
+"""repeat_collect.py MODE N — repeated full collections of one N-object heap in this process: the
+median and minimum CPU time of 7 gc.collect() calls (README, "Where memory and speed conflict").
+MODE: stock or vgc (every collection decided in place; nothing kept between collections).
 Run with build/py<X.Y.Z> on PYTHONPATH (make bench-repeat)."""
 import sys
 import time
 
 MODE, N = sys.argv[1], int(sys.argv[2])
-KEEP = len(sys.argv) > 3 and sys.argv[3] == "1"
 if MODE == "vgc":
     import vgc
-    vgc.install(keep_buffers=KEEP)
+    vgc.install()
 import gc  # noqa: E402
 
 
@@ -31,5 +30,4 @@ for _ in range(7):
     gc.collect()
     ts.append(time.process_time() - t)
 ts.sort()
-print("%s%s n=%d: median %.1f ms, min %.1f ms" % (MODE, " keep_buffers" if KEEP else "", N,
-                                                 ts[3] * 1e3, ts[0] * 1e3))
+print("%s n=%d: median %.1f ms, min %.1f ms" % (MODE, N, ts[3] * 1e3, ts[0] * 1e3))

@@ -36,15 +36,9 @@ PLAN = [
     ("full_collect_10k", "full_collect", 10000, 10000, 7, 2, "time"),
     ("full_collect_100k", "full_collect", 100000, 100000, 5, 2, "time"),
     ("full_collect_1M", "full_collect", 1000000, 200000, 7, 1, "time"),
-    # the same with vgc.install(keep_buffers=True) (buffers kept between collections: speed),
-    # and with verify=True (every decision re-checked by the independent checker)
-    ("full_collect_1M_keep", "full_collect", 1000000, 200000, 7, 1, "time",
-     {"VGC_KEEP_BUFFERS": "1"}),
+    # the same with verify=True (every decision re-checked by the independent checker)
     ("full_collect_1M_verify", "full_collect", 1000000, 200000, 5, 1, "time",
      {"VGC_VERIFY": "1"}),
-    # the array snapshot (VGC_DESIGN=array) instead of the in-place core (the default)
-    ("full_collect_1M_array", "full_collect", 1000000, 200000, 7, 1, "time",
-     {"VGC_DESIGN": "array"}),
     ("garbage_self_loops", "garbage:self_loops", 200000, 20000, 5, 1, "rate"),
     ("garbage_two_cycles", "garbage:two_cycles", 200000, 20000, 5, 1, "rate"),
     ("garbage_rings_1k", "garbage:rings_1k", 200000, 20000, 5, 1, "rate"),
@@ -102,10 +96,10 @@ def mem_row(name, kind, size, runs):
                             "vgc": median([x["tracked"] for x in ok["vgc"]])})
         v = ok["vgc"][0]
         kept = {"after_run": v["after_run"], "after_collect": v["after_collect"],
-                "arena_after_full": v.get("arena_after_full", []),
+                "kept_after_full": v.get("kept_after_full", []),
                 "rss_given_back_kib": {
-                    "arena_release": v["rss_end_kib"] - v["rss_after_release_kib"],
-                    "then_malloc_trim": v["rss_after_release_kib"] - v["rss_after_trim_kib"]},
+                    "malloc_trim": {m: ok[m][0]["rss_end_kib"] - ok[m][0]["rss_after_trim_kib"]
+                                    for m in ("stock", "vgc")}},
                 "malloc": v.get("malloc", {})}
         row["kept"] = kept
         print("%-26s %9d %9.1fMiB %8.1fMiB %8.3f  heap (minus baseline %.1f/%.1f MiB) %.1f/%.1f"
@@ -113,18 +107,14 @@ def mem_row(name, kind, size, runs):
                                            sb / 1024.0, vb / 1024.0, (sm - sb) / 1024.0,
                                            (vm - vb) / 1024.0, (vm - vb) / (sm - sb), fb))
         ar, ac = kept["after_run"], kept["after_collect"]
-        extra = ""
-        for k in ("kept_bytes", "peak_bytes"):
-            if k in ac:
-                extra += "; %s %.1f/%.1f" % (k, ar.get(k, 0) / MB, ac[k] / MB)
-        print("  %-24s %9s kept by vgc (MiB, after run/after gc.collect(2)): arena %.1f/%.1f%s;"
-              " last snapshot %.1f (%d objects, %d edges); RSS back on arena release %.1f,"
-              " then malloc_trim %.1f" % (
-                  "", "", ar["arena_bytes"] / MB, ac["arena_bytes"] / MB, extra,
-                  ac.get("snapshot_bytes", 0) / MB, ac.get("snapshot_objects", 0),
-                  ac.get("snapshot_edges", 0),
-                  kept["rss_given_back_kib"]["arena_release"] / 1024.0,
-                  kept["rss_given_back_kib"]["then_malloc_trim"] / 1024.0))
+        trim = kept["rss_given_back_kib"]["malloc_trim"]
+        print("  %-24s %9s vgc (MiB, after run/after gc.collect(2)): kept %.1f/%.1f, largest"
+              " buffer grown %.2f/%.2f; kept after each of %d full collections: max %.1f;"
+              " RSS back on malloc_trim stock %.1f vgc %.1f" % (
+                  "", "", ar["kept_bytes"] / MB, ac["kept_bytes"] / MB, ar["peak_bytes"] / MB,
+                  ac["peak_bytes"] / MB, len(kept["kept_after_full"]),
+                  max(kept["kept_after_full"] or [0]) / MB,
+                  trim["stock"] / 1024.0, trim["vgc"] / 1024.0))
     else:
         sm = median([x["objects"] for x in ok["stock"]])
         vm = median([x["objects"] for x in ok["vgc"]])
@@ -189,17 +179,14 @@ def main():
         elif kind == "mem":
             s, v = runs["stock"][0], runs["vgc"][0]
             row.update(stock=s["transient_bytes"], vgc=v["transient_bytes"])
-            n = v.get("snapshot_objects") or v["tracked"]
-            e = v.get("snapshot_edges")
-            sb = v.get("snapshot_bytes")
-            note = "peak B/object: vgc %.1f, arena kept %.1f (tracemalloc)" % (
-                v["transient_bytes"] / n, v.get("retained_bytes", 0) / n)
-            if sb is not None and e is not None:
-                row["bytes_per_object"] = (sb - 4 * e) / n
-                row["bytes_per_edge"] = 4.0
-                row["edges_per_object"] = e / n
-                note += "; snapshot %.1f B/obj + 4 B/edge (%.2f edges/obj)" % (
-                    (sb - 4 * e) / n, e / n)
+            n = v["tracked"]
+            row["kept_bytes"] = v.get("kept_bytes")
+            row["peak_bytes"] = v.get("peak_bytes")
+            note = ("transient B/object (tracemalloc): stock %.2f vgc %.2f; retained vgc %.1f;"
+                    " vgc kept_bytes %d, largest buffer grown %d B" % (
+                        s["transient_bytes"] / n, v["transient_bytes"] / n,
+                        v.get("retained_bytes", 0) / n, v.get("kept_bytes", 0),
+                        v.get("peak_bytes", 0)))
             note += "; RSS peak delta KiB stock %d vgc %d" % (s["rss_delta_kib"],
                                                               v["rss_delta_kib"])
             row["rss_delta_kib"] = {"stock": s["rss_delta_kib"], "vgc": v["rss_delta_kib"]}

@@ -309,8 +309,10 @@ def rss_kib():
 def w_memory(size):
     """Memory of the first full collection of `size` live objects in a fresh process:
     tracemalloc (it also traces PyMem_RawMalloc, vgc's allocator) peak above the start
-    (transient) and what stays allocated afterwards (vgc's arena), and the RSS high-water
-    mark delta."""
+    (transient) and what stays allocated afterwards (retained; vgc keeps nothing between
+    collections), and the RSS high-water mark delta; under vgc also status()'s kept_bytes
+    (always 0) and peak_bytes (the largest successor buffer grown, 0 unless an object that is
+    not an exact list or tuple has more than 1,024 references into the collection)."""
     import tracemalloc
     gc.disable()
     heap = build_heap(size)
@@ -327,9 +329,8 @@ def w_memory(size):
            "retained_bytes": cur1 - cur0, "rss_delta_kib": hwm - rss0}
     if MODE == "vgc":
         st = vgc.status()
-        for k in ("snapshot_objects", "snapshot_edges", "snapshot_bytes", "arena_bytes"):
-            if k in st:
-                out[k] = st[k]
+        out["kept_bytes"] = st["kept_bytes"]
+        out["peak_bytes"] = st["peak_bytes"]
     del heap
     return out
 
@@ -471,11 +472,11 @@ def _maxrss():
 
 
 def _vgc_mem(st):
-    """The status() fields about memory, present or not in this build of the glue."""
-    out = {k: st[k] for k in ("arena_bytes", "kept_bytes", "peak_bytes", "snapshot_bytes",
-                              "snapshot_objects", "snapshot_edges") if k in st}
-    out["kept"] = st.get("kept_bytes", st["arena_bytes"])
-    return out
+    """The status() fields about memory: kept_bytes (held between collections: 0, every
+    collection is decided in place) and peak_bytes (the largest successor buffer grown since
+    install()); "kept" repeats kept_bytes (the fit rows report it)."""
+    return {"kept_bytes": st["kept_bytes"], "peak_bytes": st["peak_bytes"],
+            "kept": st["kept_bytes"]}
 
 
 def _mallinfo():
@@ -499,15 +500,16 @@ def _mallinfo():
 def w_rss(shape, size):
     """Peak RSS (ru_maxrss, nothing subtracted) of growing `size` live tracked objects of one shape
     with automatic collection on (default thresholds), then one explicit gc.collect(2); the
-    baseline after imports; under vgc the bytes it keeps (status()) after the run and after the
-    final collection, its arena after every full collection (gc.callbacks), and the RSS given
-    back when the arena is released (_arena_release) and then malloc_trim(0) is called."""
+    baseline after imports; under vgc the bytes it keeps and the largest buffer it grew
+    (status(): kept_bytes, peak_bytes) after the run and after the final collection, kept_bytes
+    after every full collection (gc.callbacks; 0 each time), and in both modes the RSS given
+    back when malloc_trim(0) is called at the end."""
     import ctypes                           # noqa: F401  (imported in both modes, before the baseline)
     g2 = []
 
-    def cb(phase, info):                    # vgc's arena after each full collection
+    def cb(phase, info):                    # what vgc keeps after each full collection
         if phase == "stop" and info["generation"] == 2 and MODE == "vgc":
-            g2.append(vgc.status()["arena_bytes"])
+            g2.append(vgc.status()["kept_bytes"])
     gc.callbacks.append(cb)
     base = _proc_status()
     base_maxrss = _maxrss()
@@ -534,11 +536,8 @@ def w_rss(shape, size):
     if MODE == "vgc":
         st = vgc.status()
         out["after_collect"] = _vgc_mem(st)
-        out["arena_after_full"] = g2
+        out["kept_after_full"] = g2
         out["full_collections"] = len(g2)
-        # how much of what vgc keeps is resident: release the arena, trim, read RSS again
-        sys.modules["vgc._vgc"]._arena_release()
-    out["rss_after_release_kib"] = _proc_status()["VmRSS"]
     try:
         import ctypes
         ctypes.CDLL(None).malloc_trim(0)

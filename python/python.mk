@@ -71,9 +71,7 @@ install: ## install PYTHON=<interpreter> [AUTOINSTALL=1]: vgc into its (or its v
 uninstall: ## uninstall PYTHON=<interpreter>: remove vgc (make install or pip) and vgc-autoinstall.pth
 	@$(PYTHON) python/uninstall.py
 
-# The differential/unit suite, once per interpreter, against the staged package; the differential
-# suite once more with every collection in place (VGC_DESIGN=inplace: by default only collections
-# of more than 32,768 objects are, which its scenarios are not).
+# The differential/unit suite, once per interpreter, against the staged package.
 test-python: ext
 	@mkdir -p $(RESULTS); rc=0; : > $(BUILD)/python-tests.out; \
 	for p in $(PY_INTERPS); do \

@@ -149,9 +149,10 @@ def status():
     """vgc's state and counters since the last install().
 
     Keys: installed, python, mode, collections (total), collections_per_generation,
-    collected, uncollectable, pause_total, pause_max (seconds), fallbacks (collections handed
-    to CPython's collector: only on debug builds, when an inconsistent type was found, so that
-    CPython's assertion reports it; 0 otherwise), cpython_collected (objects CPython's own
+    collected, uncollectable, pause_total, pause_max (seconds), fallbacks (collections CPython's
+    own collector did: on debug builds when an inconsistent type was found, so that CPython's
+    assertion reports it, and near a memory limit when CPython could not build the "start"
+    call to vgc's hook; vgc itself needs no memory to decide a collection), cpython_collected (objects CPython's own
     collector found while vgc was installed: expected 0), inconsistent (objects whose
     traversal reported more references than their refcount), core_version, reason (why
     install() cannot run, or None); policy_agreed / policy_differed (collections not started

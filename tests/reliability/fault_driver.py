@@ -257,7 +257,7 @@ def heap_wide(size):
         n.ref = g
         n.other = n
         s.garbage_wrs.append((n.name, weakref.ref(n)))
-        w = WideList(targets[j % 8] for j in range(1100))  # garbage, grown past the chunk
+        w = WideList(targets[j % 8] for j in range(1100))  # garbage, > 1 chunk via tp_traverse
         w.append(w)
         w.append(n)
         s.garbage_wrs.append(("vw%d" % i, weakref.ref(w)))
@@ -313,6 +313,7 @@ def settle():
     for o in gc.garbage:
         if isinstance(o, Node):
             o.ref = o.other = None
+    o = None        # the loop variable would keep gc.garbage's last object alive below
     gc.garbage.clear()
     SAVED.clear()
     for _ in range(10):
@@ -473,7 +474,7 @@ def compare(ref, got, exact=True):
 
 
 def auto_case(heap, size, k):
-    """An automatic collection (threshold 50) with the k-th allocation failing."""
+    """An automatic collection (threshold 50) with the k-th successor-buffer growth failing."""
     settle()
     s = HEAPS[heap](size)
     before = observe_live(s)
@@ -555,7 +556,8 @@ def main():
                 outcome = classify(ref, got, k, a.nomemory)
                 outcomes[outcome] = outcomes.get(outcome, 0) + 1
                 for e in compare(ref, got, exact=not a.nomemory):
-                    summary["failures"].append("%s gen %d k=%d (%s): %s" % (heap, gen, k, outcome, e))
+                    summary["failures"].append("%s gen %d k=%d (%s): %s"
+                                               % (heap, gen, k, outcome, e))
                 if a.nomemory and outcome == "none":
                     break                               # the k-th allocation came after it
                 if not a.nomemory and k > ref["nalloc"]:
@@ -569,6 +571,8 @@ def main():
             for k in range(1, 12):
                 errs, fb = auto_case(heap, a.size, k)
                 auto_fb += fb
+                if fb:
+                    errs.append("%d collection(s) handed to CPython's collector" % fb)
                 summary["failures"] += ["%s auto k=%d: %s" % (heap, k, e) for e in errs]
             summary["cases"].append({"heap": heap, "gen": "auto", "k": [1, 11],
                                      "outcomes": {"fallback": auto_fb}})

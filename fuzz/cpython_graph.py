@@ -7,24 +7,24 @@ the program says to drop, and collects.  It runs the program twice in this inter
 under CPython's own collector and once with vgc installed, and raises AssertionError unless every
 observable is identical: collect()'s return value, which objects died (weakrefs), the order of
 finalizers and weakref callbacks, gc.garbage, the gc.callbacks info dicts and the stats deltas,
-and which of the dicts and tuples it still holds are tracked.
+and which of the dicts and tuples it still holds are tracked.  The vgc run also checks vgc's own
+counters: the collection was vgc's, decided in place (or, when a fault step asks for it, handed
+to CPython's collector: a fallback), and its successor buffer grew as the program requires.
 Every byte string is a valid program (decoding is total).  Usable without the C harness:
 `python3 fuzz/cpython_graph.py FILE...` replays inputs (with build/py3.X.Y on PYTHONPATH).
 """
 import gc as _stock_gc
 import importlib
 import os
+import struct
 import sys
 import threading
 import weakref
 
 os.environ.setdefault("VGC_VALIDATE", "1")   # vgc checks every list after each collection
-# The fault steps inject into the array snapshot and expect CPython's collector to take over
-# (a fallback): the harness runs on that design unless told otherwise.  Its programs are small,
-# so by default (auto) vgc would decide them on the array snapshot too, but a failed snapshot
-# would then be decided in place; `make test-fuzz-replay` replays the corpus once more with
-# VGC_DESIGN=inplace (every collection in place: the fault steps then find no snapshot).
-os.environ.setdefault("VGC_DESIGN", "array")
+# (and so also runs the resurrection re-check on every collection: the harness counts on both).
+# Every collection is decided in place (src/cpython/inplace.c): there is one design, and
+# VGC_DESIGN is ignored by the adapter.
 
 import _testcapi                  # set_nomemory: the pyenv builds have it
 
@@ -114,21 +114,55 @@ DEEP = 2       # collect() called d frames below a recursion limit set just abov
 RELOAD = 4     # install/uninstall/importlib.reload(vgc)/reload(gc) between the steps
 THREAD = 8     # the collection (with its finalizers and callbacks) runs in a second thread
 AGAIN = 16     # then collect(1) (the collection after a tp_traverse tracked something)
-API = 32       # two parameter bytes: a fault for vgc's snapshot (f) and the configuration (c)
+API = 32       # two parameter bytes: a fault for vgc's collection (f) and the configuration (c)
 # RELOAD's parameter byte r: 1 reload(vgc), 2 uninstall()+install() (vgc run), 4 reload of
 # sys.modules["gc"], all before the collection; 8 reload(vgc) + uninstall()+install() after it.
-# API's fault byte f (vgc run only; the collection must then be CPython's, with the same
-# observables): f % 4 = 0 none, 1 vgc's (f // 4)-th snapshot allocation fails
-# (_fail_alloc_after), 2 at most f // 4 internal references (_set_edge_limit), 3 a snapshot that
-# breaks the core's preconditions (_corrupt_next(1 + f // 4 % 3)): refused by the proved check.
-# f = 252 (no fault): 1,200 more lists (96,000 references, half of them among garbage) in the
-# collection, so that vgc's edge buffer grows during tp_traverse and is mapped (mmap, >= 256 KiB).
-# API's configuration byte c: 1 install(verify=True), 2 install(keep_buffers=True), 4
-# DEBUG_SAVEALL, 8 DEBUG_STATS | DEBUG_COLLECTABLE | DEBUG_UNCOLLECTABLE (both runs), 16
-# collect(generation=g) by keyword, 32 a "start" callback that calls collect() (a no-op during a
-# collection) and, in the vgc run, uninstall() (must raise RuntimeError), 64 the gc API's
-# readers on the live objects (get_referrers/get_referents/is_tracked/get_count/get_debug/
+# API's fault byte f.  Every collection is decided in place; vgc's only allocation in one is the
+# growth of its successor buffer past a static 1,024 entries, needed only by an object that is
+# not an exact list or tuple with more than 1,024 references into the collection.  So f % 4 =
+#   0  no fault;
+#   1  a growth of the successor buffer fails (_fail_alloc_after(j)): the collection must still
+#      be vgc's, decided in place with the same observables (the buffer is refilled by
+#      traversing again; never a fallback);
+#   2  the same growth failure, and the collection handed to CPython's collector after vgc's
+#      pass (_corrupt_next(1)): a fallback, with the same observables;
+#   3  a fallback alone (_corrupt_next(1)).  (This kind and kind 2 were the array snapshot's
+#      refused snapshot and edge limit; f // 4 is now ignored here.)
+# For kinds 1 and 2 both runs add a "wide" object to the program, so that the buffer grows:
+# WIDE_SELF references to itself (self-cyclic; 4 growths, 1,024 -> 16,384 entries, each time vgc
+# traverses it), and f // 32 = its shape: 1 held from outside (else garbage: its growths happen
+# again in the resurrection re-check), 2 it also references the program's objects (spread over
+# its references, so they fall in different chunks of a refill), 4 a D (dict subclass, int keys)
+# instead of an L (list subclass).  The growth that fails: j = 1 + (f // 4) % G, G the growths
+# the collection is sure to make: 4 in the decision, 4 more in the re-check of a garbage wide
+# object (kind 1 only: a fallback runs no re-check).  f = 252 (no fault): 1,200 more lists,
+# exact lists of 9,000 items (read in chunks), a held list subclass with 5,000 references and a
+# garbage dict subclass with 1,500: vgc's buffer must grow exactly 3 times in the decision and
+# once in the re-check (_alloc_count() == 4, peak_bytes == 8,192 pointers).
+# API's configuration byte c: 1 install(verify=True), 2 uninstall() + install() (the counters
+# must all start again from zero; with 1 too: verify=True), 4 DEBUG_SAVEALL, 8 DEBUG_STATS |
+# DEBUG_COLLECTABLE | DEBUG_UNCOLLECTABLE (both runs), 16 collect(generation=g) by keyword, 32 a
+# "start" callback that calls collect() (a no-op during a collection) and, in the vgc run,
+# uninstall() (must raise RuntimeError), 64 the gc API's readers on the live objects
+# (get_referrers/get_referents/is_tracked/get_count/get_debug/
 # get_objects(generation=)), compared; 128 install() again (idempotent) and vgc.status().
+WIDE_SELF = 8300            # > 8,192: the buffer grows 1,024 -> 2,048 -> 4,096 -> 8,192 -> 16,384
+WIDE_GROWTHS = 4            # growths each time vgc traverses the wide object from a 1,024 buffer
+POINTER = struct.calcsize("P")
+_WIDE_KEYS = tuple(range(WIDE_SELF + WIDE_SELF // 64 + 1))
+
+
+def _fault(flags, params):
+    """(kind, j, shape) of the API step's fault byte (see above): kind 0-3, j the growth of the
+    successor buffer that fails (kinds 1, 2; else 0), shape the wide object's bits."""
+    if not flags & API:
+        return 0, 0, 0
+    f = params["f"]
+    kind, shape = f % 4, f // 32
+    if kind not in (1, 2):
+        return kind, 0, shape
+    growths = WIDE_GROWTHS * (2 if kind == 1 and not shape & 1 else 1)
+    return kind, 1 + (f // 4) % growths, shape
 
 try:
     import _vgctest
@@ -421,6 +455,25 @@ def _run(program, collect):
                 src.child = dst
         else:
             src.__dict__["r%d" % len(src.__dict__)] = dst
+    fault, fail_at, shape = _fault(flags, params)
+    wide = None
+    if fault in (1, 2):
+        # The API step's wide object (kinds 1, 2), in both runs: WIDE_SELF references to itself,
+        # with shape & 2 one to a program object after every 64 of them.
+        wide = D() if shape & 4 else L()
+        wide.label = "wide"
+        if shape & 2:
+            items = [wide] * (WIDE_SELF + WIDE_SELF // 64 + 1)
+            items[::65] = [objs[k % n] for k in range(len(items[::65]))]
+            wide_roots = objs[:]             # it references every program object
+        else:
+            items = [wide] * WIDE_SELF
+            wide_roots = []
+        if shape & 4:
+            wide.update(zip(_WIDE_KEYS, items))     # int keys made once, not per run
+        else:
+            wide.extend(items)
+        del items
 
     refs = []
     for i in sorted(weak):
@@ -436,7 +489,12 @@ def _run(program, collect):
         if kinds[i] != "tuple":
             watch.append((i, weakref.ref(o)))
     kept = [objs[i] for i in sorted(roots)]
-    del objs, boxes, tuple_items, later, o, src, dst
+    # A held wide object is kept here, not in `kept`: _containers would follow its thousands of
+    # references one by one; it is given the program objects it references instead.
+    held = wide if wide is not None and shape & 1 else None
+    if held is None:
+        wide_roots = []
+    del objs, boxes, tuple_items, later, o, src, dst, wide
     infos = []
 
     def cb(phase, info):
@@ -462,37 +520,56 @@ def _run(program, collect):
         f, c = params["f"], params["c"]
         if is_vgc and c & 3:
             vgc.uninstall()
-            vgc.install(verify=bool(c & 1), keep_buffers=bool(c & 2))
+            vgc.install(verify=bool(c & 1))
+            if c & 2:
+                # install() starts every counter from zero (vgc.status() is "since install()")
+                st = vgc._vgc._status()
+                assert st["installed"] and tuple(st["collections"]) == (0, 0, 0) and all(
+                    st[k] == 0 for k in ("collected", "uncollectable", "fallbacks",
+                                         "cpython_collected", "fallback_collected", "lost_stops",
+                                         "validated", "verified", "verify_skipped",
+                                         "skip_checked", "recheck_in_place", "peak_bytes",
+                                         "kept_bytes")) and st["verify"] == bool(c & 1), \
+                    "counters after uninstall() + install(): %r" % (st,)
+                del st
         if c & 12:
             collect.set_debug((_stock_gc.DEBUG_SAVEALL if c & 4 else 0) |
                               (_stock_gc.DEBUG_STATS | _stock_gc.DEBUG_COLLECTABLE |
                                _stock_gc.DEBUG_UNCOLLECTABLE if c & 8 else 0))
         if c & 32:
             collect.callbacks.append(nested)
-        if is_vgc and f % 4 == 1:
-            vgc._vgc._alloc_count(True)
-            vgc._vgc._fail_alloc_after(f // 4)
-        elif is_vgc and f % 4 == 2:
-            vgc._vgc._set_edge_limit(f // 4)
-        elif is_vgc and f % 4 == 3:
-            vgc._vgc._corrupt_next(1 + f // 4 % 3)
+        if is_vgc and fault in (1, 2):
+            vgc._vgc._fail_alloc_after(fail_at)
+        if is_vgc and fault in (2, 3):
+            vgc._vgc._corrupt_next(1)
     big = None
     if f == 252:
-        # 1,200 lists with 80 references each: 96,000 internal references, half of them among
-        # garbage (the second half refers only to itself).  The first snapshot sizes its edge
-        # buffer for ~3 references per object, so the buffer grows during tp_traverse and is
-        # mapped once past 256 KiB (snapshot.c; growing it again by mremap needs more
-        # references than this: not reached); 1,200 objects instead of the 40,000 of before
-        # (two references each) cost a tenth of the time.
-        big = [[] for _ in range(1200)]
-        twice = big[:600] * 2
-        for i, x in enumerate(big):
-            k = i * 7 % 600
-            x.extend(twice[k:k + 80])
-            if i == 599:
-                twice = big[600:] * 2
-        big = big[:600]                   # the other half is garbage
+        # Volume for the in-place host, held and garbage alike: 600 held lists and 600 garbage
+        # ones, 8 references each among their own half; an exact list of 9,000 items in each
+        # half (more than the buffer ever holds: read straight from ob_item in chunks, each
+        # resumed where the last one ended); a held L with 5,000 references (the decision's
+        # buffer grows 1,024 -> 8,192: 3 growths) and a garbage D with 1,500 (the re-check's
+        # grows 1,024 -> 2,048: 1 growth; the decision's is already big enough).
+        alive = [[] for _ in range(600)]
+        trash = [[] for _ in range(600)]
+        for part in (alive, trash):
+            twice = part * 2
+            for i, x in enumerate(part):
+                k = (i * 7 + 1) % 600
+                x.extend(twice[k:k + 8])
+        wide_held = L()
+        wide_held.label = "big"
+        wide_held.extend(alive * 8 + alive[:200])
+        wide_trash = D()
+        wide_trash.label = "big"
+        wide_trash.update(zip(_WIDE_KEYS, trash * 2 + trash[:300]))
+        trash[0].append(wide_trash)
+        trash[1].append(trash * 15)
+        big = [alive, wide_held, alive * 15]
+        del alive, trash, part, twice, x, wide_held, wide_trash
     before = [dict(s) for s in vgc.get_stats()]
+    if is_vgc:
+        vgc._vgc._alloc_count(True)      # growths of the successor buffer, from now on
     status = vgc._vgc._status()          # the raw counters: vgc.status() costs ~9% of a run
     fell = 0
     collect.callbacks.append(cb)
@@ -500,31 +577,47 @@ def _run(program, collect):
         ret = _collect_call(collect, generation, flags, params)
         if is_vgc and not flags & NOMEM and isinstance(ret, int):
             # The oracle compares vgc with CPython: make sure it was vgc that collected (one
-            # collection of that generation, through the proved core, no fallback to CPython's
-            # own, every generation list validated afterwards) -- or, with a fault injected
-            # into vgc's snapshot, CPython's collector instead (a fallback; a refused snapshot
-            # is counted as rejected), or vgc's when the fault was not reached.
+            # collection of that generation, decided in place, CPython's own pass finding
+            # nothing after it, the resurrection re-check run (VGC_VALIDATE=1 runs it on every
+            # collection), every generation list validated afterwards) -- or, when the fault
+            # asks for it (kinds 2, 3), that CPython's collector did it after vgc's pass: one
+            # fallback, and CPython's finds, counted in fallback_collected, are collect()'s
+            # result (which the comparison holds equal to stock's).
             now = vgc._vgc._status()
-            fell = now["fallbacks"] - status["fallbacks"]
-            assert now["collections"][generation] == status["collections"][generation] + 1 \
-                - fell and (fell == 0 and now["cpython_collected"] == status["cpython_collected"]
-                            or fell == 1 and f % 4 != 0) and \
-                now.get("rejected", 0) - status.get("rejected", 0) == (fell if f % 4 == 3 else 0) \
-                and now.get("validated", 1) == status.get("validated", 0) + 1, \
-                "vgc did not run the collection: %r -> %r (fault %d)" % (status, now, f)
+
+            def grew(k):
+                return now[k] - status[k]
+            fell = grew("fallbacks")
+            assert fell == (1 if fault in (2, 3) else 0) and \
+                now["collections"][generation] == status["collections"][generation] + 1 - fell \
+                and sum(now["collections"]) == sum(status["collections"]) + 1 - fell and \
+                grew("cpython_collected") == 0 and grew("validated") == 1 and \
+                grew("lost_stops") == 0 and grew("recheck_in_place") == 1 - fell and \
+                grew("fallback_collected") == (ret if fell else 0) and now["kept_bytes"] == 0, \
+                "vgc did not run the collection as asked: %r -> %r (fault %d, collect() -> %r)" % (
+                    status, now, f, ret)
             if c & 1 and not fell:
                 assert now["verified"] > status["verified"] and now["verify"], (status, now)
-            if f % 4 == 1 and f // 4 > 0 and not fell and vgc._vgc._alloc_count() >= f // 4:
-                # vgc's (f // 4)-th allocation failed and CPython did not take over: the
-                # resurrection re-check's snapshot could not be allocated, so CPython's own
-                # algorithm decided it in place (compared with stock like any collection: the
-                # harness found a difference when vgc then freed nothing until the next one)
-                assert now["recheck_in_place"] == status["recheck_in_place"] + 1, \
-                    "the failed re-check was not decided in place: %r -> %r" % (status, now)
-            del now
-        again = collect.collect(1) if flags & AGAIN else None
+            # vgc's successor buffer: it grows only for an object that is not an exact list or
+            # tuple with more than 1,024 references into the collection (peak_bytes: since
+            # install(), i.e. this run)
+            growths, peak = vgc._vgc._alloc_count(), now["peak_bytes"]
+            if fault in (1, 2):
+                # the fault was reached (growth fail_at was attempted while armed), and the
+                # buffer grew all the same on a later attempt
+                assert growths >= fail_at and peak >= 2048 * POINTER, \
+                    "growth %d of the successor buffer was not reached: %d growths, peak %d" % (
+                        fail_at, growths, peak)
+            elif len(edges) < 1000:
+                # a program object has at most len(edges) references: none grows the buffer
+                assert (growths, peak) == ((4, 8192 * POINTER) if f == 252 else (0, 0)), \
+                    "successor buffer growths %d, peak_bytes %d (fault byte %d)" % (
+                        growths, peak, f)
+            del now, grew
         if is_vgc and flags & API:
-            vgc._vgc._fail_alloc_after(0)          # the fault is for this collection only
+            vgc._vgc._fail_alloc_after(0)          # the faults are for this collection only
+            vgc._vgc._corrupt_next(0)
+        again = collect.collect(1) if flags & AGAIN else None
     finally:
         collect.callbacks.remove(cb)
         if flags & API:
@@ -534,7 +627,6 @@ def _run(program, collect):
                 collect.set_debug(0)
             if is_vgc:
                 vgc._vgc._fail_alloc_after(0)
-                vgc._vgc._set_edge_limit(0)
                 vgc._vgc._corrupt_next(0)
     del big
     api = None
@@ -561,10 +653,11 @@ def _run(program, collect):
             assert vgc._vgc._install() is False and vgc.install() is None
             st = vgc.status()
             assert st["installed"] and st["collections"] + st["fallbacks"] >= 1, st
+            # nothing is kept between collections: the successor buffer is given back at the
+            # end of each one
+            assert st["kept_bytes"] == 0 and st["peak_bytes"] >= 0, st
             n = vgc._vgc._alloc_count(True)
             assert n >= 0 and vgc._vgc._alloc_count() == 0, n
-            vgc._vgc._arena_release()
-            assert vgc._vgc._status()["arena_bytes"] == 0
             del st
         api = (api, errors)
     follow = None
@@ -594,7 +687,7 @@ def _run(program, collect):
     stats = [{k: after[g][k] - before[g][k] for k in after[g]} for g in range(3)]
     live = [(i, r()) for i, r in watch if r() is not None]
     where = _where(live)
-    containers = _containers(kept)
+    containers = _containers(kept + wide_roots)
     # What a tp_traverse created: _vgctest nodes' children (tracked? in which generation?)
     children = _where([(i, o.child) for i, o in live
                        if CNode is not None and isinstance(o, CNode) and o.child is not None])
@@ -608,7 +701,7 @@ def _run(program, collect):
         if is_vgc:
             vgc.uninstall()
             vgc.install()
-    del kept, refs, watch
+    del kept, refs, watch, held, wide_roots
     _cleanup()
     leftover = _leftover()
     out = {"collect": ret, "dead": dead, "log": log, "garbage": garbage,
@@ -617,10 +710,10 @@ def _run(program, collect):
            "api": api, "containers": containers}
     if flags & NOMEM:
         # Documented difference: stock and vgc make different allocations, so the k-th one is
-        # a different allocation in each run (it may fail a finalizer, a callback, vgc's
-        # snapshot buffer: a fallback, or nothing).  Compared: the follow-up collection
-        # (callbacks, vgc's own), the number of collections per generation, and that nothing
-        # is hidden or lost once the heap is cleaned up (leftover).
+        # a different allocation in each run (it may fail a finalizer, a callback, a growth of
+        # vgc's successor buffer: refilled in place, or nothing).  Compared: the follow-up
+        # collection (callbacks, vgc's own), the number of collections per generation, and that
+        # nothing is hidden or lost once the heap is cleaned up (leftover).
         for k in ("collect", "dead", "log", "garbage", "resurrected", "callbacks", "where",
                   "children", "again", "api", "containers"):
             out[k] = None

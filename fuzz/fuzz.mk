@@ -187,10 +187,6 @@ test-fuzz-replay: deps ## every corpus under ASan+UBSan, on each CPython, AFL++ 
 	        $(FUZZ_ENV) $(FUZZ_BUILD)/replay/fuzz_$$h fuzz/corpus/$$h; \
 	    tally $$? "$$h"; \
 	done; \
-	for h in $(FUZZ_PY_HARNESSES); do \
-	    VGC_DESIGN=inplace $(FUZZ_ENV) $(FUZZ_BUILD)/replay/fuzz_$$h fuzz/corpus/$$h; \
-	    tally $$? "$$h with every collection in place (VGC_DESIGN=inplace)"; \
-	done; \
 	for h in $(FUZZ_PY_HARNESSES); do for v in $(filter-out $(FUZZ_PY_DEFAULT),$(PY_VERSIONS)); do \
 	    b=$(BUILD)/fuzz-py$$v/replay/fuzz_$$h; \
 	    VGC_FUZZ_PY=$$v $(MAKE) --no-print-directory $$b && $(FUZZ_ENV) $$b fuzz/corpus/$$h; \

@@ -27,7 +27,8 @@
  * which objects stay referenced from outside, weakrefs with callbacks, the generation to collect
  * and steps around the collection: an allocation failing inside it (_testcapi.set_nomemory),
  * collect() near the recursion limit, install/uninstall/importlib.reload(vgc), a second thread,
- * collect(1) afterwards, faults injected into vgc's snapshot and the module's API.  Observables
+ * collect(1) afterwards, faults injected into vgc's successor buffer (a growth failing) and a
+ * collection handed to CPython's collector, the module's API.  Observables
  * compared: collect()'s result, the objects that died, the order of finalizers and weakref
  * callbacks, gc.garbage, gc.callbacks info dicts, the per-generation stats deltas, the
  * generation of every live object, the program's objects left afterwards.  A difference raises

@@ -1,7 +1,9 @@
 """Write the hand-made seeds of the `cpython` harness into fuzz/corpus/cpython/seed-*.
 Format: see _decode in fuzz/cpython_graph.py (n-1, kinds, root bytes, weak bytes, generation byte
-= generation + 3 * step flags, one parameter byte per flag NOMEM / DEEP / RELOAD set, edge
-pairs)."""
+= generation + 3 * step flags, one parameter byte per flag NOMEM / DEEP / RELOAD set, two for
+API, edge pairs).  The fault byte f of the API step is decoded by _fault there; the seeds were
+written for the array snapshot (removed) and keep their names and bytes, so that the committed
+seeds stay what this script writes: what each family now exercises is said where it is made."""
 import os
 
 KINDS = ("node", "list", "dict", "fin", "res", "tuple", "legacy", "class", "gen",
@@ -82,9 +84,13 @@ seed("thread-all", ["c_track", "fin", "node"], roots=(0,), weak=(1, 2), gen=0,
      edges=[(1, 2), (2, 1)], flags=THREAD | AGAIN | RELOAD | DEEP | NOMEM, k=7, d=3, r=15)
 
 # The module's API around a collection (flag API: fault byte f, configuration byte c): each
-# configuration bit alone, then each fault kind -- vgc's j-th snapshot allocation failing, an edge
-# limit, a snapshot refused by the proved admission check: CPython's collector must then do the
-# collection with the same observables.
+# configuration bit alone (c = 2: uninstall() + install(), the counters from zero), then each
+# fault kind (cpython_graph._fault): f % 4 = 1 a growth of vgc's successor buffer fails, on the
+# wide object both runs add (j = 1 + (f // 4) % G; f // 32 its shape: 0 garbage, 1 held), the
+# collection still vgc's, decided in place; f % 4 = 2 ("edgelimit", the array snapshot's edge
+# limit before) the same growth failure, then CPython's collector does the collection (a
+# fallback); f % 4 = 3 ("corrupt", a refused snapshot before) a fallback alone.  Same
+# observables as stock's every time.
 for bit in range(8):
     seed("api-c%d" % (1 << bit), MIX, roots=(4,), weak=(0, 2), edges=MIX_EDGES, flags=API,
          c=1 << bit)
@@ -105,32 +111,36 @@ seed("api-legacy-debug", ["legacy", "node", "fin", "res"], weak=(0, 1, 2, 3),
      edges=[(0, 1), (1, 0), (2, 3), (3, 2)], flags=API, c=4 | 8 | 64)
 seed("api-all", MIX + ["c_track"], roots=(4, 6), weak=(0, 2), edges=MIX_EDGES, gen=1,
      flags=API | AGAIN | THREAD, f=5, c=255)
-# vgc's allocations failing where no Python code runs between the decision and the resurrection
-# re-check (plain cycles, no finalizer, no weakref callback); big snapshots (mapped buffers).
+# A growth of the successor buffer failing where no Python code runs between the decision and
+# the resurrection re-check (plain cycles, no finalizer, no weakref callback: the re-check then
+# runs only because the harness validates, and must find the same set); f = 252 (api-big):
+# volume, exact lists read in chunks, the buffer grown 3 times in the decision and once in the
+# re-check (c = 2 for the young one: after a fresh install()).
 for j in range(1, 13):
     seed("api-allocfail-plain-%02d" % j, ["node", "list", "node", "dict"], roots=(2,),
          edges=[(0, 1), (1, 0), (2, 2), (3, 0)], flags=API, f=1 + 4 * j)
 seed("api-big", MIX, roots=(4,), weak=(0, 2), edges=MIX_EDGES, flags=API, f=252)
 seed("api-big-young", MIX, roots=(4,), weak=(0, 2), gen=0, edges=MIX_EDGES, flags=API | AGAIN,
      f=252, c=2)
-# The resurrection re-check's snapshot failing with a resurrected object that refers back to
-# objects earlier in the unreachable list: the in-place re-check (CPython's move_unreachable)
-# moves those tentatively unreachable objects back (phases.c vgc_visit_reachable).  Every j
-# from 1: which allocation point is the re-check's depends on the arena's layout (2 buffers per
-# snapshot since main 098dce6: j = 3, 4; 5 buffers before: j = 6..10).
+# A resurrected object that refers back to objects earlier in the unreachable list: the
+# re-check (in place, by the proved core) moves those tentatively unreachable objects back.
+# Written when the re-check's own snapshot could fail (j = the failing allocation point); now
+# f = 1 + 4 * j fails growth j + 1 of the successor buffer on a garbage wide object for
+# j = 1..7 (j = 4..7: in the re-check, whose unreachable set holds the wide object too), and
+# growth 1 + j % 4 on a held one (in the decision) for j = 8..10.
 for j in range(1, 11):
     seed("api-recheck-resurrect-%02d" % j, ["node", "node", "res"],
          edges=[(0, 1), (1, 0), (2, 0), (2, 2)], flags=API, f=1 + 4 * j)
 
-# Dicts holding nested tuples in full collections: the rebuild walk untracks tuples and (full
-# collections) dicts in the same pass (snapshot.c RELINK, phases.c vgc_dict_untrack_early), so a
-# dict's decision may depend on a tuple not offered yet.  Tuples 1..4: () then each holding the
-# earlier ones; the holder 0's dict (an instance __dict__ of str keys, the D subclass, a class's
-# dict) holds 2 = ((),) and 1 = () (an instance __dict__ is untracked in one collection), the
-# node 5's the holder, 4 and 3.  Roots: through 5 (the holder is moved back behind its tuples'
-# list position: its dict is relinked before them), the holder itself, the holder and every
-# tuple (the tuples relinked first), none (a garbage cycle); and a tuple holding a list (6, 7:
-# the holder's dict stays tracked).
+# Dicts holding nested tuples in full collections: the final walk over young untracks tuples and
+# (full collections) dicts in the same pass (inplace.c vgc_deduce_unreachable_ip, phases.c
+# vgc_dict_untrack_early), so a dict's decision may depend on a tuple not offered yet.  Tuples
+# 1..4: () then each holding the earlier ones; the holder 0's dict (an instance __dict__ of str
+# keys, the D subclass, a class's dict) holds 2 = ((),) and 1 = () (an instance __dict__ is
+# untracked in one collection), the node 5's the holder, 4 and 3.  Roots: through 5 (the holder
+# is moved back behind its tuples' list position: its dict is relinked before them), the holder
+# itself, the holder and every tuple (the tuples relinked first), none (a garbage cycle); and a
+# tuple holding a list (6, 7: the holder's dict stays tracked).
 TUP = [(2, 1), (3, 2), (3, 1), (4, 3), (4, 2), (4, 1)]
 for h in ("node", "fin", "res", "legacy", "dict", "class"):
     kinds = [h, "tuple", "tuple", "tuple", "tuple", "node"]
@@ -142,7 +152,8 @@ for h in ("node", "fin", "res", "legacy", "dict", "class"):
     seed("dicttup-tracked-" + h, kinds + ["list", "tuple"], roots=(5,), weak=(0, 5, 6),
          edges=held + [(7, 4), (7, 6), (0, 7), (6, 6)])
 # The same through the step flags: collect(1) after, the second thread, DEBUG_* output, the gc
-# readers, a keep_buffers arena, vgc's snapshot allocation failing (fallback or in-place re-check).
+# readers, a fresh install() (c = 2; a keep_buffers arena when it was written), a growth of the
+# successor buffer failing (garbage wide object; j = 4: in the re-check).
 DT = ["node", "tuple", "tuple", "tuple", "tuple", "node", "res"]
 DT_EDGES = [(0, 2), (0, 1)] + TUP + [(5, 0), (5, 4), (5, 3), (6, 0), (6, 6)]
 seed("dicttup-again", DT, roots=(5,), weak=(0, 5, 6), edges=DT_EDGES, flags=AGAIN)

@@ -363,8 +363,11 @@ Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_He
     }
     vgc_ip_subtract_refs();
     vgc_ip_move_unreachable();
-    if (ip.saw_negative)
+    if (ip.saw_negative) {
         vgc_ip_report_inconsistent(young, unreachable);
+        if (untrack & VGC_UNTRACK_UNLESS_INCONSISTENT)
+            untrack = 0;
+    }
     /* The scan's end: young relinked in the same order (CPython's), prev pointers restored,
      * COLLECTING cleared, and each tuple offered to untracking right after it is relinked (as
      * the array path's rebuild does: untracking unlinks the object, so the list is rebuilt on

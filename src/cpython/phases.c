@@ -435,8 +435,16 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
      * verify=True re-checks the decision (src/cpython/verify.c) before anything is freed. */
     Py_ssize_t n_young, negative = 0;
     int dicts_left = 0;               /* untrack_dicts still to run over young */
-    (void)vgc_deduce_unreachable_ip(gcstate, &work, &unreachable, &finalizers,
-                                    VGC_UNTRACK_TUPLES | (young == old ? VGC_UNTRACK_DICTS : 0),
+    int untrack = VGC_UNTRACK_TUPLES | (young == old ? VGC_UNTRACK_DICTS : 0);
+    /* A collection CPython's collector is to do must reach it with nothing untracked: its own
+     * untrack_tuples after vgc's would cascade further than stock's one pass (a tuple holding
+     * a tuple untracked by the first; found by the cpython fuzz harness). */
+#ifdef Py_DEBUG
+    untrack |= VGC_UNTRACK_UNLESS_INCONSISTENT;
+#endif
+    if (vgc.corrupt_next == 1)
+        untrack = 0;
+    (void)vgc_deduce_unreachable_ip(gcstate, &work, &unreachable, &finalizers, untrack,
                                     &n_young, &negative, &dicts_left);
     vgc.inconsistent += negative;
 #ifdef Py_DEBUG
@@ -448,8 +456,8 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
         /* An inconsistent type on a debug build: CPython's own collector does this collection,
          * so that its assertion reports the object (gc_decref's "refcount is too small", which
          * test_gc expects there); or the test hook _corrupt_next(1) asks for that path.  The
-         * lists are put back as they were, apart from the order and the untracked tuples and
-         * dicts, which stock's pass untracks as well.  Generation 0 holds exactly what a
+         * lists are put back as they were, apart from the order (nothing was offered to
+         * untracking: see above).  Generation 0 holds exactly what a
          * tp_traverse tracked meanwhile: stock's own pass creates such objects after merging
          * the generations, so they are not part of its collection; kept aside here and put
          * back at "stop" (vgc_finish_pending). */

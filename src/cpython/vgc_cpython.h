@@ -231,6 +231,7 @@ int vgc_layout_override(void);
 
 #define VGC_UNTRACK_TUPLES 1            /* vgc_deduce_unreachable_ip's `untrack` flags */
 #define VGC_UNTRACK_DICTS  2
+#define VGC_UNTRACK_UNLESS_INCONSISTENT 4   /* ... none of them if a gc_refs < 0 was found */
 
 /* inplace.c: deduce_unreachable (and, given a finalizers list, move_legacy_finalizers and
  * move_legacy_finalizer_reachable) with the proved in-place core (include/vgc_inplace.h) */

@@ -266,6 +266,29 @@ class Fallback(unittest.TestCase):
         self.assertEqual(mine["fallbacks_after"], 1)
         self.assertGreaterEqual(mine["after"], 10)
 
+    def test_fallback_untracks_as_stock(self):
+        # vgc's pass must leave a collection CPython's collector is to do with nothing
+        # untracked: CPython's untrack_tuples after vgc's untracked one level more (a tuple
+        # holding a tuple untracked by the first pass; found by the cpython fuzz harness).
+        code = r'''
+        gc.disable()
+        out = []
+        for gen in (0, 2):
+            t1 = (tuple(),); t2 = (t1,); kept = [t2]; d = {"k": t2}; held = [d]
+            del t1, t2, d
+            if MODE == "vgc":
+                vgc._vgc._corrupt_next(1)
+            gc.collect(gen)
+            out.append((gen, gc.is_tracked(kept[0]), gc.is_tracked(kept[0][0]),
+                        gc.is_tracked(held[0])))
+        R["out"] = out
+        if MODE == "vgc":
+            R["fallbacks"] = vgc.status()["fallbacks"]
+        '''
+        stock, mine = run(code, "stock")[0], run(code, "vgc")[0]
+        self.assertEqual(mine.pop("fallbacks"), 2)
+        self.assertEqual(mine, stock)
+
 
 class Recheck(unittest.TestCase):
     """The resurrection re-check frees what stock's collection frees.  Once, when the re-check

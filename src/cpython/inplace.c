@@ -336,8 +336,7 @@ static void vgc_ip_report_inconsistent(PyGC_Head *young, PyGC_Head *unreachable)
  * generation), the proved phases 1 and 2, then one walk over young that restores the prev
  * pointers, clears COLLECTING, counts what stays tracked and offers tuples (untrack &
  * VGC_UNTRACK_TUPLES) to untracking, as CPython's untrack_tuples does right after
- * deduce_unreachable, and dicts (& VGC_UNTRACK_DICTS) whose outcome cannot depend on a tuple
- * offered later, as its untrack_dicts (*dicts_left = 1: untrack_dicts must still run).  Afterwards:
+ * deduce_unreachable.  Afterwards:
  * young holds the reachable objects in CPython's order, unreachable the rest (COLLECTING set,
  * NEXT_MASK_UNREACHABLE clear), as CPython's deduce_unreachable leaves them.  Allocates nothing
  * that it needs: it cannot fail.  Returns the number of objects it looked at; *n_reachable the
@@ -348,8 +347,7 @@ static void vgc_ip_report_inconsistent(PyGC_Head *young, PyGC_Head *unreachable)
  * move_legacy_finalizer_reachable leave them. */
 Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_Head *unreachable,
                                      PyGC_Head *finalizers, int untrack,
-                                     Py_ssize_t *n_reachable, Py_ssize_t *negative,
-                                     int *dicts_left)
+                                     Py_ssize_t *n_reachable, Py_ssize_t *negative)
 {
     PyGC_Head *gc, *next;
     Py_ssize_t n = 0;
@@ -378,11 +376,10 @@ Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_He
             untrack = 0;
     }
     /* The scan's end: young relinked in the same order (CPython's), prev pointers restored,
-     * COLLECTING cleared, and each tuple offered to untracking right after it is relinked (as
-     * the array path's rebuild does: untracking unlinks the object, so the list is rebuilt on
-     * its head rather than patched in place). */
+     * COLLECTING cleared, and each tuple offered to untracking right after it is relinked
+     * (untracking unlinks the object, so the list is rebuilt on its head rather than patched
+     * in place). */
     Py_ssize_t kept = 0, neg = 0;
-    int dicts = 0;
     gc = GC_NEXT(young);
     gc_list_init(young);
     while (gc != young) {
@@ -392,8 +389,6 @@ Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_He
         PyObject *op = FROM_GC(gc);
         if ((untrack & VGC_UNTRACK_TUPLES) && PyTuple_CheckExact(op))
             vgc_tuple_maybe_untrack(op);
-        else if ((untrack & VGC_UNTRACK_DICTS) && PyDict_CheckExact(op))
-            dicts |= vgc_dict_untrack_early(op);
         kept += _PyObject_GC_IS_TRACKED(op);
         gc = next;
     }
@@ -421,7 +416,5 @@ Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_He
         *n_reachable = kept;
     if (negative != NULL)
         *negative = neg;
-    if (dicts_left != NULL)
-        *dicts_left = dicts;
     return n;
 }

@@ -10,7 +10,7 @@
 #include "vgc_cpython.h"
 
 #include <time.h>
-#include "internal/pycore_dict.h"     /* DK_*: vgc_dict_maybe_untrack, vgc_dict_untrack_early */
+#include "internal/pycore_dict.h"     /* DK_*: vgc_dict_maybe_untrack (3.13) */
 
 static double now_seconds(void)
 {
@@ -52,6 +52,7 @@ void vgc_tuple_maybe_untrack(PyObject *op)
     _PyObject_GC_UNTRACK(op);
 }
 
+#if PY_VERSION_HEX >= 0x030D0000
 /* One pass over a dict's entries, as _PyDict_MaybeUntrack reads them (Objects/dictobject.c): in
  * place, and for a split table or a table of str keys only the values (an exact str is not a GC
  * object).  elt(x) classifies one element (0, 1 or 2); the result is 1 as soon as an element gives
@@ -81,6 +82,8 @@ static int vgc_dict_scan(PyDictObject *mp, int (*elt)(PyObject *))
     return acc;
 }
 
+#endif
+
 /* _PyDict_MaybeUntrack: exported before 3.13 (called there); 3.13's hidden, so the same rule
  * through vgc_dict_scan. */
 void vgc_dict_maybe_untrack(PyObject *op)
@@ -93,38 +96,6 @@ void vgc_dict_maybe_untrack(PyObject *op)
     if (vgc_dict_scan((PyDictObject *)op, may_be_tracked) == 0)
         _PyObject_GC_UNTRACK(op);
 #endif
-}
-
-/* What an element of a dict means for the dict's untracking during the final walk of young (see
- * vgc_dict_untrack_early): 0 it keeps nothing tracked (not a GC object, or an untracked tuple:
- * nothing re-tracks it in this phase); 1 it keeps the dict tracked whatever happens later (a GC
- * object that is not an exact tuple, or a tracked tuple already offered to untracking or not in
- * this collection); 2 a tracked tuple of this collection not relinked yet (COLLECTING still set),
- * which untrack_tuples may still untrack. */
-static int vgc_dict_elt(PyObject *x)
-{
-    if (!_PyObject_IS_GC(x))
-        return 0;
-    if (!PyTuple_CheckExact(x))
-        return 1;
-    if (!_PyObject_GC_IS_TRACKED(x))
-        return 0;
-    return gc_is_collecting(AS_GC(x)) ? 2 : 1;
-}
-
-/* untrack_dicts' decision for one reachable dict, taken in the final walk of young (tuples are being
- * untracked in the same walk, CPython untracks all of them first).  The decision is CPython's
- * whenever it cannot depend on a tuple not offered yet: untracked when no element may be tracked
- * (untracking only ever removes reasons), kept when an element keeps it tracked for good.
- * Returns 1 when it depends on such a tuple (the dict is left as it is, for untrack_dicts). */
-int vgc_dict_untrack_early(PyObject *op)
-{
-    if (!_PyObject_GC_IS_TRACKED(op))
-        return 0;
-    int k = vgc_dict_scan((PyDictObject *)op, vgc_dict_elt);
-    if (k == 0)
-        _PyObject_GC_UNTRACK(op);
-    return k == 2;
 }
 
 /* untrack_dicts, fused with the gc_list_size(young) that follows it in CPython: returns the
@@ -282,8 +253,7 @@ static void vgc_handle_resurrected_objects(GCState *gcstate, PyGC_Head *unreacha
     gc_list_clear_collecting(unreachable);
     /* phases 1 and 2 again, in place (the proved core of include/vgc_inplace.h): no memory */
     vgc.recheck_in_place++;
-    (void)vgc_deduce_unreachable_ip(gcstate, unreachable, still_unreachable, NULL, 0, NULL, NULL,
-                                    NULL);
+    (void)vgc_deduce_unreachable_ip(gcstate, unreachable, still_unreachable, NULL, 0, NULL, NULL);
     if (vgc.verify)
         vgc_verify_inplace(unreachable, still_unreachable, NULL);
     if (check_skip) {
@@ -430,12 +400,10 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
     PyGC_Head unreachable, finalizers;
     /* The decision (SPEC §8a): phases 1-3 by the proved in-place core (include/vgc_inplace.h),
      * on the header words as CPython's own deduce_unreachable: nothing is allocated that the
-     * decision needs, so it cannot fail.  Tuples are offered to untracking in its final walk,
-     * and (full collections) dicts whose outcome cannot depend on a tuple offered later.
+     * decision needs, so it cannot fail.  Tuples are offered to untracking in its final walk.
      * verify=True re-checks the decision (src/cpython/verify.c) before anything is freed. */
     Py_ssize_t n_young, negative = 0;
-    int dicts_left = 0;               /* untrack_dicts still to run over young */
-    int untrack = VGC_UNTRACK_TUPLES | (young == old ? VGC_UNTRACK_DICTS : 0);
+    int untrack = VGC_UNTRACK_TUPLES;
     /* A collection CPython's collector is to do must reach it with nothing untracked: its own
      * untrack_tuples after vgc's would cascade further than stock's one pass (a tuple holding
      * a tuple untracked by the first; found by the cpython fuzz harness). */
@@ -445,7 +413,7 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
     if (vgc.corrupt_next == 1)
         untrack = 0;
     (void)vgc_deduce_unreachable_ip(gcstate, &work, &unreachable, &finalizers, untrack,
-                                    &n_young, &negative, &dicts_left);
+                                    &n_young, &negative);
     vgc.inconsistent += negative;
 #ifdef Py_DEBUG
     const int fall_back = negative > 0;
@@ -490,11 +458,9 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
         gc_list_merge(young, old);
     }
     else {
-        /* only in full collections (bpo-14775), decided in deduce's walk for every dict whose
-         * outcome did not depend on a tuple offered to untracking after it (then n_young is
-         * young's length); otherwise over the list, as CPython, returning young's length */
-        vgc_policy_survivors(gcstate, generation,
-                             dicts_left ? vgc_untrack_dicts(young) : n_young);
+        /* only in full collections (bpo-14775), over the list after all tuples, as CPython;
+         * returns young's length */
+        vgc_policy_survivors(gcstate, generation, vgc_untrack_dicts(young));
     }
 
     if (debug & DEBUG_COLLECTABLE)

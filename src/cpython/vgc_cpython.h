@@ -230,15 +230,13 @@ int vgc_debug_flags(GCState *gcstate);
 int vgc_layout_override(void);
 
 #define VGC_UNTRACK_TUPLES 1            /* vgc_deduce_unreachable_ip's `untrack` flags */
-#define VGC_UNTRACK_DICTS  2
-#define VGC_UNTRACK_UNLESS_INCONSISTENT 4   /* ... none of them if a gc_refs < 0 was found */
+#define VGC_UNTRACK_UNLESS_INCONSISTENT 4   /* ... no tuple if a gc_refs < 0 was found */
 
 /* inplace.c: deduce_unreachable (and, given a finalizers list, move_legacy_finalizers and
  * move_legacy_finalizer_reachable) with the proved in-place core (include/vgc_inplace.h) */
 Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_Head *unreachable,
                                      PyGC_Head *finalizers, int untrack,
-                                     Py_ssize_t *n_reachable, Py_ssize_t *negative,
-                                     int *dicts_left);
+                                     Py_ssize_t *n_reachable, Py_ssize_t *negative);
 int vgc_alloc_fails(void);        /* one allocation point of the _fail_alloc_after test hook */
 
 /* verify.c: verify=True for a decision made in place (a checker; stops the process on a
@@ -248,7 +246,6 @@ void vgc_verify_inplace(PyGC_Head *young, PyGC_Head *unreachable, PyGC_Head *fin
 /* phases.c: CPython's phases around the decision (gc_collect_main's twin) */
 void vgc_tuple_maybe_untrack(PyObject *op);
 void vgc_dict_maybe_untrack(PyObject *op);
-int vgc_dict_untrack_early(PyObject *op);
 int vgc_policy_choice(GCState *gcstate);
 int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
                      Py_ssize_t *n_uncollectable);

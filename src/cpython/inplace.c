@@ -171,22 +171,30 @@ static void ip_fill_items(PyObject *op, uint32_t from)
     ip.complete = ip.item < 0;
 }
 
+/* The buffer refilled with object g's successors from the `from`-th on. */
+static __attribute__((noinline)) void ip_refill(PyGC_Head *g, uint32_t from)
+{
+    PyObject *op = FROM_GC(g);
+    if (PyList_CheckExact(op) || PyTuple_CheckExact(op))
+        ip_fill_items(op, from);
+    else {
+        ip.obj = g;
+        ip.from = from;
+        ip.skip = from;
+        ip.len = 0;
+        ip.complete = Py_TYPE(op)->tp_traverse(op, from ? ip_visit_skip : ip_visit, NULL) == 0;
+    }
+}
+
+/* Called twice per object and phase (its successors, then the 0 that ends them): the check
+ * that the buffer already holds them is kept small so that it inlines into the core's loops. */
+__attribute__((always_inline)) inline
 uint32_t vgc_ip_succ(vgc_ip_obj *h, uint32_t from, vgc_ip_obj *const **bufp)
 {
     PyGC_Head *g = (PyGC_Head *)h;
     if (g != ip.obj || from < ip.from || from > ip.from + ip.len ||
-        (from == ip.from + ip.len && !ip.complete)) {
-        PyObject *op = FROM_GC(g);
-        if (PyList_CheckExact(op) || PyTuple_CheckExact(op))
-            ip_fill_items(op, from);
-        else {
-            ip.obj = g;
-            ip.from = from;
-            ip.skip = from;
-            ip.len = 0;
-            ip.complete = Py_TYPE(op)->tp_traverse(op, from ? ip_visit_skip : ip_visit, NULL) == 0;
-        }
-    }
+        (from == ip.from + ip.len && !ip.complete))
+        ip_refill(g, from);
     *bufp = (vgc_ip_obj *const *)(ip.buf + (from - ip.from));
     return ip.from + ip.len - from;
 }

@@ -10,6 +10,7 @@
 # make bench-mem-all              bench-mem on pyenv 3.11.7, 3.12.1, 3.13.0 in turn, each into
 #                                 build/bench/mem-py<X.Y>.{json,svg}
 # BENCH_OUT=FILE.json             where run.py writes (default build/bench/results.json)
+# BENCH_CPU=N                     the CPU every child runs on (default the lowest allowed; -1: not pinned)
 # Outputs: build/bench/core.json, build/bench/results.json, build/bench/results.svg.
 
 BENCH_PY    ?= $(or $(wildcard $(PYENV_ROOT)/versions/3.11.7/bin/python3.11),$(PYTHON))
@@ -41,7 +42,7 @@ bench: bench-core bench-floor ## benchmarks: core alone, then stock gc vs vgc (B
 	@$(MAKE) --no-print-directory ext-one PYTHON=$(BENCH_PY)
 	@$(BENCH_PY) bench/run.py --python $(BENCH_PY) --build $(BUILD) \
 	    $(if $(BENCH_QUICK),--quick) $(if $(BENCH_ONLY),--only $(BENCH_ONLY)) \
-	    $(if $(BENCH_OUT),--out $(BENCH_OUT))
+	    $(if $(BENCH_OUT),--out $(BENCH_OUT)) $(if $(BENCH_CPU),--cpu $(BENCH_CPU))
 
 bench-mem: ## only the memory rows of `make bench` (peak RSS, heap that fits under RLIMIT_AS, bytes vgc keeps; BENCH_PY=)
 	@$(MAKE) --no-print-directory ext-one PYTHON=$(BENCH_PY)

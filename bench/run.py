@@ -61,9 +61,22 @@ PLAN = [
 MB = 1024.0 * 1024.0
 
 
+# Every child runs on one CPU, the same for both sides (--cpu; default the lowest this process
+# may use; -1: not pinned).  On the shared 2-vCPU machine the two vCPUs differ: the same young
+# collection took stock 34 / vgc 38 us on vCPU 0 and 46 / 72 us on vCPU 1, and a process lands on
+# either, so unpinned medians mixed two machines (README Performance, stop 18).
+PIN_CPU = [None]
+
+
+def _pin():
+    if PIN_CPU[0] is not None:
+        os.sched_setaffinity(0, {PIN_CPU[0]})
+
+
 def run_one(py, env, mode, workload, size, tolerate=False):
     out = subprocess.run([py, os.path.join(HERE, "workloads.py"), mode, workload, str(size)],
-                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=_pin)
     if out.returncode != 0:
         if tolerate:          # a process at its memory limit may die where CPython cannot recover
             return {"failed": out.returncode, "stderr": out.stderr[-2000:]}
@@ -137,7 +150,9 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", default="")
     ap.add_argument("--out", default=None)
+    ap.add_argument("--cpu", type=int, default=min(os.sched_getaffinity(0)))
     args = ap.parse_args()
+    PIN_CPU[0] = args.cpu if args.cpu >= 0 else None
     py = args.python
     ver = subprocess.run([py, "-c", "import sys; print('%d.%d.%d%s' % (sys.version_info[:3] + (sys.abiflags,)))"],
                          stdout=subprocess.PIPE, text=True, check=True).stdout.strip()
@@ -154,6 +169,7 @@ def main():
     only = set(filter(None, args.only.split(",")))
     results = {"python": full, "quick": args.quick, "started": time.strftime("%Y-%m-%d %H:%M:%S"),
                "command": " ".join([os.path.basename(sys.argv[0])] + sys.argv[1:]),
+               "pinned_cpu": PIN_CPU[0],
                "workloads": {}}
     t_start = time.time()
     hdr = "%-26s %9s %11s %11s %8s  %s" % ("workload (py %s)" % full, "size", "stock", "vgc",

@@ -169,7 +169,8 @@ def status():
     independent checker confirmed), verify_skipped (decisions left unchecked for lack of
     memory); skip_checked (collections where no Python code ran after the decision, so the
     resurrection re-check is skipped, and where validation re-ran it anyway and found the same
-    set in the same order); recheck_in_place (resurrection re-checks run);
+    set in the same order); recheck_in_place (resurrection re-checks run); look_ahead
+    (deductions of 50,000 objects or more, run with the look-ahead that prefetches referents);
     inconsistent_types ({type name: objects} whose tp_traverse reported more references than
     their refcount: a bug in that C type, which vgc keeps alive).
     """
@@ -204,6 +205,7 @@ def status():
         "verify_skipped": raw.get("verify_skipped", 0),
         "skip_checked": raw.get("skip_checked", 0),
         "recheck_in_place": raw.get("recheck_in_place", 0),
+        "look_ahead": raw.get("look_ahead", 0),
         "inconsistent_types": raw.get("inconsistent_types", {}),
         "policy_agreed": raw.get("policy_agreed", 0),
         "policy_differed": raw.get("policy_differed", 0),

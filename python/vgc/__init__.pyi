@@ -38,6 +38,7 @@ class Status(TypedDict):
     verify_skipped: int
     skip_checked: int
     recheck_in_place: int
+    look_ahead: int
     inconsistent_types: dict[str, int]
 
 def install(*, verify: bool | None = None) -> None: ...

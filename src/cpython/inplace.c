@@ -50,6 +50,31 @@ static void vgc_count_inconsistent(PyTypeObject *from, PyTypeObject *to)
  * successors already handed over (tp_traverse visits in the same order while no code runs). */
 enum { VGC_IP_CHUNK = 1024 };
 
+/* The look-ahead (large collections only).  Phases 1 and 2 take young's objects in list order,
+ * and most of a big collection's time is the cache miss on each referent's header, once per
+ * edge and phase.  So a runner traverses the objects VGC_IP_AHEAD places ahead of the scan
+ * into a ring of raw referent slots, prefetching each referent; when the scan reaches the
+ * object, its successors are filtered from the slot (the referents are in cache by then) and it
+ * is not traversed again.  Nothing changes between the two moments (no code runs; the scan
+ * writes headers, never object contents), and the filter (a GC object of this collection) is
+ * applied when the successors are handed over, as without the ring.  An object with more than
+ * VGC_IP_RAW referents, or an exact list or tuple (read directly: ip_fill_items), has no slot's
+ * contents and is handed over as without the ring.  Below VGC_IP_RUN_MIN objects the collection
+ * is in cache anyway and the ring only costs. */
+#ifndef VGC_IP_AHEAD
+#define VGC_IP_AHEAD 8
+#endif
+#ifndef VGC_IP_RUN_MIN
+#define VGC_IP_RUN_MIN 50000
+#endif
+enum { VGC_IP_RAW = 30 };
+
+struct ip_slot {
+    PyGC_Head *g;
+    int n;                            /* raw referents, or -1: none kept (read directly) */
+    PyObject *raw[VGC_IP_RAW];
+};
+
 static struct {
     PyGC_Head *young;                 /* the list being collected */
     PyGC_Head *unreachable;           /* move_unreachable's unreachable list */
@@ -64,6 +89,11 @@ static struct {
     Py_ssize_t item;                  /* exact list/tuple: the next item to read (downwards) */
     int complete;
     int saw_negative;                 /* a gc_refs < 0 was read (an inconsistent type) */
+    /* the look-ahead: ring[rhead .. rhead+rlen) (mod VGC_IP_AHEAD) are young's objects from the
+     * scan's position on, run the next one (young: the end; NULL: look-ahead off) */
+    PyGC_Head *run;
+    int rhead, rlen;
+    struct ip_slot ring[VGC_IP_AHEAD];
     PyGC_Head *chunk[VGC_IP_CHUNK];
 } ip;
 
@@ -171,10 +201,102 @@ static void ip_fill_items(PyObject *op, uint32_t from)
     ip.complete = ip.item < 0;
 }
 
+static int ip_visit_raw(PyObject *op, void *arg)
+{
+    struct ip_slot *s = arg;
+    if (s->n == VGC_IP_RAW) {
+        s->n = -1;                    /* too many: handed over directly */
+        return 1;
+    }
+    s->raw[s->n++] = op;
+    __builtin_prefetch((const char *)op - sizeof(PyGC_Head));
+    __builtin_prefetch((const char *)op + sizeof(PyObject) - 1);
+    return 0;
+}
+
+/* The runner takes objects into the ring until it is full or at young's end. */
+static void ip_run_fill(void)
+{
+    while (ip.rlen < VGC_IP_AHEAD && ip.run != ip.young) {
+        PyGC_Head *r = ip.run;
+        PyObject *op = FROM_GC(r);
+        struct ip_slot *s = &ip.ring[(ip.rhead + ip.rlen) % VGC_IP_AHEAD];
+        s->g = r;
+        s->n = 0;
+        if (PyList_CheckExact(op) || PyTuple_CheckExact(op)) {
+            /* its first 16 items (ip_fill_items prefetches further ahead in a long one) */
+            PyObject **items = PyList_CheckExact(op) ? ((PyListObject *)op)->ob_item
+                                                     : ((PyTupleObject *)op)->ob_item;
+            for (Py_ssize_t i = Py_SIZE(op) - 1, k = 0; i >= 0 && k < 16; i--, k++) {
+                uintptr_t a = (uintptr_t)items[i];      /* may be NULL: only a hint */
+                __builtin_prefetch((const void *)(a - sizeof(PyGC_Head)));
+                __builtin_prefetch((const void *)(a + sizeof(PyObject) - 1));
+            }
+            s->n = -1;
+        }
+        else if (Py_TYPE(op)->tp_traverse(op, ip_visit_raw, s) != 0)
+            s->n = -1;
+        ip.run = GC_NEXT(r);
+        __builtin_prefetch(GC_NEXT(ip.run));
+        ip.rlen++;
+    }
+}
+
+static void ip_run_start(Py_ssize_t n)
+{
+    ip.rhead = ip.rlen = 0;
+    ip.run = n >= VGC_IP_RUN_MIN ? GC_NEXT(ip.young) : NULL;
+    if (ip.run != NULL)
+        ip_run_fill();
+}
+
+/* The scan moves past h (young's first object not scanned yet; phase 2). */
+static inline void ip_run_past(PyGC_Head *h)
+{
+    if (ip.run == NULL)
+        return;
+    if (ip.rlen > 0 && ip.ring[ip.rhead].g == h) {
+        ip.rhead = (ip.rhead + 1) % VGC_IP_AHEAD;
+        ip.rlen--;
+    }
+    if (ip.run == h)                  /* it must not stay on an object that may leave young */
+        ip.run = GC_NEXT(h);
+}
+
+/* g's successors from its slot: the same as ip_visit would push. */
+static void ip_take_slot(PyGC_Head *g, const struct ip_slot *s)
+{
+    ip.obj = g;
+    ip.from = 0;
+    ip.skip = 0;
+    ip.len = 0;
+    for (int i = 0; i < s->n; i++) {
+        PyObject *x = s->raw[i];
+        if (_PyObject_IS_GC(x) && gc_is_collecting(AS_GC(x)))
+            ip.buf[ip.len++] = AS_GC(x);
+    }
+    ip.complete = 1;
+}
+
 /* The buffer refilled with object g's successors from the `from`-th on. */
 static __attribute__((noinline)) void ip_refill(PyGC_Head *g, uint32_t from)
 {
     PyObject *op = FROM_GC(g);
+    if (ip.run != NULL && from == 0) {
+        int took = 0;
+        if (ip.rlen > 0 && ip.ring[ip.rhead].g == g) {
+            struct ip_slot *s = &ip.ring[ip.rhead];
+            if (s->n >= 0) {
+                ip_take_slot(g, s);
+                took = 1;
+            }
+            ip.rhead = (ip.rhead + 1) % VGC_IP_AHEAD;
+            ip.rlen--;
+        }
+        ip_run_fill();
+        if (took)
+            return;
+    }
     if (PyList_CheckExact(op) || PyTuple_CheckExact(op))
         ip_fill_items(op, from);
     else {
@@ -227,12 +349,14 @@ int vgc_ip_is_unreachable(vgc_ip_obj *h)
 
 void vgc_ip_keep(vgc_ip_obj *h)
 {
+    ip_run_past((PyGC_Head *)h);
     ip.prev = (PyGC_Head *)h;
 }
 
 void vgc_ip_to_unreachable(vgc_ip_obj *h)
 {
     PyGC_Head *g = (PyGC_Head *)h, *u = ip.unreachable;
+    ip_run_past(g);
     ip.prev->_gc_next = g->_gc_next;
     PyGC_Head *last = (PyGC_Head *)u->_gc_prev;
     last->_gc_next = NEXT_MASK_UNREACHABLE | (uintptr_t)g;
@@ -255,6 +379,8 @@ void vgc_ip_to_young(vgc_ip_obj *h)
 {
     PyGC_Head *g = (PyGC_Head *)h, *y = ip.young;
     ip_unlink_unreachable(g);
+    if (ip.run == y)                  /* the runner was at the end: g is next */
+        ip.run = g;
     PyGC_Head *last = (PyGC_Head *)y->_gc_prev;
     last->_gc_next = (uintptr_t)g;
     g->_gc_next = (uintptr_t)y;
@@ -376,8 +502,12 @@ Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_He
         ip.buf = ip.chunk;
         ip.cap = VGC_IP_CHUNK;
     }
+    vgc.look_ahead += n >= VGC_IP_RUN_MIN;
+    ip_run_start(n);
     vgc_ip_subtract_refs();
+    ip_run_start(n);
     vgc_ip_move_unreachable();
+    ip.run = NULL;
     if (ip.saw_negative) {
         vgc_ip_report_inconsistent(young, unreachable);
         if (untrack & VGC_UNTRACK_UNLESS_INCONSISTENT)

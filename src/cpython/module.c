@@ -47,7 +47,7 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
         PyErr_SetString(PyExc_RuntimeError, "vgc: the gc state has no callbacks list");
         return NULL;
     }
-    PyObject *hook = vgc_hook_new();
+    PyObject *hook = vgc_hook_new(gcstate->callbacks);
     if (hook == NULL)
         return NULL;
     PyObject *list = PyList_New(1);
@@ -61,14 +61,16 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     PyObject_GC_UnTrack(list);
     if (gcstate->generations[0].count > 0)        /* nor in the allocation count */
         gcstate->generations[0].count--;
-    vgc.user_callbacks = gcstate->callbacks;      /* takes over gcstate's reference */
+    vgc.user_callbacks = gcstate->callbacks;      /* the hook holds it; gcstate's reference */
+    Py_DECREF(gcstate->callbacks);                /* is given back (not its last one) */
     vgc.hook_list = list;
-    gcstate->callbacks = Py_NewRef(list);
+    gcstate->callbacks = list;                    /* takes over the list's reference */
     vgc.stats_flag = gcstate->debug & DEBUG_STATS;
     gcstate->debug &= ~DEBUG_STATS;               /* vgc prints the statistics */
     memset(vgc.collections, 0, sizeof vgc.collections);
     vgc.collected = vgc.uncollectable = vgc.validated = 0;
     vgc.verified = vgc.verify_skipped = vgc.skip_checked = vgc.recheck_in_place = 0;
+    vgc.look_ahead = 0;
     Py_CLEAR(vgc.inconsistent_types);
 #ifdef Py_DEBUG
     vgc.validate = 1;
@@ -100,10 +102,10 @@ static PyObject *py_uninstall(PyObject *module, PyObject *unused)
         return NULL;
     }
     PyObject *hooks = gcstate->callbacks;
-    gcstate->callbacks = vgc.user_callbacks;      /* gives the reference back */
+    gcstate->callbacks = Py_NewRef(vgc.user_callbacks);
     vgc.user_callbacks = NULL;
-    Py_XDECREF(hooks);
-    Py_CLEAR(vgc.hook_list);
+    vgc.hook_list = NULL;
+    Py_XDECREF(hooks);                            /* the list, the hook, its user_callbacks */
     gcstate->debug |= vgc.stats_flag;
     vgc.stats_flag = 0;
     vgc.installed = 0;
@@ -118,7 +120,7 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
     PyObject *types = vgc.inconsistent_types ? PyDict_Copy(vgc.inconsistent_types) : PyDict_New();
     if (types == NULL)
         return NULL;
-    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsnsnsisnsnsnsnsN}",
+    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsnsnsisnsnsnsnsnsN}",
                          "installed", vgc.installed ? Py_True : Py_False,
                          "collections", vgc.collections[0], vgc.collections[1],
                          vgc.collections[2],
@@ -138,6 +140,7 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
                          "verified", vgc.verified, "verify_skipped", vgc.verify_skipped,
                          "skip_checked", vgc.skip_checked,
                          "recheck_in_place", vgc.recheck_in_place,
+                         "look_ahead", vgc.look_ahead,
                          "inconsistent_types", types);
 }
 

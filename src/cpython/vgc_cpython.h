@@ -190,8 +190,9 @@ static inline void gc_list_clear_collecting(PyGC_Head *list)
 struct vgc_state {
     int installed;
     int stats_flag;                   /* DEBUG_STATS, kept out of gcstate->debug while installed */
-    PyObject *user_callbacks;         /* gc.callbacks, the user-visible list */
-    PyObject *hook_list;              /* [hook], what gcstate->callbacks points to (untracked) */
+    PyObject *user_callbacks;         /* gc.callbacks, the user-visible list (the hook owns it) */
+    PyObject *hook_list;              /* [hook], what gcstate->callbacks points to and owns
+                                       * (untracked; borrowed here) */
     PyObject *hook_type;              /* the hook's heap type (see vgc_hook_vectorcall) */
     PyObject *orig_collect;           /* the original gc.collect */
     int atexit_registered;            /* vgc_atexit resets this state at Py_Finalize */
@@ -218,6 +219,7 @@ struct vgc_state {
     Py_ssize_t verify_skipped;        /* decisions left unchecked: no memory for the check */
     Py_ssize_t skip_checked;          /* re-check skips confirmed by re-running it (validate) */
     Py_ssize_t recheck_in_place;      /* resurrection re-checks run (in place, inplace.c) */
+    Py_ssize_t look_ahead;            /* deductions run with the look-ahead (inplace.c) */
     PyObject *inconsistent_types;     /* {type name: objects} whose traverse overcounted (dict) */
     int corrupt_next;                 /* test hook: 4 spoils the next decision (verify tests), 1
                                        * hands the next collection to CPython's collector */
@@ -252,7 +254,7 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
 
 /* hook.c: the trigger and its start/stop state machine */
 PyObject *vgc_hook_type_new(void);
-PyObject *vgc_hook_new(void);
+PyObject *vgc_hook_new(PyObject *user_callbacks);
 void vgc_heal_lost_stop(GCState *gcstate);
 GCState *vgc_api_state(void);
 

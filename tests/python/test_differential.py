@@ -211,6 +211,64 @@ class Differential(unittest.TestCase):
             R["log"] = log
         ''')
 
+    def test_look_ahead_order(self):
+        # A collection of >= 50,000 objects runs with the look-ahead (src/cpython/inplace.c:
+        # a runner 8 objects ahead of the scan records each object's referents and prefetches
+        # them).  Its ring must follow young through phase 2's moves: an object reached only
+        # from a later one goes to the unreachable list and comes back; garbage leaves young
+        # untraversed; objects with more referents than a slot holds (dicts of 40, instances
+        # of 40 attributes) and lists/tuples are read directly.  The order of young afterwards
+        # and of the garbage (finalizers, weakref callbacks), and what survives, must be
+        # CPython's; the resurrection re-check of a big garbage set runs with it too.
+        self.check('''
+            log = []
+            class Fin(Node):
+                def __del__(self):
+                    log.append(self.name)
+            class Wide:
+                pass
+            keep = []
+            prev = None
+            for i in range(30000):
+                n = Node("n%d" % i)
+                n.ref = prev                        # reached from the next one: phase 2 moves
+                if i % 7 == 0:                      # it to the unreachable list and back
+                    n.d = {k: Node("d%d_%d" % (i, k)) for k in range(40)}
+                if i % 11 == 0:
+                    w = Wide()
+                    for k in range(40):
+                        setattr(w, "a%d" % k, prev)
+                    n.w = w
+                if i % 13 == 0:
+                    n.t = (prev, [prev, n], i)
+                if i % 5 == 0:                      # cyclic garbage among the live objects
+                    g = Fin("g%d" % i)
+                    g.ref = g
+                    g.other = n
+                prev = n
+            keep.append(prev)
+            gc.collect(0)
+            R["gen1"] = [o.name for o in gc.get_objects(1) if isinstance(o, Node)][::97]
+            R["n2"] = gc.collect()
+            R["gen2"] = [o.name for o in gc.get_objects(2) if isinstance(o, Node)][::89]
+            R["log1"] = log[:]
+            del log[:]
+            # garbage whose finalizers run: the re-check sees 60,000 objects; one ring of
+            # 30,000 stays garbage, the other is resurrected by one finalizer
+            rings = [[Fin("%s%d" % (p, i)) for i in range(30000)] for p in "fr"]
+            for ring in rings:
+                for i in range(30000):
+                    ring[i].ref = ring[i - 1]
+            wrs = [weakref.ref(o, lambda w, n=o.name: log.append("wr " + n))
+                   for ring in rings for o in ring[::501]]
+            Fin.__del__ = lambda self: log.append(self.name) or (self.name == "r12345" and
+                                                                 keep.append(self))
+            del rings, ring
+            R["n3"] = gc.collect()
+            R["log2"] = log[::53] + [len(log)]
+            R["saved"] = [keep[-1].name, keep[-1].ref.name, len(keep)]
+        ''')
+
     def test_pep442_resurrection(self):
         self.check('''
             saved = []

@@ -705,6 +705,29 @@ class InPlace(unittest.TestCase):
         self.assertEqual(mine, stock)
 
 
+class LookAhead(unittest.TestCase):
+    """A deduction over 50,000 objects or more runs with the look-ahead (src/cpython/inplace.c),
+    a smaller one without: status()["look_ahead"] counts them (the phases' results are
+    test_differential.py's test_look_ahead_order)."""
+
+    def test_only_big_collections(self):
+        code = r'''
+        gc.disable()
+        gc.collect()
+        base = vgc.status()["look_ahead"]
+        small = [[i] for i in range(10000)]
+        gc.collect(0)
+        after_small = vgc.status()["look_ahead"]
+        big = [[i] for i in range(60000)]
+        gc.collect(0)
+        after_big = vgc.status()["look_ahead"]
+        gc.collect()
+        R["counts"] = [after_small - base, after_big - after_small,
+                       vgc.status()["look_ahead"] - after_big]
+        '''
+        self.assertEqual(run(code, "vgc")[0]["counts"], [0, 1, 1])
+
+
 class KeptMemory(unittest.TestCase):
     """Issue #13 item 2: vgc keeps no buffers between collections; status() reports what it
     keeps (0) and the largest successor buffer a collection grew (only an object with more than

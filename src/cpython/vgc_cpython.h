@@ -219,7 +219,7 @@ struct vgc_state {
     Py_ssize_t verify_skipped;        /* decisions left unchecked: no memory for the check */
     Py_ssize_t skip_checked;          /* re-check skips confirmed by re-running it (validate) */
     Py_ssize_t recheck_in_place;      /* resurrection re-checks run (in place, inplace.c) */
-    Py_ssize_t look_ahead;            /* deductions run with the look-ahead (inplace.c) */
+    Py_ssize_t look_ahead;            /* deductions of >= 200,000 objects (look-ahead) */
     PyObject *inconsistent_types;     /* {type name: objects} whose traverse overcounted (dict) */
     int corrupt_next;                 /* test hook: 4 spoils the next decision (verify tests), 1
                                        * hands the next collection to CPython's collector */

@@ -39,7 +39,8 @@ out = {"R": R}
 if os.environ["VGC_TEST_MODE"] == "vgc":
     st = vgc.status()
     out["vgc"] = {"collections": st["collections"], "cpython_collected": st["cpython_collected"],
-                  "installed": st["installed"], "gc_is_vgc": sys.modules["gc"] is vgc}
+                  "installed": st["installed"], "gc_is_vgc": sys.modules["gc"] is vgc,
+                  "look_ahead": st["look_ahead"]}
 sys.stdout.write("@@RESULT@@" + json.dumps(out, sort_keys=True, default=repr) + "\n")
 '''
 
@@ -97,6 +98,7 @@ class Differential(unittest.TestCase):
         self.assertEqual(v["cpython_collected"], 0, "CPython's own collector found objects")
         if collections:
             self.assertGreater(v["collections"], 0, "vgc did no collection")
+        self.vgc_status = v
         return stock["R"]
 
     def test_simple_cycles(self):
@@ -212,7 +214,7 @@ class Differential(unittest.TestCase):
         ''')
 
     def test_look_ahead_order(self):
-        # A collection of >= 50,000 objects runs with the look-ahead (src/cpython/inplace.c:
+        # A collection of >= 200,000 objects runs with the look-ahead (src/cpython/inplace.c:
         # a runner 8 objects ahead of the scan records each object's referents and prefetches
         # them).  Its ring must follow young through phase 2's moves: an object reached only
         # from a later one goes to the unreachable list and comes back; garbage leaves young
@@ -229,10 +231,10 @@ class Differential(unittest.TestCase):
                 pass
             keep = []
             prev = None
-            for i in range(30000):
+            for i in range(70000):
                 n = Node("n%d" % i)
                 n.ref = prev                        # reached from the next one: phase 2 moves
-                if i % 7 == 0:                      # it to the unreachable list and back
+                if i % 21 == 0:                     # it to the unreachable list and back
                     n.d = {k: Node("d%d_%d" % (i, k)) for k in range(40)}
                 if i % 11 == 0:
                     w = Wide()
@@ -248,26 +250,28 @@ class Differential(unittest.TestCase):
                 prev = n
             keep.append(prev)
             gc.collect(0)
-            R["gen1"] = [o.name for o in gc.get_objects(1) if isinstance(o, Node)][::97]
+            R["gen1"] = [o.name for o in gc.get_objects(1) if isinstance(o, Node)][::197]
             R["n2"] = gc.collect()
-            R["gen2"] = [o.name for o in gc.get_objects(2) if isinstance(o, Node)][::89]
+            R["gen2"] = [o.name for o in gc.get_objects(2) if isinstance(o, Node)][::189]
             R["log1"] = log[:]
             del log[:]
-            # garbage whose finalizers run: the re-check sees 60,000 objects; one ring of
-            # 30,000 stays garbage, the other is resurrected by one finalizer
-            rings = [[Fin("%s%d" % (p, i)) for i in range(30000)] for p in "fr"]
+            # garbage whose finalizers run: the re-check sees 220,000 objects; one ring of
+            # 110,000 stays garbage, the other is resurrected by one finalizer
+            rings = [[Fin("%s%d" % (p, i)) for i in range(110000)] for p in "fr"]
             for ring in rings:
-                for i in range(30000):
+                for i in range(110000):
                     ring[i].ref = ring[i - 1]
             wrs = [weakref.ref(o, lambda w, n=o.name: log.append("wr " + n))
-                   for ring in rings for o in ring[::501]]
+                   for ring in rings for o in ring[::1501]]
             Fin.__del__ = lambda self: log.append(self.name) or (self.name == "r12345" and
                                                                  keep.append(self))
             del rings, ring
             R["n3"] = gc.collect()
-            R["log2"] = log[::53] + [len(log)]
+            R["log2"] = log[::153] + [len(log)]
             R["saved"] = [keep[-1].name, keep[-1].ref.name, len(keep)]
         ''')
+        # the young collection, the full one, and the full one's deduction and re-check
+        self.assertEqual(self.vgc_status["look_ahead"], 4)
 
     def test_pep442_resurrection(self):
         self.check('''

@@ -706,7 +706,7 @@ class InPlace(unittest.TestCase):
 
 
 class LookAhead(unittest.TestCase):
-    """A deduction over 50,000 objects or more runs with the look-ahead (src/cpython/inplace.c),
+    """A deduction over 200,000 objects or more runs with the look-ahead (src/cpython/inplace.c),
     a smaller one without: status()["look_ahead"] counts them (the phases' results are
     test_differential.py's test_look_ahead_order)."""
 
@@ -718,7 +718,7 @@ class LookAhead(unittest.TestCase):
         small = [[i] for i in range(10000)]
         gc.collect(0)
         after_small = vgc.status()["look_ahead"]
-        big = [[i] for i in range(60000)]
+        big = [[i] for i in range(250000)]
         gc.collect(0)
         after_big = vgc.status()["look_ahead"]
         gc.collect()

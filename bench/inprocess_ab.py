@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""bench/inprocess_ab.py — stock gc and one or more vgc builds, rotating in ONE process on ONE heap.
+
+    python bench/inprocess_ab.py WORKLOAD N ROUNDS SO [SO ...]
+
+WORKLOAD: `full` (bench/workloads.py build_heap(N) kept, 1% cyclic garbage added before each
+collection, as the full_collect rows) or a garbage shape of workloads.SHAPES (N objects of it
+made before each collection).  SO: paths of vgc._vgc extension files (e.g.
+build/py3.11.7/vgc/_vgc.cpython-311-x86_64-linux-gnu.so and an older build's); each is loaded as
+its own module (`v<k>._vgc`, its own state) and installed only around its own collections.  Each
+round collects once per side, the order reversed every other round; prints the minimum
+collection CPU time (time.thread_time) of stock and each build's minimum / stock's.
+
+Why: on the shared 2-vCPU machine, fresh processes land on vCPUs that differ by up to 1.5x for
+the same collection, so a ratio of two processes' medians moves by tens of percent; here every
+side sees the same heap, the same process and the same CPU.  Not a replacement for `make bench`
+(fresh processes, what a user sees), a check of a change.  Not in proof scope.
+"""
+import importlib.machinery
+import importlib.util
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gc as stockgc  # noqa: E402
+import workloads as w  # noqa: E402
+
+
+def load(k, path):
+    name = "v%d._vgc" % k
+    loader = importlib.machinery.ExtensionFileLoader(name, path)
+    spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    return mod
+
+
+def main():
+    if len(sys.argv) < 5:
+        raise SystemExit(__doc__)
+    wl, n, rounds, sos = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
+    if wl != "full" and wl not in w.SHAPES:
+        raise SystemExit("workload: full or one of %s" % ", ".join(w.SHAPES))
+    sides = [None] + [load(k, so) for k, so in enumerate(sos)]
+    stockgc.disable()
+    heap = w.build_heap(n) if wl == "full" else None
+    stockgc.collect()
+    stockgc.collect()
+    times = [[] for _ in sides]
+    for r in range(rounds):
+        order = range(len(sides)) if r % 2 == 0 else reversed(range(len(sides)))
+        for k in order:
+            mod = sides[k]
+            if mod is not None:
+                mod._install()
+            if wl == "full":
+                w.make_garbage(n // 100)
+            else:
+                w.SHAPES[wl](n)
+            collect = mod.collect if mod is not None else stockgc.collect
+            t0 = time.thread_time()
+            collect(2)
+            times[k].append(time.thread_time() - t0)
+            if mod is not None:
+                mod._uninstall()
+    base = min(times[0])
+    print("%s n=%d rounds=%d: stock min %.2f ms" % (wl, n, rounds, base * 1e3))
+    for k, so in enumerate(sos, 1):
+        print("  %.3f  %s" % (min(times[k]) / base, so))
+    del heap
+
+
+if __name__ == "__main__":
+    main()

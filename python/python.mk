@@ -80,6 +80,11 @@ test-python: ext
 	    VGC_VALIDATE=1 PYTHONPATH=$(BUILD)/py$$ver $$p tests/python/run.py 2>&1 | tee $(BUILD)/python-$$ver.out; \
 	    [ $${PIPESTATUS[0]} = 0 ] || rc=1; \
 	    tail -1 $(BUILD)/python-$$ver.out >> $(BUILD)/python-tests.out; \
+	    echo "---- tests/python (hardening + differential) with the look-ahead on every collection, Python $$ver"; \
+	    VGC_LOOK_AHEAD_MIN=0 VGC_VALIDATE=1 PYTHONPATH=$(BUILD)/py$$ver $$p tests/python/run.py test_hardening.py \
+	        test_differential.py 2>&1 | tee $(BUILD)/python-$$ver-lookahead.out; \
+	    [ $${PIPESTATUS[0]} = 0 ] || rc=1; \
+	    tail -1 $(BUILD)/python-$$ver-lookahead.out >> $(BUILD)/python-tests.out; \
 	done; \
 	for p in $(DEB_INTERPS); do \
 	    $(MAKE) --no-print-directory ext-one PYTHON=$$p >/dev/null || { rc=1; continue; }; \

@@ -170,8 +170,8 @@ def status():
     memory); skip_checked (collections where no Python code ran after the decision, so the
     resurrection re-check is skipped, and where validation re-ran it anyway and found the same
     set in the same order); recheck_in_place (resurrection re-checks run); look_ahead
-    (deductions of 200,000 objects or more, run with the look-ahead that prefetches
-    referents);
+    (deductions run with the look-ahead that prefetches referents: those of
+    200,000 objects or more, or VGC_LOOK_AHEAD_MIN at install());
     inconsistent_types ({type name: objects} whose tp_traverse reported more references than
     their refcount: a bug in that C type, which vgc keeps alive).
     """

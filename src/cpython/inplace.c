@@ -59,15 +59,13 @@ enum { VGC_IP_CHUNK = 1024 };
  * writes headers, never object contents), and the filter (a GC object of this collection) is
  * applied when the successors are handed over, as without the ring.  An object with more than
  * VGC_IP_RAW referents, or an exact list or tuple (read directly: ip_fill_items), has no slot's
- * contents and is handed over as without the ring.  Below VGC_IP_RUN_MIN objects the ring only
- * costs: the bench heap (bench/workloads.py build_heap, 3.11.7, this machine's caches), ring on /
+ * contents and is handed over as without the ring.  Below VGC_LOOK_AHEAD_MIN objects (vgc_cpython.h;
+ * the environment variable VGC_LOOK_AHEAD_MIN at install() overrides it, for the tests and the
+ * fuzz harness, which then run the ring on every collection) the ring only costs: the bench heap (bench/workloads.py build_heap, 3.11.7, this machine's caches), ring on /
  * off vs stock, in one process: 100k objects 1.22 / 1.09, 160k 1.03 / 1.02, 210k 0.90 / 0.95,
  * 310k 0.89 / 1.02, 1M 0.66 / 1.02. */
 #ifndef VGC_IP_AHEAD
 #define VGC_IP_AHEAD 8
-#endif
-#ifndef VGC_IP_RUN_MIN
-#define VGC_IP_RUN_MIN 200000
 #endif
 enum { VGC_IP_RAW = 30 };
 
@@ -247,7 +245,7 @@ static void ip_run_fill(void)
 static void ip_run_start(Py_ssize_t n)
 {
     ip.rhead = ip.rlen = 0;
-    ip.run = n >= VGC_IP_RUN_MIN ? GC_NEXT(ip.young) : NULL;
+    ip.run = n >= vgc.look_ahead_min ? GC_NEXT(ip.young) : NULL;
     if (ip.run != NULL)
         ip_run_fill();
 }
@@ -504,7 +502,7 @@ Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_He
         ip.buf = ip.chunk;
         ip.cap = VGC_IP_CHUNK;
     }
-    vgc.look_ahead += n >= VGC_IP_RUN_MIN;
+    vgc.look_ahead += n >= vgc.look_ahead_min;
     ip_run_start(n);
     vgc_ip_subtract_refs();
     ip_run_start(n);

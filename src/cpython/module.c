@@ -71,6 +71,9 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     vgc.collected = vgc.uncollectable = vgc.validated = 0;
     vgc.verified = vgc.verify_skipped = vgc.skip_checked = vgc.recheck_in_place = 0;
     vgc.look_ahead = 0;
+    const char *la = getenv("VGC_LOOK_AHEAD_MIN");    /* tests, fuzzing: e.g. 0 (always) */
+    vgc.look_ahead_min = la != NULL && la[0] >= '0' && la[0] <= '9' ? atol(la)
+                                                                    : VGC_LOOK_AHEAD_MIN;
     Py_CLEAR(vgc.inconsistent_types);
 #ifdef Py_DEBUG
     vgc.validate = 1;

@@ -187,6 +187,9 @@ static inline void gc_list_clear_collecting(PyGC_Head *list)
 
 /* ---- module state ------------------------------------------------------------------------ */
 
+/* The size of a collection from which the in-place host's look-ahead runs (inplace.c). */
+#define VGC_LOOK_AHEAD_MIN 200000
+
 struct vgc_state {
     int installed;
     int stats_flag;                   /* DEBUG_STATS, kept out of gcstate->debug while installed */
@@ -219,7 +222,8 @@ struct vgc_state {
     Py_ssize_t verify_skipped;        /* decisions left unchecked: no memory for the check */
     Py_ssize_t skip_checked;          /* re-check skips confirmed by re-running it (validate) */
     Py_ssize_t recheck_in_place;      /* resurrection re-checks run (in place, inplace.c) */
-    Py_ssize_t look_ahead;            /* deductions of >= 200,000 objects (look-ahead) */
+    Py_ssize_t look_ahead;            /* deductions run with the look-ahead (inplace.c) */
+    Py_ssize_t look_ahead_min;        /* from this many objects on (VGC_LOOK_AHEAD_MIN) */
     PyObject *inconsistent_types;     /* {type name: objects} whose traverse overcounted (dict) */
     int corrupt_next;                 /* test hook: 4 spoils the next decision (verify tests), 1
                                        * hands the next collection to CPython's collector */

@@ -50,9 +50,9 @@ ELAPSED = re.compile(r"\d+\.\d+s elapsed")
 GENSIZES = re.compile(r"(objects in each generation:|objects in permanent generation:)[ \d]*")
 
 
-def run_scenario(code, mode):
+def run_scenario(code, mode, env=None):
     src = PREAMBLE + textwrap.dedent(code) + POSTAMBLE
-    env = dict(os.environ, VGC_TEST_MODE=mode, VGC_DISABLE="1")
+    env = dict(os.environ, VGC_TEST_MODE=mode, VGC_DISABLE="1", **(env or {}))
     proc = subprocess.run([sys.executable, "-X", "faulthandler", "-c", src], env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
     if proc.returncode != 0 or "@@RESULT@@" not in proc.stdout:
@@ -85,9 +85,9 @@ def count0_pairs(mine, stock):
 class Differential(unittest.TestCase):
     maxDiff = None
 
-    def check(self, code, collections=True, compare_stderr=False):
-        stock, stock_err = run_scenario(code, "stock")
-        mine, mine_err = run_scenario(code, "vgc")
+    def check(self, code, collections=True, compare_stderr=False, env=None):
+        stock, stock_err = run_scenario(code, "stock", env)
+        mine, mine_err = run_scenario(code, "vgc", env)
         self.assertEqual(strip_count0(mine["R"]), strip_count0(stock["R"]))
         for key, (a, b) in count0_pairs(mine["R"], stock["R"]):
             self.assertLessEqual(abs(a - b), COUNT0_SLACK, "get_count()[0] at %s" % key)
@@ -269,7 +269,7 @@ class Differential(unittest.TestCase):
             R["n3"] = gc.collect()
             R["log2"] = log[::153] + [len(log)]
             R["saved"] = [keep[-1].name, keep[-1].ref.name, len(keep)]
-        ''')
+        ''', env={"VGC_LOOK_AHEAD_MIN": "200000"})     # the default, whatever the test run sets
         # the young collection, the full one, and the full one's deduction and re-check
         self.assertEqual(self.vgc_status["look_ahead"], 4)
 

@@ -725,7 +725,25 @@ class LookAhead(unittest.TestCase):
         R["counts"] = [after_small - base, after_big - after_small,
                        vgc.status()["look_ahead"] - after_big]
         '''
-        self.assertEqual(run(code, "vgc")[0]["counts"], [0, 1, 1])
+        # the default threshold, whatever the test run sets (make test-python runs this file
+        # a second time with VGC_LOOK_AHEAD_MIN=0: the ring on every collection)
+        self.assertEqual(run(code, "vgc", env={"VGC_LOOK_AHEAD_MIN": "200000"})[0]["counts"],
+                         [0, 1, 1])
+
+    def test_environment_threshold(self):
+        code = r'''
+        gc.disable()
+        gc.collect()
+        st = vgc.status()
+        small = [[i] for i in range(100)]
+        gc.collect(0)
+        R["n"] = vgc.status()["look_ahead"] - st["look_ahead"]
+        R["rechecks"] = vgc.status()["recheck_in_place"] - st["recheck_in_place"]
+        '''
+        # every deduction ran with it: the collection's, and the re-check that validation
+        # (VGC_VALIDATE=1, Py_DEBUG) runs even when it could be skipped
+        r = run(code, "vgc", env={"VGC_LOOK_AHEAD_MIN": "0"})[0]
+        self.assertEqual(r["n"], 1 + r["rechecks"])
 
 
 class KeptMemory(unittest.TestCase):

@@ -204,9 +204,9 @@ static void ip_fill_items(PyObject *op, uint32_t from)
 static int ip_visit_raw(PyObject *op, void *arg)
 {
     struct ip_slot *s = arg;
-    if (s->n == VGC_IP_RAW) {
-        s->n = -1;                    /* too many: handed over directly */
-        return 1;
+    if (s->n < 0 || s->n == VGC_IP_RAW) {
+        s->n = -1;                    /* too many: handed over directly (and a tp_traverse */
+        return 1;                     /* that ignores the 1 writes nothing more) */
     }
     s->raw[s->n++] = op;
     __builtin_prefetch((const char *)op - sizeof(PyGC_Head));

@@ -15,7 +15,8 @@ set -u
 [ $# -ge 2 ] || { echo "usage: $0 NAME CPU_SECONDS [MAX_WALL_SECONDS]" >&2; exit 2; }
 name=$1 cpu_target=$2 wall_max=${3:-0}
 [ -f "fuzz/fuzz_$name.c" ] && [ -d "fuzz/corpus/$name" ] || { echo "$0: no harness $name" >&2; exit 2; }
-fb=${FUZZ_BUILD:-build/fuzz}          # make campaign passes it (another CPython: build/fuzz-py<v>)
+fb=${FUZZ_BUILD:-build/fuzz${VGC_FUZZ_PY:+-py$VGC_FUZZ_PY}}   # make campaign passes it; VGC_FUZZ_PY alone: build/fuzz-py<v>
+# (until stop 18 VGC_FUZZ_PY alone still ran build/fuzz, the 3.11.7 binary)
 make --no-print-directory "$fb/libfuzzer/fuzz_$name" >&2 || exit 2
 
 bin=$fb/libfuzzer/fuzz_$name work=fuzz/work/$name out=fuzz/out/$name

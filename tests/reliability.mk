@@ -62,6 +62,9 @@ asan-ext: deps
 	        echo "asan-ext: building vgc (ASan+UBSan) for Python $$ver"; \
 	        $(CLANG) $(ASAN_CFLAGS) -I$$inc $(CPYTHON_SRC) $(EXT_PROVED) -o $$out/_vgc$$suf || exit 1; \
 	    fi; \
+	    if [ ! -f $$out/../_vgctest$$suf ] || [ tests/c/vgctest_module.c -nt $$out/../_vgctest$$suf ]; then \
+	        $(CLANG) $(ASAN_CFLAGS) -I$$inc tests/c/vgctest_module.c -o $$out/../_vgctest$$suf || exit 1; \
+	    fi; \
 	    cat $(REL_DIR)/lsan.supp > $(BUILD)/asan/lsan-$$ver.supp; \
 	    case $$ver in 3.11) ;; *) cat $(REL_DIR)/lsan-immortal-strings.supp >> $(BUILD)/asan/lsan-$$ver.supp;; esac; \
 	    venv=$(BUILD)/asan/venv-$$ver; [ -x $$venv/bin/python ] || $$p -m venv --without-pip $$venv || exit 1; \

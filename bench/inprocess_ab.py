@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """bench/inprocess_ab.py — stock gc and one or more vgc builds, rotating in ONE process on ONE heap.
 
-    python bench/inprocess_ab.py WORKLOAD N ROUNDS SO [SO ...]
+    python bench/inprocess_ab.py WORKLOAD N ROUNDS SO[:MIN] [SO[:MIN] ...]
 
 WORKLOAD: `full` (bench/workloads.py build_heap(N) kept, 1% cyclic garbage added before each
 collection, as the full_collect rows) or a garbage shape of workloads.SHAPES (N objects of it
 made before each collection).  SO: paths of vgc._vgc extension files (e.g.
 build/py3.11.7/vgc/_vgc.cpython-311-x86_64-linux-gnu.so and an older build's); each is loaded as
-its own module (`v<k>._vgc`, its own state) and installed only around its own collections.  Each
+its own module (`v<k>._vgc`, its own state) and installed only around its own collections; with
+`:MIN` it is installed with VGC_LOOK_AHEAD_MIN=MIN (the same build twice, `SO:0 SO:100000000`,
+compares the look-ahead on and off; default: the build's own threshold).  Each
 round collects once per side, the order reversed every other round; prints the minimum
 collection CPU time (time.thread_time) of stock and each build's minimum / stock's.
 
@@ -42,6 +44,8 @@ def main():
     wl, n, rounds, sos = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
     if wl != "full" and wl not in w.SHAPES:
         raise SystemExit("workload: full or one of %s" % ", ".join(w.SHAPES))
+    mins = [so.rpartition(":")[2] if ":" in so else None for so in sos]
+    sos = [so.rpartition(":")[0] if ":" in so else so for so in sos]
     sides = [None] + [load(k, so) for k, so in enumerate(sos)]
     stockgc.disable()
     heap = w.build_heap(n) if wl == "full" else None
@@ -53,6 +57,10 @@ def main():
         for k in order:
             mod = sides[k]
             if mod is not None:
+                if mins[k - 1] is None:
+                    os.environ.pop("VGC_LOOK_AHEAD_MIN", None)
+                else:
+                    os.environ["VGC_LOOK_AHEAD_MIN"] = mins[k - 1]
                 mod._install()
             if wl == "full":
                 w.make_garbage(n // 100)
@@ -67,7 +75,8 @@ def main():
     base = min(times[0])
     print("%s n=%d rounds=%d: stock min %.2f ms" % (wl, n, rounds, base * 1e3))
     for k, so in enumerate(sos, 1):
-        print("  %.3f  %s" % (min(times[k]) / base, so))
+        print("  %.3f  %s%s" % (min(times[k]) / base, so,
+                                "" if mins[k - 1] is None else "  (look-ahead from %s)" % mins[k - 1]))
     del heap
 
 

@@ -252,8 +252,8 @@ typedef struct {
     vectorcallfunc vectorcall;
     /* the user's gc.callbacks list, owned here: gcstate->callbacks owns the hook's list, so
      * when CPython drops it at finalization (_PyGC_Fini) the user's list goes too, as stock's
-     * does; vgc.user_callbacks and vgc.hook_list only borrow (LeakSanitizer found both leaked
-     * by an interpreter that exits with vgc installed) */
+     * does; vgc.user_callbacks only borrows (LeakSanitizer found both lists leaked by an
+     * interpreter that exits with vgc installed) */
     PyObject *user_callbacks;
 } vgc_hook_object;
 

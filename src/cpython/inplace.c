@@ -59,11 +59,12 @@ enum { VGC_IP_CHUNK = 1024 };
  * writes headers, never object contents), and the filter (a GC object of this collection) is
  * applied when the successors are handed over, as without the ring.  An object with more than
  * VGC_IP_RAW referents, or an exact list or tuple (read directly: ip_fill_items), has no slot's
- * contents and is handed over as without the ring.  Below VGC_LOOK_AHEAD_MIN objects (vgc_cpython.h;
- * the environment variable VGC_LOOK_AHEAD_MIN at install() overrides it, for the tests and the
- * fuzz harness, which then run the ring on every collection) the ring only costs: the bench heap (bench/workloads.py build_heap, 3.11.7, this machine's caches), ring on /
- * off vs stock, in one process: 100k objects 1.22 / 1.09, 160k 1.03 / 1.02, 210k 0.90 / 0.95,
- * 310k 0.89 / 1.02, 1M 0.66 / 1.02. */
+ * contents and is handed over as without the ring.  Below VGC_LOOK_AHEAD_MIN objects
+ * (vgc_cpython.h; the environment variable VGC_LOOK_AHEAD_MIN at install() overrides it, for the
+ * tests and the fuzz harness, which then run the ring on every collection) the ring only costs:
+ * on the bench heap (3.11.7, this machine's caches), ring on / off vs stock in one process
+ * (bench/inprocess_ab.py full N 9 SO:0 SO:100000000): 100k objects 1.22 / 1.09, 160k
+ * 1.03 / 1.02, 210k 0.90 / 0.95, 310k 0.89 / 1.02, 1M 0.66 / 1.02. */
 #ifndef VGC_IP_AHEAD
 #define VGC_IP_AHEAD 8
 #endif
@@ -140,13 +141,28 @@ static inline int ip_push(PyGC_Head *g)
     return 0;
 }
 
+/* A referent that is an object of this collection (a GC object with COLLECTING): the one
+ * test by which successors are handed over, whichever way they were read. */
+static inline int ip_member(PyObject *op)
+{
+    return _PyObject_IS_GC(op) && gc_is_collecting(AS_GC(op));
+}
+
+/* A hint to load an object's GC header and type; `a` may be NULL or not a GC object: the
+ * address is formed by integer arithmetic and never dereferenced. */
+static inline void ip_prefetch(uintptr_t a)
+{
+    __builtin_prefetch((const void *)(a - sizeof(PyGC_Head)));
+    __builtin_prefetch((const void *)(a + sizeof(PyObject) - 1));
+}
+
 /* tp_traverse's visit: every reference to an object of this collection (COLLECTING) goes into
  * the buffer; ip_visit_skip first passes over the `skip` handed over already (a refill after
  * the buffer could not grow). */
 static int ip_visit(PyObject *op, void *arg)
 {
     (void)arg;
-    if (!_PyObject_IS_GC(op) || !gc_is_collecting(AS_GC(op)))
+    if (!ip_member(op))
         return 0;
     return ip_push(AS_GC(op));
 }
@@ -154,7 +170,7 @@ static int ip_visit(PyObject *op, void *arg)
 static int ip_visit_skip(PyObject *op, void *arg)
 {
     (void)arg;
-    if (!_PyObject_IS_GC(op) || !gc_is_collecting(AS_GC(op)))
+    if (!ip_member(op))
         return 0;
     if (ip.skip > 0) {
         ip.skip--;
@@ -185,13 +201,10 @@ static void ip_fill_items(PyObject *op, uint32_t from)
          * loop in `perf annotate`); ask for the item 16 places ahead (a hint: a NULL or non-GC
          * item is harmless).  bench/repeat_collect.py vgc 1000000, 10 alternating processes:
          * median of the minimums 116.9 -> 111.4 ms on 3.11.7, 98.2 -> 97.0 on 3.13.0. */
-        if (ip.item >= 16) {          /* integer arithmetic: the item may be NULL */
-            uintptr_t ahead = (uintptr_t)items[ip.item - 16];
-            __builtin_prefetch((const void *)(ahead - sizeof(PyGC_Head)));
-            __builtin_prefetch((const void *)(ahead + sizeof(PyObject) - 1));
-        }
+        if (ip.item >= 16)
+            ip_prefetch((uintptr_t)items[ip.item - 16]);
         PyObject *x = items[ip.item];
-        if (x == NULL || !_PyObject_IS_GC(x) || !gc_is_collecting(AS_GC(x)))
+        if (x == NULL || !ip_member(x))
             continue;
         if (ip.skip > 0)
             ip.skip--;
@@ -209,8 +222,7 @@ static int ip_visit_raw(PyObject *op, void *arg)
         return 1;                     /* that ignores the 1 writes nothing more) */
     }
     s->raw[s->n++] = op;
-    __builtin_prefetch((const char *)op - sizeof(PyGC_Head));
-    __builtin_prefetch((const char *)op + sizeof(PyObject) - 1);
+    ip_prefetch((uintptr_t)op);
     return 0;
 }
 
@@ -227,11 +239,8 @@ static void ip_run_fill(void)
             /* its first 16 items (ip_fill_items prefetches further ahead in a long one) */
             PyObject **items = PyList_CheckExact(op) ? ((PyListObject *)op)->ob_item
                                                      : ((PyTupleObject *)op)->ob_item;
-            for (Py_ssize_t i = Py_SIZE(op) - 1, k = 0; i >= 0 && k < 16; i--, k++) {
-                uintptr_t a = (uintptr_t)items[i];      /* may be NULL: only a hint */
-                __builtin_prefetch((const void *)(a - sizeof(PyGC_Head)));
-                __builtin_prefetch((const void *)(a + sizeof(PyObject) - 1));
-            }
+            for (Py_ssize_t i = Py_SIZE(op) - 1, k = 0; i >= 0 && k < 16; i--, k++)
+                ip_prefetch((uintptr_t)items[i]);
             s->n = -1;
         }
         else if (Py_TYPE(op)->tp_traverse(op, ip_visit_raw, s) != 0)
@@ -271,9 +280,8 @@ static void ip_take_slot(PyGC_Head *g, const struct ip_slot *s)
     ip.skip = 0;
     ip.len = 0;
     for (int i = 0; i < s->n; i++) {
-        PyObject *x = s->raw[i];
-        if (_PyObject_IS_GC(x) && gc_is_collecting(AS_GC(x)))
-            ip.buf[ip.len++] = AS_GC(x);
+        if (ip_member(s->raw[i]))
+            ip.buf[ip.len++] = AS_GC(s->raw[i]);
     }
     ip.complete = 1;
 }

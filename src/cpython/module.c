@@ -63,7 +63,6 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
         gcstate->generations[0].count--;
     vgc.user_callbacks = gcstate->callbacks;      /* the hook holds it; gcstate's reference */
     Py_DECREF(gcstate->callbacks);                /* is given back (not its last one) */
-    vgc.hook_list = list;
     gcstate->callbacks = list;                    /* takes over the list's reference */
     vgc.stats_flag = gcstate->debug & DEBUG_STATS;
     gcstate->debug &= ~DEBUG_STATS;               /* vgc prints the statistics */
@@ -107,7 +106,6 @@ static PyObject *py_uninstall(PyObject *module, PyObject *unused)
     PyObject *hooks = gcstate->callbacks;
     gcstate->callbacks = Py_NewRef(vgc.user_callbacks);
     vgc.user_callbacks = NULL;
-    vgc.hook_list = NULL;
     Py_XDECREF(hooks);                            /* the list, the hook, its user_callbacks */
     gcstate->debug |= vgc.stats_flag;
     vgc.stats_flag = 0;

@@ -194,8 +194,6 @@ struct vgc_state {
     int installed;
     int stats_flag;                   /* DEBUG_STATS, kept out of gcstate->debug while installed */
     PyObject *user_callbacks;         /* gc.callbacks, the user-visible list (the hook owns it) */
-    PyObject *hook_list;              /* [hook], what gcstate->callbacks points to and owns
-                                       * (untracked; borrowed here) */
     PyObject *hook_type;              /* the hook's heap type (see vgc_hook_vectorcall) */
     PyObject *orig_collect;           /* the original gc.collect */
     int atexit_registered;            /* vgc_atexit resets this state at Py_Finalize */

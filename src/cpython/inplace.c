@@ -489,7 +489,8 @@ static void vgc_ip_report_inconsistent(PyGC_Head *young, PyGC_Head *unreachable)
  * move_legacy_finalizer_reachable leave them. */
 Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_Head *unreachable,
                                      PyGC_Head *finalizers, int untrack,
-                                     Py_ssize_t *n_reachable, Py_ssize_t *negative)
+                                     Py_ssize_t *n_reachable, Py_ssize_t *negative,
+                                     struct vgc_un *un)
 {
     PyGC_Head *gc, *next;
     Py_ssize_t n = 0;
@@ -546,10 +547,17 @@ Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_He
         for (gc = GC_NEXT(finalizers); gc != finalizers; gc = GC_NEXT(gc))
             gc_clear_collecting(gc);
     }
+    /* The unreachable list's links lose the mask; on the way, `un` is told its size and what
+     * its objects need of the phases that follow (vgc_un_see). */
+    struct vgc_un none;
+    if (un == NULL)
+        un = &none;
+    *un = (struct vgc_un){0, 0, NULL, 0, 0};
     unreachable->_gc_next &= ~NEXT_MASK_UNREACHABLE;
     for (gc = GC_NEXT(unreachable); gc != unreachable; gc = next) {
         gc->_gc_next &= ~NEXT_MASK_UNREACHABLE;
         next = (PyGC_Head *)gc->_gc_next;
+        vgc_un_see(un, FROM_GC(gc));
     }
     /* a buffer grown past the static chunk is given back (memory: only while collecting) */
     if (ip.buf != ip.chunk) {

@@ -11,6 +11,7 @@
 
 #include <time.h>
 #include "internal/pycore_dict.h"     /* DK_*: vgc_dict_maybe_untrack (3.13) */
+#include "internal/pycore_pyerrors.h" /* _PyErr_Occurred */
 
 static double now_seconds(void)
 {
@@ -118,15 +119,6 @@ static void vgc_debug_cycle(const char *msg, PyObject *op)
     PySys_FormatStderr("gc: %s <%s %p>\n", msg, Py_TYPE(op)->tp_name, op);
 }
 
-static PyWeakReference **weakrefs_listptr(PyObject *op)
-{
-#if PY_VERSION_HEX >= 0x030C0000
-    return (PyWeakReference **)_PyObject_GET_WEAKREFS_LISTPTR_FROM_OFFSET(op);
-#else
-    return (PyWeakReference **)_PyObject_GET_WEAKREFS_LISTPTR(op);
-#endif
-}
-
 /* handle_weakrefs: clear every weakref to an unreachable object; call the callbacks of the
  * weakrefs that are themselves reachable (after all are cleared).  Returns how many of those
  * weakrefs died on the way (CPython counts them as collected).  *ran_code is set when a
@@ -193,6 +185,16 @@ static void vgc_clear_weakrefs_quietly(PyGC_Head *list)
 }
 #endif
 
+/* Where lists are validated: the unreachable set's walk counted it and saw what it needs. */
+static void vgc_check_un(PyGC_Head *unreachable, const struct vgc_un *un)
+{
+    struct vgc_un again = {0, 0, NULL, 0, 0};
+    for (PyGC_Head *gc = GC_NEXT(unreachable); gc != unreachable; gc = GC_NEXT(gc))
+        vgc_un_see(&again, FROM_GC(gc));
+    if ((un->count >= 0 && again.count != un->count) || (again.needs & ~un->needs) != 0)
+        Py_FatalError("vgc: the unreachable set's summary is wrong (count or phases needed)");
+}
+
 /* finalize_garbage: PEP 442 tp_finalize once per object (FINALIZED bit set first).
  * *ran_code is set when a finalizer was called. */
 static void vgc_finalize_garbage(PyGC_Head *collectable, int *ran_code)
@@ -253,7 +255,8 @@ static void vgc_handle_resurrected_objects(GCState *gcstate, PyGC_Head *unreacha
     gc_list_clear_collecting(unreachable);
     /* phases 1 and 2 again, in place (the proved core of include/vgc_inplace.h): no memory */
     vgc.recheck_in_place++;
-    (void)vgc_deduce_unreachable_ip(gcstate, unreachable, still_unreachable, NULL, 0, NULL, NULL);
+    (void)vgc_deduce_unreachable_ip(gcstate, unreachable, still_unreachable, NULL, 0, NULL, NULL,
+                                    NULL);
     if (vgc.verify)
         vgc_verify_inplace(unreachable, still_unreachable, NULL);
     if (check_skip) {
@@ -269,6 +272,7 @@ static void vgc_handle_resurrected_objects(GCState *gcstate, PyGC_Head *unreacha
 /* delete_garbage: tp_clear (or, with DEBUG_SAVEALL, append to gc.garbage). */
 static void vgc_delete_garbage(GCState *gcstate, PyGC_Head *collectable, PyGC_Head *old)
 {
+    PyThreadState *tstate = _PyThreadState_GET();   /* once: PyErr_Occurred() looks it up */
     while (!gc_list_is_empty(collectable)) {
         PyGC_Head *gc = GC_NEXT(collectable);
         PyObject *op = FROM_GC(gc);
@@ -281,7 +285,7 @@ static void vgc_delete_garbage(GCState *gcstate, PyGC_Head *collectable, PyGC_He
             if (clear != NULL) {
                 Py_INCREF(op);
                 (void)clear(op);
-                if (PyErr_Occurred())
+                if (_PyErr_Occurred(tstate))
                     write_unraisable("in tp_clear of", (PyObject *)Py_TYPE(op));
                 Py_DECREF(op);
             }
@@ -412,8 +416,9 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
 #endif
     if (vgc.corrupt_next == 1)
         untrack = 0;
+    struct vgc_un un;
     (void)vgc_deduce_unreachable_ip(gcstate, &work, &unreachable, &finalizers, untrack,
-                                    &n_young, &negative);
+                                    &n_young, &negative, &un);
     vgc.inconsistent += negative;
 #ifdef Py_DEBUG
     const int fall_back = negative > 0;
@@ -445,6 +450,8 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
         gc_list_move(g, &unreachable);
         g->_gc_prev |= _PyGC_PREV_MASK_COLLECTING;
         vgc.corrupt_next = 0;
+        un.count = -1;
+        un.needs = VGC_UN_WEAKREFS | VGC_UN_FINALIZE;
     }
     if (vgc.verify)
         vgc_verify_inplace(&work, &unreachable, &finalizers);
@@ -468,8 +475,14 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
             vgc_debug_cycle("collectable", FROM_GC(gc));
 
     int ran_code = (debug & DEBUG_COLLECTABLE) != 0;     /* Python code since deduce */
-    m += vgc_handle_weakrefs(&unreachable, old, &ran_code);
-    vgc_finalize_garbage(&unreachable, &ran_code);
+    if (vgc.validate && !ran_code)
+        vgc_check_un(&unreachable, &un);
+    /* Each phase walks the set only if an object needs it (or Python code ran since the set's
+     * walk: a weakref callback may give a class of the garbage a __del__). */
+    if (ran_code || (un.needs & VGC_UN_WEAKREFS))
+        m += vgc_handle_weakrefs(&unreachable, old, &ran_code);
+    if (ran_code || (un.needs & VGC_UN_FINALIZE))
+        vgc_finalize_garbage(&unreachable, &ran_code);
     PyGC_Head final_unreachable;
     vgc_handle_resurrected_objects(gcstate, &unreachable, &final_unreachable, old, ran_code);
 #if PY_VERSION_HEX >= 0x030D0D00 && PY_VERSION_HEX < 0x030E0000
@@ -478,7 +491,8 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
      * project's machines, which have 3.13.0). */
     vgc_clear_weakrefs_quietly(&final_unreachable);
 #endif
-    m += gc_list_size(&final_unreachable);
+    /* no code ran: the set is the one counted in its walk */
+    m += ran_code || un.count < 0 ? gc_list_size(&final_unreachable) : un.count;
     vgc_delete_garbage(gcstate, &final_unreachable, old);
 
     for (PyGC_Head *gc = GC_NEXT(&finalizers); gc != &finalizers; gc = GC_NEXT(gc)) {

@@ -301,6 +301,45 @@ class Differential(unittest.TestCase):
             R["calls3"] = list(calls)
         ''')
 
+    def test_phases_skipped_only_when_unneeded(self):
+        # vgc walks the garbage for handle_weakrefs / finalize_garbage only when an object needs
+        # it (phases.c, struct vgc_un); each case here needs exactly one reason to walk
+        self.check('''
+            log = []
+            def cycle(cls, name):
+                a = cls(name); a.ref = cls(name + "'"); a.ref.ref = a
+                return a
+            cycle(Node, "p")                                            # nothing to walk for
+            R["plain"] = gc.collect()
+            a = cycle(Node, "w"); w = weakref.ref(a.ref)              # a weakref, no callback
+            del a
+            R["weakref"] = [gc.collect(), w() is None]
+            a = cycle(Node, "s"); a.wr = weakref.ref(a.ref)           # a trash weakref
+            del a
+            R["trash_weakref"] = gc.collect()
+            class Fin(Node):
+                def __del__(self):
+                    log.append(("del", self.name))
+            a = cycle(Fin, "f"); del a                                  # a tp_finalize
+            R["finalize"] = [gc.collect(), sorted(log)]
+            log.clear()
+            class Late(Node):
+                pass
+            def give_del(wr):
+                log.append("callback")
+                Late.__del__ = lambda self: log.append(("late_del", self.name))
+            a = cycle(Late, "l"); w = weakref.ref(a, give_del)          # __del__ from a callback
+            del a
+            R["del_from_callback"] = [gc.collect(), sorted(map(str, log))]
+            del Late.__del__
+            log.clear()
+            a = cycle(Fin, "g"); del a
+            R["finalized_once"] = [gc.collect(), sorted(log)]
+            many = [cycle(Node, "m%d" % i) for i in range(300)]
+            many[150].ref.w = weakref.ref(many[7])
+            del many
+            R["many"] = gc.collect()
+        ''')
     def test_legacy_tp_del_garbage(self):
         self.check('''
             import _testcapi

@@ -102,6 +102,22 @@ vgc_ip_obj *vgc_ip_next(vgc_ip_obj *h) /*@ ghost (int32_t n, vgc_ip_obj **hdl, i
 uint32_t vgc_ip_succ(vgc_ip_obj *h, uint32_t from, vgc_ip_obj *const **bufp)
     /*@ ghost (int32_t n, uint32_t *off, uint32_t *tgt, vgc_ip_obj **hdl, int32_t u) */;
 
+/* Phase 1's visit of object u (CPython's subtract_refs: tp_traverse with visit_decref): the
+ * gc_refs of each of u's successors in the collection goes down by one per edge (multi-edges
+ * counted).  The caller guarantees that no gc_refs leaves int64_t (fits). */
+/*@
+  requires snapshot: csr_ok(n, off, tgt);
+  requires u_range:  0 <= u < n;
+  requires h_is_u:   h == hdl[u];
+  requires fits:     \forall integer i; 0 <= i < n ==>
+                       vgc_ip_gr[i] - (indeg(tgt, off[u + 1], i) - indeg(tgt, off[u], i)) >= INT64_MIN;
+  assigns vgc_ip_gr[0 .. n - 1];
+  ensures decremented: \forall integer i; 0 <= i < n ==>
+    vgc_ip_gr[i] == \old(vgc_ip_gr[i]) - (indeg(tgt, off[u + 1], i) - indeg(tgt, off[u], i));
+*/
+void vgc_ip_subtract_succ(vgc_ip_obj *h)
+    /*@ ghost (int32_t n, uint32_t *off, uint32_t *tgt, vgc_ip_obj **hdl, int32_t u) */;
+
 /* Object v's gc_refs (CPython: gc_get_refs). */
 /*@
   requires v_range: 0 <= v < INT32_MAX;

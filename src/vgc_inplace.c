@@ -19,8 +19,9 @@ void vgc_ip_subtract_refs(void)
 {
     /*@ ghost int32_t u = 0; */
     vgc_ip_obj *h = vgc_ip_first() /*@ ghost (n, hdl) */;
-    /* gc_refs only ever goes down by at most one per edge handed over, which keeps it far from
-     * INT64_MIN (lower_bound, used by -wp-rte). */
+    /* The host decrements as it visits (CPython's visit_decref): one call per object.  gc_refs
+     * goes down by at most one per edge, which keeps it far from INT64_MIN (lower_bound; the
+     * host's `fits` asks for it). */
     /*@
       loop invariant u_range: 0 <= u <= n;
       loop invariant h_is_u: u < n ==> h == hdl[u];
@@ -34,37 +35,22 @@ void vgc_ip_subtract_refs(void)
       loop variant n - u;
     */
     while (h != NULL) {
-        vgc_ip_obj *const *buf = NULL;
-        uint32_t done = 0, cnt = 0, j = 0;
-        /*@
-          loop invariant chunk: 0 <= j <= cnt && j <= done <= off[u + 1] - off[u];
-          loop invariant fetched:
-            \forall integer i; j <= i < cnt ==> \valid_read(buf + i) &&
-              buf[i] == hdl[tgt[off[u] + done - j + i]];
-          loop invariant in_chunk: done - j + cnt <= off[u + 1] - off[u];
-          loop invariant partial_indeg:
-            \forall integer i; 0 <= i < n ==>
-              vgc_ip_gr[i] == \at(vgc_ip_gr[i], Pre) - indeg(tgt, off[u] + done, i);
-          loop invariant lower_bound:
-            \forall integer i; 0 <= i < n ==>
-              vgc_ip_gr[i] >= \at(vgc_ip_gr[i], Pre) - (off[u] + done);
-          loop assigns done, cnt, j, buf, vgc_ip_gr[0 .. n - 1];
-          loop variant (off[u + 1] - off[u] - done) * 2 + (j == cnt ? 1 : 0);
+        /* Ghost: u's edges add at most their number to any in-degree (one unfolding of indeg
+         * per edge). */
+        /*@ ghost
+          int64_t k = (int64_t)off[u];
+          /@ loop invariant k_range: off[u] <= k <= off[u + 1];
+             loop invariant at_most:
+               \forall integer i; indeg(tgt, k, i) - indeg(tgt, off[u], i) <= k - off[u];
+             loop assigns k;
+             loop variant off[u + 1] - k; @/
+          while (k < (int64_t)off[u + 1]) {
+              /@ assert unfold: \forall integer i;
+                   indeg(tgt, k + 1, i) == indeg(tgt, k, i) + (tgt[k] == i ? 1 : 0); @/
+              k++;
+          }
         */
-        for (;;) {
-            if (j == cnt) {
-                cnt = vgc_ip_succ(h, done, &buf) /*@ ghost (n, off, tgt, hdl, u) */;
-                j = 0;
-                if (cnt == 0)
-                    break;
-            }
-            /*@ ghost int32_t t = (int32_t)tgt[off[u] + done]; */
-            /*@ assert t_range: 0 <= t < n && off[u] + done < off[n]; */
-            int64_t r = vgc_ip_refs(buf[j]) /*@ ghost (hdl, t) */;
-            vgc_ip_set_refs(buf[j], r - 1) /*@ ghost (hdl, t) */;
-            j++;
-            done++;
-        }
+        vgc_ip_subtract_succ(h) /*@ ghost (n, off, tgt, hdl, u) */;
         h = vgc_ip_next(h) /*@ ghost (n, hdl, u) */;
         /*@ ghost u++; */
     }

@@ -179,6 +179,16 @@ static int ip_visit_skip(PyObject *op, void *arg)
     return ip_push(AS_GC(op));
 }
 
+/* Phase 1: CPython's visit_decref (vgc_ip_subtract_succ's contract: one less per edge into the
+ * collection, found by the same test as the successors of phases 2 and 3). */
+static int ip_visit_dec(PyObject *op, void *arg)
+{
+    (void)arg;
+    if (ip_member(op))
+        AS_GC(op)->_gc_prev -= (uintptr_t)1 << _PyGC_PREV_SHIFT;
+    return 0;
+}
+
 /* Exact lists and tuples (the one object that holds a whole heap is usually a list): their
  * tp_traverse visits ob_item[size-1] down to ob_item[0], skipping NULL (list_traverse,
  * tupletraverse, 3.11-3.13), so the items are read here in that order, one chunk at a time,
@@ -314,6 +324,37 @@ static __attribute__((noinline)) void ip_refill(PyGC_Head *g, uint32_t from)
         ip.len = 0;
         ip.complete = Py_TYPE(op)->tp_traverse(op, from ? ip_visit_skip : ip_visit, NULL) == 0;
     }
+}
+
+/* Phase 1: object g's referents in the collection lose one gc_refs each (from its look-ahead
+ * slot when it has one; exact lists and tuples from ob_item, in tp_traverse's order). */
+void vgc_ip_subtract_succ(vgc_ip_obj *h)
+{
+    PyGC_Head *g = (PyGC_Head *)h;
+    PyObject *op = FROM_GC(g);
+    if (ip.run != NULL && ip.rlen > 0 && ip.ring[ip.rhead].g == g) {
+        const struct ip_slot *s = &ip.ring[ip.rhead];
+        const int n = s->n;
+        for (int i = 0; i < n; i++)
+            (void)ip_visit_dec(s->raw[i], NULL);
+        ip.rhead = (ip.rhead + 1) % VGC_IP_AHEAD;
+        ip.rlen--;
+        ip_run_fill();
+        if (n >= 0)
+            return;
+    }
+    if (PyList_CheckExact(op) || PyTuple_CheckExact(op)) {
+        PyObject **items = PyList_CheckExact(op) ? ((PyListObject *)op)->ob_item
+                                                 : ((PyTupleObject *)op)->ob_item;
+        for (Py_ssize_t i = Py_SIZE(op) - 1; i >= 0; i--) {
+            if (i >= 16)
+                ip_prefetch((uintptr_t)items[i - 16]);   /* as ip_fill_items */
+            if (items[i] != NULL)
+                (void)ip_visit_dec(items[i], NULL);
+        }
+    }
+    else
+        (void)Py_TYPE(op)->tp_traverse(op, ip_visit_dec, NULL);
 }
 
 /* Called twice per object and phase (its successors, then the 0 that ends them): the check

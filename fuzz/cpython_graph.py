@@ -130,15 +130,15 @@ API = 32       # two parameter bytes: a fault for vgc's collection (f) and the c
 #      refused snapshot and edge limit; f // 4 is now ignored here.)
 # For kinds 1 and 2 both runs add a "wide" object to the program, so that the buffer grows:
 # WIDE_SELF references to itself (self-cyclic; 4 growths, 1,024 -> 16,384 entries, each time vgc
-# traverses it), and f // 32 = its shape: 1 held from outside (else garbage: its growths happen
-# again in the resurrection re-check), 2 it also references the program's objects (spread over
-# its references, so they fall in different chunks of a refill), 4 a D (dict subclass, int keys)
-# instead of an L (list subclass).  The growth that fails: j = 1 + (f // 4) % G, G the growths
-# the collection is sure to make: 4 in the decision, 4 more in the re-check of a garbage wide
-# object (kind 1 only: a fallback runs no re-check).  f = 252 (no fault): 1,200 more lists,
-# exact lists of 9,000 items (read in chunks), a held list subclass with 5,000 references and a
-# garbage dict subclass with 1,500: vgc's buffer must grow exactly 3 times in the decision and
-# once in the re-check (_alloc_count() == 4, peak_bytes == 8,192 pointers).
+# hands its successors over), and f // 32 = its shape: 1 held from outside (else garbage), 2 it
+# also references the program's objects (spread over its references, so they fall in different
+# chunks of a refill), 4 a D (dict subclass, int keys) instead of an L (list subclass).  Since
+# stop 19 only phases 2 and 3 use the buffer (phase 1 lowers gc_refs as it traverses), so only a
+# held wide object makes it grow: G = 4 growths in the decision, the one that fails j = 1 +
+# (f // 4) % G; a garbage wide object makes none (G = 0: nothing to fail, no growth).  f = 252
+# (no fault): 1,200 more lists, exact lists of 9,000 items (read in chunks), a held list
+# subclass with 5,000 references and a garbage dict subclass with 1,500: vgc's buffer must grow
+# exactly 3 times, in the decision's phase 2 (_alloc_count() == 3, peak_bytes == 8,192 pointers).
 # API's configuration byte c: 1 install(verify=True), 2 uninstall() + install() (the counters
 # must all start again from zero; with 1 too: verify=True), 4 DEBUG_SAVEALL, 8 DEBUG_STATS |
 # DEBUG_COLLECTABLE | DEBUG_UNCOLLECTABLE (both runs), 16 collect(generation=g) by keyword, 32 a
@@ -161,8 +161,10 @@ def _fault(flags, params):
     kind, shape = f % 4, f // 32
     if kind not in (1, 2):
         return kind, 0, shape
-    growths = WIDE_GROWTHS * (2 if kind == 1 and not shape & 1 else 1)
-    return kind, 1 + (f // 4) % growths, shape
+    # only a held wide object is handed over in chunks (phase 2 scans it; phase 1 needs no
+    # buffer since stop 19, and a garbage one is never scanned): it alone can reach the fault
+    growths = WIDE_GROWTHS if shape & 1 else 0
+    return kind, 1 + (f // 4) % growths if growths else 0, shape
 
 try:
     import _vgctest
@@ -548,8 +550,8 @@ def _run(program, collect):
         # ones, 8 references each among their own half; an exact list of 9,000 items in each
         # half (more than the buffer ever holds: read straight from ob_item in chunks, each
         # resumed where the last one ended); a held L with 5,000 references (the decision's
-        # buffer grows 1,024 -> 8,192: 3 growths) and a garbage D with 1,500 (the re-check's
-        # grows 1,024 -> 2,048: 1 growth; the decision's is already big enough).
+        # phase 2 grows the buffer 1,024 -> 8,192: 3 growths) and a garbage D with 1,500 (never
+        # scanned in phase 2; phase 1 needs no buffer: no growth).
         alive = [[] for _ in range(600)]
         trash = [[] for _ in range(600)]
         for part in (alive, trash):
@@ -602,15 +604,20 @@ def _run(program, collect):
             # tuple with more than 1,024 references into the collection (peak_bytes: since
             # install(), i.e. this run)
             growths, peak = vgc._vgc._alloc_count(), now["peak_bytes"]
-            if fault in (1, 2):
+            if fault in (1, 2) and fail_at:
                 # the fault was reached (growth fail_at was attempted while armed), and the
                 # buffer grew all the same on a later attempt
                 assert growths >= fail_at and peak >= 2048 * POINTER, \
                     "growth %d of the successor buffer was not reached: %d growths, peak %d" % (
                         fail_at, growths, peak)
+            elif fault in (1, 2):
+                # a garbage wide object: never handed over in chunks
+                assert (growths, peak) == (0, 0), \
+                    "successor buffer growths %d, peak_bytes %d for a garbage wide object" % (
+                        growths, peak)
             elif len(edges) < 1000:
                 # a program object has at most len(edges) references: none grows the buffer
-                assert (growths, peak) == ((4, 8192 * POINTER) if f == 252 else (0, 0)), \
+                assert (growths, peak) == ((3, 8192 * POINTER) if f == 252 else (0, 0)), \
                     "successor buffer growths %d, peak_bytes %d (fault byte %d)" % (
                         growths, peak, f)
             del now, grew

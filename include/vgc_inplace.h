@@ -84,9 +84,9 @@ vgc_ip_obj *vgc_ip_first(void) /*@ ghost (int32_t n, vgc_ip_obj **hdl) */;
 */
 vgc_ip_obj *vgc_ip_next(vgc_ip_obj *h) /*@ ghost (int32_t n, vgc_ip_obj **hdl, int32_t u) */;
 
-/* Object u's successors in the collection (tp_traverse's visits of objects of the collection,
- * in visit order, multi-edges kept), from the `from`-th on: *bufp[0 .. result-1].  At least one
- * while any is left; 0 exactly when from is their number. */
+/* Phases 2 and 3: object u's successors in the collection (tp_traverse's visits of objects of
+ * the collection, in visit order, multi-edges kept), from the `from`-th on: *bufp[0 .. result-1].
+ * At least one while any is left; 0 exactly when from is their number. */
 /*@
   requires snapshot: csr_ok(n, off, tgt);
   requires u_range:  0 <= u < n;

@@ -4,20 +4,22 @@
     python bench/inprocess_ab.py WORKLOAD N ROUNDS SO[:MIN] [SO[:MIN] ...]
 
 WORKLOAD: `full` (bench/workloads.py build_heap(N) kept, 1% cyclic garbage added before each
-collection, as the full_collect rows) or a garbage shape of workloads.SHAPES (N objects of it
+collection, as the full_collect rows), `young` (N iterations of the steady_alloc row's loop, then
+gc.collect(0): young collections of that mix; N = 1288 is what fills generation 0 there) or a garbage shape of workloads.SHAPES (N objects of it
 made before each collection).  SO: paths of vgc._vgc extension files (e.g.
 build/py3.11.7/vgc/_vgc.cpython-311-x86_64-linux-gnu.so and an older build's); each is loaded as
 its own module (`v<k>._vgc`, its own state) and installed only around its own collections; with
 `:MIN` it is installed with VGC_LOOK_AHEAD_MIN=MIN (the same build twice, `SO:0 SO:100000000`,
 compares the look-ahead on and off; default: the build's own threshold).  Each
 round collects once per side, the order reversed every other round; prints the minimum
-collection CPU time (time.thread_time) of stock and each build's minimum / stock's.
+collection CPU time (time.thread_time) of stock and each build's minimum / stock's (and median / stock's median).
 
 Why: on the shared 2-vCPU machine, fresh processes land on vCPUs that differ by up to 1.5x for
 the same collection, so a ratio of two processes' medians moves by tens of percent; here every
 side sees the same heap, the same process and the same CPU.  Not a replacement for `make bench`
 (fresh processes, what a user sees), a check of a change.  Not in proof scope.
 """
+import collections
 import importlib.machinery
 import importlib.util
 import os
@@ -38,12 +40,28 @@ def load(k, path):
     return mod
 
 
+WINDOW = collections.deque(maxlen=20000)
+_next = [0]
+
+
+def steady_mix(n):
+    """n iterations of the steady_alloc row's loop (workloads.w_steady): records kept in a
+    sliding window of 20,000, a small cycle every 8th; `young` then times gc.collect(0)."""
+    for _ in range(n):
+        i = _next[0]
+        _next[0] += 1
+        WINDOW.append(w.Node([i, str(i)], {"id": i, "tags": ["a", "b"]}))
+        if i % 8 == 0:
+            x = w.Node()
+            x.a = w.Node(x, [x])
+
+
 def main():
     if len(sys.argv) < 5:
         raise SystemExit(__doc__)
     wl, n, rounds, sos = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
-    if wl != "full" and wl not in w.SHAPES:
-        raise SystemExit("workload: full or one of %s" % ", ".join(w.SHAPES))
+    if wl not in ("full", "young") and wl not in w.SHAPES:
+        raise SystemExit("workload: full, young or one of %s" % ", ".join(w.SHAPES))
     mins = [so.rpartition(":")[2] if ":" in so else None for so in sos]
     sos = [so.rpartition(":")[0] if ":" in so else so for so in sos]
     sides = [None] + [load(k, so) for k, so in enumerate(sos)]
@@ -64,18 +82,22 @@ def main():
                 mod._install()
             if wl == "full":
                 w.make_garbage(n // 100)
+            elif wl == "young":
+                steady_mix(n)
             else:
                 w.SHAPES[wl](n)
             collect = mod.collect if mod is not None else stockgc.collect
             t0 = time.thread_time()
-            collect(2)
+            collect(0 if wl == "young" else 2)
             times[k].append(time.thread_time() - t0)
             if mod is not None:
                 mod._uninstall()
     base = min(times[0])
     print("%s n=%d rounds=%d: stock min %.2f ms" % (wl, n, rounds, base * 1e3))
+    med = sorted(times[0])[len(times[0]) // 2]
     for k, so in enumerate(sos, 1):
-        print("  %.3f  %s%s" % (min(times[k]) / base, so,
+        print("  %.3f (median %.3f)  %s%s" % (min(times[k]) / base,
+                                             sorted(times[k])[len(times[k]) // 2] / med, so,
                                 "" if mins[k - 1] is None else "  (look-ahead from %s)" % mins[k - 1]))
     del heap
 

@@ -156,6 +156,13 @@ static inline void ip_prefetch(uintptr_t a)
     __builtin_prefetch((const void *)(a + sizeof(PyObject) - 1));
 }
 
+/* The items of an exact list or tuple (the callers test which it is). */
+static inline PyObject **ip_items(PyObject *op)
+{
+    return PyList_CheckExact(op) ? ((PyListObject *)op)->ob_item
+                                 : ((PyTupleObject *)op)->ob_item;
+}
+
 /* tp_traverse's visit: every reference to an object of this collection (COLLECTING) goes into
  * the buffer; ip_visit_skip first passes over the `skip` handed over already (a refill after
  * the buffer could not grow). */
@@ -195,8 +202,7 @@ static int ip_visit_dec(PyObject *op, void *arg)
  * resuming at ip.item: the buffer never grows for them, and no chunk is traversed twice. */
 static void ip_fill_items(PyObject *op, uint32_t from)
 {
-    PyObject **items = PyList_CheckExact(op) ? ((PyListObject *)op)->ob_item
-                                             : ((PyTupleObject *)op)->ob_item;
+    PyObject **items = ip_items(op);
     if (from == 0 || ip.obj != AS_GC(op) || from != ip.from + ip.len) {
         ip.item = Py_SIZE(op) - 1;          /* from the start, passing over `from` successors */
         ip.skip = from;
@@ -247,8 +253,7 @@ static void ip_run_fill(void)
         s->n = 0;
         if (PyList_CheckExact(op) || PyTuple_CheckExact(op)) {
             /* its first 16 items (ip_fill_items prefetches further ahead in a long one) */
-            PyObject **items = PyList_CheckExact(op) ? ((PyListObject *)op)->ob_item
-                                                     : ((PyTupleObject *)op)->ob_item;
+            PyObject **items = ip_items(op);
             for (Py_ssize_t i = Py_SIZE(op) - 1, k = 0; i >= 0 && k < 16; i--, k++)
                 ip_prefetch((uintptr_t)items[i]);
             s->n = -1;
@@ -267,6 +272,20 @@ static void ip_run_start(Py_ssize_t n)
     ip.run = n >= vgc.look_ahead_min ? GC_NEXT(ip.young) : NULL;
     if (ip.run != NULL)
         ip_run_fill();
+}
+
+/* The ring's front slot if it holds g, else NULL. */
+static inline const struct ip_slot *ip_ring_front(PyGC_Head *g)
+{
+    return ip.run != NULL && ip.rlen > 0 && ip.ring[ip.rhead].g == g ? &ip.ring[ip.rhead] : NULL;
+}
+
+/* The front slot leaves the ring (its contents are read by then); the runner moves on. */
+static void ip_ring_advance(void)
+{
+    ip.rhead = (ip.rhead + 1) % VGC_IP_AHEAD;
+    ip.rlen--;
+    ip_run_fill();
 }
 
 /* The scan moves past h (young's first object not scanned yet; phase 2). */
@@ -301,17 +320,14 @@ static __attribute__((noinline)) void ip_refill(PyGC_Head *g, uint32_t from)
 {
     PyObject *op = FROM_GC(g);
     if (ip.run != NULL && from == 0) {
-        int took = 0;
-        if (ip.rlen > 0 && ip.ring[ip.rhead].g == g) {
-            struct ip_slot *s = &ip.ring[ip.rhead];
-            if (s->n >= 0) {
-                ip_take_slot(g, s);
-                took = 1;
-            }
-            ip.rhead = (ip.rhead + 1) % VGC_IP_AHEAD;
-            ip.rlen--;
-        }
-        ip_run_fill();
+        const struct ip_slot *s = ip_ring_front(g);
+        int took = s != NULL && s->n >= 0;
+        if (took)
+            ip_take_slot(g, s);
+        if (s != NULL)
+            ip_ring_advance();
+        else
+            ip_run_fill();
         if (took)
             return;
     }
@@ -332,20 +348,17 @@ void vgc_ip_subtract_succ(vgc_ip_obj *h)
 {
     PyGC_Head *g = (PyGC_Head *)h;
     PyObject *op = FROM_GC(g);
-    if (ip.run != NULL && ip.rlen > 0 && ip.ring[ip.rhead].g == g) {
-        const struct ip_slot *s = &ip.ring[ip.rhead];
+    const struct ip_slot *s = ip_ring_front(g);
+    if (s != NULL) {
         const int n = s->n;
         for (int i = 0; i < n; i++)
             (void)ip_visit_dec(s->raw[i], NULL);
-        ip.rhead = (ip.rhead + 1) % VGC_IP_AHEAD;
-        ip.rlen--;
-        ip_run_fill();
+        ip_ring_advance();
         if (n >= 0)
             return;
     }
     if (PyList_CheckExact(op) || PyTuple_CheckExact(op)) {
-        PyObject **items = PyList_CheckExact(op) ? ((PyListObject *)op)->ob_item
-                                                 : ((PyTupleObject *)op)->ob_item;
+        PyObject **items = ip_items(op);
         for (Py_ssize_t i = Py_SIZE(op) - 1; i >= 0; i--) {
             if (i >= 16)
                 ip_prefetch((uintptr_t)items[i - 16]);   /* as ip_fill_items */

@@ -84,4 +84,4 @@ clean: ## remove build outputs (keeps committed proof results; also pip install 
 	rm -rf $(BUILD) python/vgc/_vgc.*.so
 
 count-trusted: ## code lines per file: proved vs trusted (README "What is proved and what is trusted")
-	@$(PYTHON) tools/count_trusted.py
+	@$(PYTHON) tools/count_trusted.py --roles

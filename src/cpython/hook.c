@@ -9,7 +9,6 @@
  */
 #include "vgc_cpython.h"
 
-#include <structmember.h>
 
 /* Every gc API function that reads or changes the lists, counts or stats starts here. */
 GCState *vgc_api_state(void)
@@ -268,7 +267,6 @@ static PyObject *vgc_hook_vectorcall(PyObject *self, PyObject *const *args, size
 
 static void vgc_hook_dealloc(PyObject *self)
 {
-    PyTypeObject *tp = Py_TYPE(self);
     Py_XDECREF(((vgc_hook_object *)self)->user_callbacks);
     /* At the interpreter's end (_PyGC_Fini) the inconsistent-type record goes too: later only
      * vgc_atexit would forget it, after CPython has emptied its dict free lists (LeakSanitizer:
@@ -280,39 +278,35 @@ static void vgc_hook_dealloc(PyObject *self)
 #endif
         Py_CLEAR(vgc.inconsistent_types);
     PyObject_Free(self);
-    Py_DECREF(tp);
 }
 
-static PyMemberDef vgc_hook_members[] = {
-    {"__vectorcalloffset__", T_PYSSIZET, offsetof(vgc_hook_object, vectorcall), READONLY, NULL},
-    {NULL, 0, 0, 0, NULL}
+/* A static type, readied once per process.  It was a heap type until stop 20: a heap type is in
+ * a reference cycle with its own tp_mro, and the hook keeps it alive until _PyGC_Fini, after the
+ * interpreter's last collection, so every Py_Initialize()/Py_FinalizeEx() round of an embedding
+ * host leaked the type (LeakSanitizer, tests/python/test_hardening.py Embedding). */
+static PyTypeObject vgc_hook_type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "vgc._vgc._Hook",
+    .tp_basicsize = sizeof(vgc_hook_object),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL |
+                Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .tp_vectorcall_offset = offsetof(vgc_hook_object, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_dealloc = vgc_hook_dealloc,
+    .tp_doc = "vgc's collection trigger (internal).",
 };
 
-static PyType_Slot vgc_hook_slots[] = {
-    {Py_tp_dealloc, vgc_hook_dealloc},
-    {Py_tp_call, PyVectorcall_Call},
-    {Py_tp_members, vgc_hook_members},
-    {Py_tp_doc, "vgc's collection trigger (internal)."},
-    {0, NULL}
-};
-
-static PyType_Spec vgc_hook_spec = {
-    "vgc._vgc._Hook", sizeof(vgc_hook_object), 0,
-    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_DISALLOW_INSTANTIATION,
-    vgc_hook_slots
-};
+int vgc_hook_type_ready(void)
+{
+    return PyType_Ready(&vgc_hook_type);
+}
 
 PyObject *vgc_hook_new(PyObject *user_callbacks)
 {
-    vgc_hook_object *h = PyObject_New(vgc_hook_object, (PyTypeObject *)vgc.hook_type);
+    vgc_hook_object *h = PyObject_New(vgc_hook_object, &vgc_hook_type);
     if (h != NULL) {
         h->vectorcall = vgc_hook_vectorcall;
         h->user_callbacks = Py_NewRef(user_callbacks);
     }
     return (PyObject *)h;
-}
-
-PyObject *vgc_hook_type_new(void)
-{
-    return PyType_FromSpec(&vgc_hook_spec);
 }

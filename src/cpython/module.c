@@ -8,6 +8,23 @@
 
 struct vgc_state vgc;
 
+/* The module's own reference to the stock gc module, in its module state (not in `vgc`).  Until
+ * stop 20 a process-wide reference (gc.collect itself) outlived the interpreter: it kept the
+ * stock gc module (out of sys.modules while installed, so its dict was never cleared), its
+ * __spec__ and through it importlib's classes alive through Py_FinalizeEx's last collections, and
+ * vgc_atexit then forgot them: an embedding host that calls Py_Initialize()/Py_FinalizeEx() in a
+ * loop lost them every round (tests/python/test_hardening.py Embedding).  The module state is
+ * traversed and cleared with the module, so the gc module goes with it. */
+struct vgc_mstate {
+    PyObject *stock_gc;               /* the gc module (gc.collect's C function's `self`) */
+    PyCFunction collect_fn;           /* gc.collect's C function, from the module's definition */
+};
+
+static struct vgc_mstate *vgc_mstate(PyObject *module)
+{
+    return (struct vgc_mstate *)PyModule_GetState(module);
+}
+
 /* The debug flags in force: gcstate->debug, plus DEBUG_STATS which vgc keeps to itself while
  * installed (CPython's own pass would print statistics of its empty lists).  A DEBUG_STATS set
  * through the original gc module is taken over here. */
@@ -249,7 +266,7 @@ done:
 static PyObject *py_collect(PyObject *m, PyObject *const *args, Py_ssize_t nargs,
                             PyObject *kwnames)
 {
-    (void)m;
+    struct vgc_mstate *ms = vgc_mstate(m);
     int generation = NUM_GENERATIONS - 1;
     PyObject *genobj = NULL;
     if (collect_arg(args, nargs, kwnames, &genobj) < 0)
@@ -268,6 +285,10 @@ static PyObject *py_collect(PyObject *m, PyObject *const *args, Py_ssize_t nargs
         PyErr_SetString(PyExc_ValueError, "invalid generation");
         return NULL;
     }
+    if (ms == NULL || ms->stock_gc == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "vgc: the module is being finalized");
+        return NULL;
+    }
     GCState *gcstate = get_gc_state();
     if (gcstate->collecting)
         return PyLong_FromLong(0);                /* already collecting */
@@ -280,9 +301,8 @@ static PyObject *py_collect(PyObject *m, PyObject *const *args, Py_ssize_t nargs
         return NULL;
     vgc.hs.last_result = -1;
     vgc.explicit_depth++;
-    PyObject *r = ((_PyCFunctionFastWithKeywords)(void (*)(void))
-                   PyCFunction_GET_FUNCTION(vgc.orig_collect))(
-                       PyCFunction_GET_SELF(vgc.orig_collect), &genarg, 1, NULL);
+    PyObject *r = ((_PyCFunctionFastWithKeywords)(void (*)(void))ms->collect_fn)(
+                       ms->stock_gc, &genarg, 1, NULL);
     vgc.explicit_depth--;
     Py_DECREF(genarg);
     if (r == NULL || !vgc.installed)
@@ -545,7 +565,7 @@ static const char *vgc_check_layout(PyObject *gc)
 
 static int vgc_exec(PyObject *module)
 {
-    /* The module state (vgc, orig_collect, the hook) is process-wide and belongs to the main
+    /* The adapter's state (vgc, the hook) is process-wide and belongs to the main
      * interpreter: loaded in a subinterpreter, install() returned False there once the main
      * interpreter had installed vgc, collect() returned the main interpreter's numbers and
      * `callbacks` was the main interpreter's list.  Refuse to load instead (vgc/__init__.py then
@@ -567,24 +587,31 @@ static int vgc_exec(PyObject *module)
         return -1;
     if (!vgc.installed)
         vgc.layout_error = vgc_check_layout(gc);
-    if (vgc.orig_collect == NULL) {
-        vgc.orig_collect = PyObject_GetAttrString(gc, "collect");
-        if (vgc.orig_collect == NULL || !PyCFunction_Check(vgc.orig_collect)
-            || PyCFunction_GET_FLAGS(vgc.orig_collect) != (METH_FASTCALL | METH_KEYWORDS)) {
-            Py_DECREF(gc);
-            if (!PyErr_Occurred())
-                PyErr_SetString(PyExc_ImportError, "vgc._vgc must be imported before install() "
-                                "(gc.collect is not CPython's builtin)");
-            Py_CLEAR(vgc.orig_collect);
+    /* gc.collect's C function from the gc module's own method table (install() replaces the
+     * module's `collect` attribute; the table stays CPython's) */
+    struct vgc_mstate *ms = vgc_mstate(module);
+    if (PyModule_Check(gc) && PyModule_GetDef(gc) == NULL && !PyErr_Occurred()) {
+        /* loaded again while installed: sys.modules["gc"] is the vgc package */
+        PyObject *stock = PyObject_GetAttrString(gc, "_stock_gc");
+        Py_DECREF(gc);
+        if (stock == NULL)
             return -1;
-        }
+        gc = stock;
     }
-    if (vgc.hook_type == NULL) {
-        vgc.hook_type = vgc_hook_type_new();
-        if (vgc.hook_type == NULL) {
-            Py_DECREF(gc);
-            return -1;
-        }
+    PyModuleDef *gcdef = PyModule_Check(gc) ? PyModule_GetDef(gc) : NULL;
+    for (PyMethodDef *d = gcdef ? gcdef->m_methods : NULL; d != NULL && d->ml_name != NULL; d++)
+        if (strcmp(d->ml_name, "collect") == 0 && d->ml_flags == (METH_FASTCALL | METH_KEYWORDS))
+            ms->collect_fn = d->ml_meth;
+    if (ms->collect_fn == NULL) {
+        Py_DECREF(gc);
+        PyErr_SetString(PyExc_ImportError, "vgc: gc.collect is not CPython's builtin "
+                        "(no METH_FASTCALL | METH_KEYWORDS `collect` in the gc module)");
+        return -1;
+    }
+    ms->stock_gc = Py_NewRef(gc);
+    if (vgc_hook_type_ready() < 0) {
+        Py_DECREF(gc);
+        return -1;
     }
     /* Published from the stock module, not read from the gc state, which is only trusted once
      * vgc_check_layout passed (they are the same objects then). */
@@ -619,10 +646,33 @@ static PyModuleDef_Slot vgc_slots[] = {
     {0, NULL}
 };
 
+static int vgc_m_traverse(PyObject *module, visitproc visit, void *arg)
+{
+    struct vgc_mstate *ms = vgc_mstate(module);
+    if (ms != NULL) {
+        Py_VISIT(ms->stock_gc);
+    }
+    return 0;
+}
+
+static int vgc_m_clear(PyObject *module)
+{
+    struct vgc_mstate *ms = vgc_mstate(module);
+    if (ms != NULL) {
+        Py_CLEAR(ms->stock_gc);
+    }
+    return 0;
+}
+
+static void vgc_m_free(void *module)
+{
+    (void)vgc_m_clear((PyObject *)module);
+}
+
 static struct PyModuleDef vgc_module = {
     PyModuleDef_HEAD_INIT, "vgc._vgc",
     "vgc's CPython glue: the gc API with the proved core deciding reachability.",
-    0, vgc_methods, vgc_slots, NULL, NULL, NULL
+    sizeof(struct vgc_mstate), vgc_methods, vgc_slots, vgc_m_traverse, vgc_m_clear, vgc_m_free
 };
 
 PyMODINIT_FUNC PyInit__vgc(void)

@@ -231,8 +231,6 @@ struct vgc_state {
     int installed;
     int stats_flag;                   /* DEBUG_STATS, kept out of gcstate->debug while installed */
     PyObject *user_callbacks;         /* gc.callbacks, the user-visible list (the hook owns it) */
-    PyObject *hook_type;              /* the hook's heap type (see vgc_hook_vectorcall) */
-    PyObject *orig_collect;           /* the original gc.collect */
     int atexit_registered;            /* vgc_atexit resets this state at Py_Finalize */
     const char *layout_error;         /* why the running interpreter is not the compiled-for one */
     /* the hook's state machine (proved: vgc_hookstate.h): the collection between "start" and
@@ -293,7 +291,7 @@ int vgc_collect_main(GCState *gcstate, int generation, Py_ssize_t *n_collected,
                      Py_ssize_t *n_uncollectable);
 
 /* hook.c: the trigger and its start/stop state machine */
-PyObject *vgc_hook_type_new(void);
+int vgc_hook_type_ready(void);
 PyObject *vgc_hook_new(PyObject *user_callbacks);
 void vgc_heal_lost_stop(GCState *gcstate);
 GCState *vgc_api_state(void);

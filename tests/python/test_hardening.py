@@ -554,6 +554,10 @@ static const char *prog =
     "gc.callbacks.append(lambda p, i: seen.append(p))\n"
     "gc.collect()\n"
     "assert seen == ['start', 'stop'], seen\n"
+    /* CPython itself leaks a callback still in gc.callbacks at exit (it drops the list after
+     * its last collection, so the callback's globals stay in a cycle): stock's own leak under
+     * `make test-asan`, which would hide vgc's */
+    "gc.callbacks.pop()\n"
     "print('round ok', n)\n";
 int main(void)
 {

@@ -52,7 +52,8 @@ def code_lines(path):
 ROLES = {
     "api": {"py_install", "py_uninstall", "py_status", "collect_arg", "py_collect", "py_set_debug",
             "py_get_debug", "vgc_forward", "vgc_add_forwarders", "vgc_add_gc_api", "vgc_atexit",
-            "vgc_exec", "vgc_api_state", "vgc_hook_new", "vgc_hook_type_new", "vgc_hook_dealloc"},
+            "vgc_exec", "vgc_api_state", "vgc_hook_new", "vgc_hook_type_ready", "vgc_hook_dealloc",
+            "vgc_mstate", "vgc_m_traverse", "vgc_m_clear", "vgc_m_free"},
     "test": {"py_fail_alloc_after", "py_configure", "py_corrupt_next", "py_alloc_count"},
 }
 ROLE_TITLES = [("path", "collection path (a bug can free a live object)"),

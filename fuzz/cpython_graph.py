@@ -130,15 +130,16 @@ API = 32       # two parameter bytes: a fault for vgc's collection (f) and the c
 #      refused snapshot and edge limit; f // 4 is now ignored here.)
 # For kinds 1 and 2 both runs add a "wide" object to the program, so that the buffer grows:
 # WIDE_SELF references to itself (self-cyclic; 4 growths, 1,024 -> 16,384 entries, each time vgc
-# hands its successors over), and f // 32 = its shape: 1 held from outside (else garbage), 2 it
-# also references the program's objects (spread over its references, so they fall in different
-# chunks of a refill), 4 a D (dict subclass, int keys) instead of an L (list subclass).  Since
-# stop 19 only phases 2 and 3 use the buffer (phase 1 lowers gc_refs as it traverses), so only a
-# held wide object makes it grow: G = 4 growths in the decision, the one that fails j = 1 +
-# (f // 4) % G; a garbage wide object makes none (G = 0: nothing to fail, no growth).  f = 252
-# (no fault): 1,200 more lists, exact lists of 9,000 items (read in chunks), a held list
-# subclass with 5,000 references and a garbage dict subclass with 1,500: vgc's buffer must grow
-# exactly 3 times, in the decision's phase 2 (_alloc_count() == 3, peak_bytes == 8,192 pointers).
+# hands its successors over), and f // 32 = its shape: 1 held by a garbage legacy (tp_del)
+# object, 2 it also references the program's objects (spread over its references, so they fall
+# in different chunks of a refill), 4 a D (dict subclass, int keys) instead of an L (list
+# subclass).  The wide object is always garbage.  Since stop 20 only phase 3 (the closure from
+# legacy finalizers) uses the buffer (phases 1 and 2 act as they traverse), so only a wide object
+# that a legacy object holds makes it grow: G = 4 growths in the decision, the one that fails
+# j = 1 + (f // 4) % G; otherwise none (G = 0: nothing to fail, no growth).  f = 252 (no
+# fault): 1,200 more lists, exact lists of 9,000 items (read in chunks), a held list subclass
+# with 5,000 references and a garbage dict subclass with 1,500: vgc's buffer must not grow at
+# all (_alloc_count() == 0, peak_bytes == 0).
 # API's configuration byte c: 1 install(verify=True), 2 uninstall() + install() (the counters
 # must all start again from zero; with 1 too: verify=True), 4 DEBUG_SAVEALL, 8 DEBUG_STATS |
 # DEBUG_COLLECTABLE | DEBUG_UNCOLLECTABLE (both runs), 16 collect(generation=g) by keyword, 32 a
@@ -161,8 +162,8 @@ def _fault(flags, params):
     kind, shape = f % 4, f // 32
     if kind not in (1, 2):
         return kind, 0, shape
-    # only a held wide object is handed over in chunks (phase 2 scans it; phase 1 needs no
-    # buffer since stop 19, and a garbage one is never scanned): it alone can reach the fault
+    # only a wide object a legacy object holds is handed over in chunks (phase 3 scans it;
+    # phases 1 and 2 need no buffer since stops 19 and 20): it alone can reach the fault
     growths = WIDE_GROWTHS if shape & 1 else 0
     return kind, 1 + (f // 4) % growths if growths else 0, shape
 
@@ -458,7 +459,7 @@ def _run(program, collect):
         else:
             src.__dict__["r%d" % len(src.__dict__)] = dst
     fault, fail_at, shape = _fault(flags, params)
-    wide = None
+    wide = holder = None
     if fault in (1, 2):
         # The API step's wide object (kinds 1, 2), in both runs: WIDE_SELF references to itself,
         # with shape & 2 one to a program object after every 64 of them.
@@ -476,6 +477,13 @@ def _run(program, collect):
         else:
             wide.extend(items)
         del items
+        if shape & 1:
+            # phase 3 hands the wide object's successors over (a legacy object holds it; both
+            # end in gc.garbage's closure, in both runs)
+            holder = Legacy()
+            holder.label = "wide holder"
+            holder.__dict__["wide"] = wide
+            holder.__dict__["me"] = holder       # cyclic: only a collection finds it
 
     refs = []
     for i in sorted(weak):
@@ -491,12 +499,10 @@ def _run(program, collect):
         if kinds[i] != "tuple":
             watch.append((i, weakref.ref(o)))
     kept = [objs[i] for i in sorted(roots)]
-    # A held wide object is kept here, not in `kept`: _containers would follow its thousands of
-    # references one by one; it is given the program objects it references instead.
-    held = wide if wide is not None and shape & 1 else None
-    if held is None:
-        wide_roots = []
-    del objs, boxes, tuple_items, later, o, src, dst, wide
+    # The wide object is garbage (held, if at all, by a garbage legacy object): nothing keeps it.
+    held = None
+    wide_roots = []
+    del objs, boxes, tuple_items, later, o, src, dst, wide, holder
     infos = []
 
     def cb(phase, info):
@@ -549,9 +555,8 @@ def _run(program, collect):
         # Volume for the in-place host, held and garbage alike: 600 held lists and 600 garbage
         # ones, 8 references each among their own half; an exact list of 9,000 items in each
         # half (more than the buffer ever holds: read straight from ob_item in chunks, each
-        # resumed where the last one ended); a held L with 5,000 references (the decision's
-        # phase 2 grows the buffer 1,024 -> 8,192: 3 growths) and a garbage D with 1,500 (never
-        # scanned in phase 2; phase 1 needs no buffer: no growth).
+        # resumed where the last one ended); a held L with 5,000 references and a garbage D
+        # with 1,500 (phases 1 and 2 act as they traverse: no growth).
         alive = [[] for _ in range(600)]
         trash = [[] for _ in range(600)]
         for part in (alive, trash):
@@ -611,13 +616,13 @@ def _run(program, collect):
                     "growth %d of the successor buffer was not reached: %d growths, peak %d" % (
                         fail_at, growths, peak)
             elif fault in (1, 2):
-                # a garbage wide object: never handed over in chunks
+                # a wide object no legacy object holds: never handed over in chunks
                 assert (growths, peak) == (0, 0), \
                     "successor buffer growths %d, peak_bytes %d for a garbage wide object" % (
                         growths, peak)
             elif len(edges) < 1000:
                 # a program object has at most len(edges) references: none grows the buffer
-                assert (growths, peak) == ((3, 8192 * POINTER) if f == 252 else (0, 0)), \
+                assert (growths, peak) == (0, 0), \
                     "successor buffer growths %d, peak_bytes %d (fault byte %d)" % (
                         growths, peak, f)
             del now, grew

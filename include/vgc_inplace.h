@@ -15,8 +15,9 @@
  * vgc_ip_st[v] is where the host's lists keep v during move_unreachable (IP_PU/IP_PM pending
  * in young, unmarked/marked; IP_SC scanned; IP_UN in the unreachable list).
  *
- * Memory: none per object (the host keeps a successor buffer; it may hand successors over in
- * chunks, so it never needs to allocate).  Time: O(n + E) per function, E the edges handed over.
+ * Memory: none per object (phases 1 and 2 act as the host visits; for phase 3 the host keeps a
+ * successor buffer and may hand successors over in chunks, so it never needs to allocate).
+ * Time: O(n + E) per function, E the edges visited or handed over.
  */
 #ifndef VGC_INPLACE_H
 #define VGC_INPLACE_H
@@ -84,8 +85,9 @@ vgc_ip_obj *vgc_ip_first(void) /*@ ghost (int32_t n, vgc_ip_obj **hdl) */;
 */
 vgc_ip_obj *vgc_ip_next(vgc_ip_obj *h) /*@ ghost (int32_t n, vgc_ip_obj **hdl, int32_t u) */;
 
-/* Phases 2 and 3: object u's successors in the collection (tp_traverse's visits of objects of
+/* Phase 3: object u's successors in the collection (tp_traverse's visits of objects of
  * the collection, in visit order, multi-edges kept), from the `from`-th on: *bufp[0 .. result-1].
+ * (Phases 1 and 2 visit instead: vgc_ip_subtract_succ, vgc_ip_reach_succ.)
  * At least one while any is left; 0 exactly when from is their number. */
 /*@
   requires snapshot: csr_ok(n, off, tgt);
@@ -116,6 +118,32 @@ uint32_t vgc_ip_succ(vgc_ip_obj *h, uint32_t from, vgc_ip_obj *const **bufp)
     vgc_ip_gr[i] == \old(vgc_ip_gr[i]) - (indeg(tgt, off[u + 1], i) - indeg(tgt, off[u], i));
 */
 void vgc_ip_subtract_succ(vgc_ip_obj *h)
+    /*@ ghost (int32_t n, uint32_t *off, uint32_t *tgt, vgc_ip_obj **hdl, int32_t u) */;
+
+/*@
+  // v is a successor of u: one of u's edges leads to it.
+  predicate succ_of{L}(uint32_t *off, uint32_t *tgt, integer u, integer v) =
+    \exists integer k; off[u] <= k < off[u + 1] && tgt[k] == v;
+*/
+
+/* Phase 2's visit of a reachable object u (CPython's move_unreachable: tp_traverse with
+ * visit_reachable): the host applies vgc_ip_reach_edge (proved, src/vgc_inplace.c) to each of
+ * u's successors in the collection, so each one with gc_refs 0 gets gc_refs 1 and becomes
+ * pending-marked (moved from the unreachable list to young's end if it was there); nothing else
+ * changes.  The contract is the composition of those calls (what the host is trusted for: that
+ * it visits exactly u's successors, as vgc_ip_succ's contract says of the buffer). */
+/*@
+  requires snapshot: csr_ok(n, off, tgt);
+  requires u_range:  0 <= u < n;
+  requires h_is_u:   h == hdl[u];
+  assigns vgc_ip_gr[0 .. n - 1], vgc_ip_st[0 .. n - 1];
+  ensures reached: \forall integer v; 0 <= v < n && succ_of(off, tgt, u, v) &&
+    \old(vgc_ip_gr[v]) == 0 ==> vgc_ip_gr[v] == 1 && vgc_ip_st[v] == IP_PM;
+  ensures kept: \forall integer v; 0 <= v < n &&
+    !(succ_of(off, tgt, u, v) && \old(vgc_ip_gr[v]) == 0) ==>
+    vgc_ip_gr[v] == \old(vgc_ip_gr[v]) && vgc_ip_st[v] == \old(vgc_ip_st[v]);
+*/
+void vgc_ip_reach_succ(vgc_ip_obj *h)
     /*@ ghost (int32_t n, uint32_t *off, uint32_t *tgt, vgc_ip_obj **hdl, int32_t u) */;
 
 /* Object v's gc_refs (CPython: gc_get_refs). */
@@ -235,6 +263,21 @@ void vgc_ip_fin_keep(vgc_ip_obj *h);        /* scanned: the finalizers walk move
 */
 void vgc_ip_subtract_refs(void)
     /*@ ghost (int32_t n, uint32_t *off, uint32_t *tgt, vgc_ip_obj **hdl) */;
+
+/* Phase 2's step on one edge (CPython's visit_reachable): v, a successor of the object being
+ * scanned, is reached.  With gc_refs 0 it gets gc_refs 1 and becomes pending-marked, leaving the
+ * unreachable list for young's end if it was there; otherwise nothing changes.  The host's
+ * vgc_ip_reach_succ calls it on each successor of a scanned object (its contract is their
+ * composition); the decision is this function's. */
+/*@
+  requires v_range: 0 <= v < INT32_MAX;
+  requires h_is_v:  h == hdl[v];
+  assigns vgc_ip_gr[v], vgc_ip_st[v];
+  ensures reached: \old(vgc_ip_gr[v]) == 0 ==> vgc_ip_gr[v] == 1 && vgc_ip_st[v] == IP_PM;
+  ensures kept:    \old(vgc_ip_gr[v]) != 0 ==>
+                     vgc_ip_gr[v] == \old(vgc_ip_gr[v]) && vgc_ip_st[v] == \old(vgc_ip_st[v]);
+*/
+void vgc_ip_reach_edge(vgc_ip_obj *h) /*@ ghost (vgc_ip_obj **hdl, int32_t v) */;
 
 /* Phase 2 (move_unreachable, CPython's single scan of young): the roots are the objects whose
  * gc_refs != 0 after phase 1 (rt, ghost: rt[v] != 0 iff so).  Afterwards every object is

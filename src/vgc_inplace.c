@@ -98,6 +98,19 @@ void vgc_ip_subtract_refs(void)
 
 /* ---- move_unreachable ------------------------------------------------------------------------ */
 
+/* CPython's visit_reachable on one successor (the host calls it per edge, vgc_ip_reach_succ):
+ * gc_refs 0 means "not reached yet", whether the scan has passed it (it sits in the unreachable
+ * list: back to young's end, to be scanned again) or not (still ahead in young). */
+void vgc_ip_reach_edge(vgc_ip_obj *h) /*@ ghost (vgc_ip_obj **hdl, int32_t v) */
+{
+    if (vgc_ip_refs(h) /*@ ghost (hdl, v) */ == 0) {
+        if (vgc_ip_is_unreachable(h) /*@ ghost (hdl, v) */)
+            vgc_ip_to_young(h);
+        vgc_ip_set_refs(h, 1) /*@ ghost (hdl, v) */;
+        /*@ ghost vgc_ip_st[v] = IP_PM; */
+    }
+}
+
 #define PHI(n) (4 * count_st(IP_PU, n) + 3 * count_st(IP_UN, n) + count_st(IP_PM, n))
 
 int32_t vgc_ip_move_unreachable(void)
@@ -157,66 +170,77 @@ int32_t vgc_ip_move_unreachable(void)
                   reach_within(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, live, v); */
         } else {
             /* reachable: mark what it reaches (gc_refs 1, CPython's visit_reachable), moving
-             * any that sits in the unreachable list back to the end of young */
+             * any that sits in the unreachable list back to the end of young.  The host visits
+             * x's successors and applies vgc_ip_reach_edge (proved, below) to each; its
+             * contract is their composition. */
             /*@ assert x_pm: vgc_ip_st[x] == IP_PM; */
-            vgc_ip_obj *const *buf = NULL;
-            uint32_t done = 0, cnt = 0, j = 0;
-            /*@
-              loop invariant chunk: 0 <= j <= cnt && j <= done <= off[x + 1] - off[x];
-              loop invariant fetched_valid: \forall integer i; j <= i < cnt ==> \valid_read(buf + i);
-              loop invariant fetched:
-                \forall integer i; j <= i < cnt ==> buf[i] == hdl[tgt[off[x] + done - j + i]];
-              loop invariant in_chunk: done - j + cnt <= off[x + 1] - off[x];
-              loop invariant x_pm: vgc_ip_st[x] == IP_PM && vgc_ip_gr[x] != 0;
-              loop invariant ok: st_ok(n);
-              loop invariant counts: \forall integer c; 0 <= count_st(c, n) <= n;
-              loop invariant live: live == count_st(IP_SC, n);
-              loop invariant marks: st_marks(n);
-              loop invariant roots:
-                \forall integer v; 0 <= v < n && rt[v] != 0 ==> vgc_ip_gr[v] != 0;
-              loop invariant closed:
-                \forall integer u, k; edge(n, off, u, k) && vgc_ip_st[u] == IP_SC ==>
-                  vgc_ip_st[tgt[k]] == IP_PM || vgc_ip_st[tgt[k]] == IP_SC;
-              loop invariant x_partly_closed:
-                \forall integer k; off[x] <= k < off[x] + done ==>
-                  vgc_ip_st[tgt[k]] == IP_PM || vgc_ip_st[tgt[k]] == IP_SC;
-              loop invariant precise:
-                \forall integer v; 0 <= v < n && vgc_ip_gr[v] != 0 ==>
-                  Reach(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, v);
-              loop invariant x_within:
-                reach_within(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, live, x);
-              loop invariant within:
-                \forall integer v; 0 <= v < n && vgc_ip_gr[v] != 0 ==>
-                  reach_within(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, live + 1, v);
-              loop invariant phi_down: PHI(n) <= \at(PHI(n), Picked);
-              loop assigns done, cnt, j, buf, vgc_ip_gr[0 .. n - 1], vgc_ip_st[0 .. n - 1];
-              loop variant (off[x + 1] - off[x] - done) * 2 + (j == cnt ? 1 : 0);
+        Reach: ;
+            vgc_ip_reach_succ(h) /*@ ghost (n, off, tgt, hdl, x) */;
+            /* Ghost: statuses only went from unmarked (PU, UN) to PM, so the scanned count is
+             * the same and the potential did not grow (one unfolding of count_st per object). */
+            /*@ ghost
+              int32_t k = 0;
+              /@ loop invariant k_range: 0 <= k <= n;
+                 loop invariant sc_same: \let kk = (integer)k;
+                   count_st(IP_SC, kk) == \at(count_st(IP_SC, kk), Reach);
+                 loop invariant phi_le: \let kk = (integer)k;
+                   4 * count_st(IP_PU, kk) + 3 * count_st(IP_UN, kk) + count_st(IP_PM, kk) <=
+                   \at(4 * count_st(IP_PU, kk) + 3 * count_st(IP_UN, kk) + count_st(IP_PM, kk), Reach);
+                 loop invariant bounds: \forall integer c; 0 <= count_st(c, k) <= k;
+                 loop assigns k;
+                 loop variant n - k; @/
+              while (k < n) {
+                  /@ assert unfold: \forall integer c; count_st(c, k + 1) ==
+                       count_st(c, k) + (vgc_ip_st[k] == c ? 1 : 0); @/
+                  /@ assert unfold_pre: \forall integer c; \let kk = (integer)k;
+                       \at(count_st(c, kk + 1), Reach) ==
+                       \at(count_st(c, kk), Reach) + (\at(vgc_ip_st[kk], Reach) == c ? 1 : 0); @/
+                  /@ assert moved: \let kk = (integer)k;
+                       vgc_ip_st[kk] == \at(vgc_ip_st[kk], Reach) ||
+                       (vgc_ip_st[kk] == IP_PM && (\at(vgc_ip_st[kk], Reach) == IP_PU ||
+                                                   \at(vgc_ip_st[kk], Reach) == IP_UN)); @/
+                  k++;
+              }
             */
-            for (;;) {
-                if (j == cnt) {
-                    cnt = vgc_ip_succ(h, done, &buf) /*@ ghost (n, off, tgt, hdl, x) */;
-                    j = 0;
-                    if (cnt == 0)
-                        break;
-                }
-                /*@ ghost int32_t t = (int32_t)tgt[off[x] + done]; */
-                /*@ assert t_range: 0 <= t < n; */
-                /*@ assert t_edge: edge(n, off, x, off[x] + done) && t == tgt[off[x] + done]; */
-                if (vgc_ip_refs(buf[j]) /*@ ghost (hdl, t) */ == 0) {
-                    /*@ assert t_reach: Reach(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, t); */
-                    /*@ assert t_within:
-                          reach_within(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null,
-                                       live + 1, t); */
-                    if (vgc_ip_is_unreachable(buf[j]) /*@ ghost (hdl, t) */)
-                        vgc_ip_to_young(buf[j]);
-                    vgc_ip_set_refs(buf[j], 1) /*@ ghost (hdl, t) */;
-                    /*@ ghost vgc_ip_set_st(n, t, IP_PM); */
-                }
-                /*@ assert buf_kept: \forall integer i; j < i < cnt ==>
-                      buf[i] == hdl[tgt[off[x] + done - j + i]]; */
-                j++;
-                done++;
-            }
+            /*@ assert r_x_pm: vgc_ip_st[x] == IP_PM && vgc_ip_gr[x] != 0; */
+            /*@ assert r_ok: st_ok(n); */
+            /*@ assert r_marks: st_marks(n); */
+            /*@ assert r_counts: \forall integer c; 0 <= count_st(c, n) <= n; */
+            /*@ assert r_live: live == count_st(IP_SC, n); */
+            /*@ assert r_phi: PHI(n) <= \at(PHI(n), Picked); */
+            /*@ assert r_roots: \forall integer v; 0 <= v < n && rt[v] != 0 ==> vgc_ip_gr[v] != 0; */
+            /*@ assert r_x_closed: \forall integer k; off[x] <= k < off[x + 1] ==>
+                  vgc_ip_st[tgt[k]] == IP_PM || vgc_ip_st[tgt[k]] == IP_SC; */
+            /*@ assert r_closed:
+                  \forall integer u, k; edge(n, off, u, k) && vgc_ip_st[u] == IP_SC ==>
+                    vgc_ip_st[tgt[k]] == IP_PM || vgc_ip_st[tgt[k]] == IP_SC; */
+            /*@ assert r_precise: \forall integer v; 0 <= v < n && vgc_ip_gr[v] != 0 ==>
+                  Reach(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, v); */
+            /*@ assert r_x_within:
+                  reach_within(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, live, x); */
+            /*@ assert r_within_old: \forall integer v; 0 <= v < n && \at(vgc_ip_gr[v], Reach) != 0 ==>
+                  reach_within(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, live + 1, v); */
+            /*@ assert r_live_pos: 0 <= live; */
+            /* Ghost: each of x's successors is reached within live + 1 edges (one step from x;
+             * one instance of within_step per edge). */
+            /*@ ghost
+              int64_t j = (int64_t)off[x];
+              /@ loop invariant j_range: off[x] <= j <= off[x + 1];
+                 loop invariant j_within: \forall integer k; off[x] <= k < j ==>
+                   reach_within(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, live + 1, tgt[k]);
+                 loop assigns j;
+                 loop variant off[x + 1] - j; @/
+              while (j < (int64_t)off[x + 1]) {
+                  /@ assert j_edge: edge(n, off, x, j); @/
+                  /@ assert j_step:
+                       reach_within(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, live + 1, tgt[j]); @/
+                  j++;
+              }
+            */
+            /*@ assert r_within_succ: \forall integer k; off[x] <= k < off[x + 1] ==>
+                  reach_within(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, live + 1, tgt[k]); */
+            /*@ assert r_within: \forall integer v; 0 <= v < n && vgc_ip_gr[v] != 0 ==>
+                  reach_within(VGC_SEEDS_ROOTS, n, off, tgt, rt, (uint8_t *)\null, live + 1, v); */
             vgc_ip_keep(h);
         Scanned: ;
             /*@ ghost vgc_ip_set_st(n, x, IP_SC); */

@@ -2,8 +2,10 @@
  * src/vgc_inplace.c): CPython's header words and lists behind the vgc_ip_* interface.
  * TRUSTED, NOT PROVED.  It decides nothing: what is decremented, marked, moved to or back from
  * the unreachable list is the proved code's; this file reads and writes the headers as told,
- * as CPython's own gcmodule.c does, and hands over each object's successors by calling its
- * tp_traverse (again: nothing is stored per object or per edge).
+ * as CPython's own gcmodule.c does, and visits each object's successors by calling its
+ * tp_traverse (again: nothing is stored per object or per edge): in phase 1 lowering each
+ * one's gc_refs (vgc_ip_subtract_succ), in phase 2 applying the proved per-edge step to each
+ * (vgc_ip_reach_succ -> vgc_ip_reach_edge), in phase 3 handing them over (vgc_ip_succ).
  *
  * The header words during a collection are CPython's: _gc_prev = gc_refs << 2 | COLLECTING |
  * FINALIZED for the objects in young (prev pointers are restored by the final walk, not while
@@ -45,9 +47,10 @@ static void vgc_count_inconsistent(PyTypeObject *from, PyTypeObject *to)
     Py_XDECREF(cnt);
 }
 
-/* Successors are handed over from a buffer: a static chunk, grown while memory allows up to
- * the object's out-degree; without memory the chunk is refilled by traversing again past the
- * successors already handed over (tp_traverse visits in the same order while no code runs). */
+/* Phase 3's successors are handed over from a buffer: a static chunk, grown while memory allows
+ * up to the object's out-degree; without memory the chunk is refilled by traversing again past
+ * the successors already handed over (tp_traverse visits in the same order while no code runs).
+ * Phases 1 and 2 need none: they act on each successor as it is visited. */
 enum { VGC_IP_CHUNK = 1024 };
 
 /* The look-ahead (large collections only).  Phases 1 and 2 take young's objects in list order,
@@ -57,9 +60,9 @@ enum { VGC_IP_CHUNK = 1024 };
  * object, its successors are filtered from the slot (the referents are in cache by then) and it
  * is not traversed again.  Nothing changes between the two moments (no code runs; the scan
  * writes headers, never object contents), and the filter (a GC object of this collection) is
- * applied when the successors are handed over, as without the ring.  An object with more than
- * VGC_IP_RAW referents, or an exact list or tuple (read directly: ip_fill_items), has no slot's
- * contents and is handed over as without the ring.  Below VGC_LOOK_AHEAD_MIN objects
+ * applied when the successors are visited, as without the ring.  An object with more than
+ * VGC_IP_RAW referents, or an exact list or tuple (read directly from ob_item), has no slot's
+ * contents and is visited as without the ring.  Below VGC_LOOK_AHEAD_MIN objects
  * (vgc_cpython.h; the environment variable VGC_LOOK_AHEAD_MIN at install() overrides it, for the
  * tests and the fuzz harness, which then run the ring on every collection) the ring only costs:
  * on the bench heap (3.11.7, this machine's caches), ring on / off vs stock in one process
@@ -187,7 +190,7 @@ static int ip_visit_skip(PyObject *op, void *arg)
 }
 
 /* Phase 1: CPython's visit_decref (vgc_ip_subtract_succ's contract: one less per edge into the
- * collection, found by the same test as the successors of phases 2 and 3). */
+ * collection, found by the same test as phase 2's and phase 3's successors). */
 static int ip_visit_dec(PyObject *op, void *arg)
 {
     (void)arg;
@@ -301,36 +304,10 @@ static inline void ip_run_past(PyGC_Head *h)
         ip.run = GC_NEXT(h);
 }
 
-/* g's successors from its slot: the same as ip_visit would push. */
-static void ip_take_slot(PyGC_Head *g, const struct ip_slot *s)
-{
-    ip.obj = g;
-    ip.from = 0;
-    ip.skip = 0;
-    ip.len = 0;
-    for (int i = 0; i < s->n; i++) {
-        if (ip_member(s->raw[i]))
-            ip.buf[ip.len++] = AS_GC(s->raw[i]);
-    }
-    ip.complete = 1;
-}
-
 /* The buffer refilled with object g's successors from the `from`-th on. */
 static __attribute__((noinline)) void ip_refill(PyGC_Head *g, uint32_t from)
 {
     PyObject *op = FROM_GC(g);
-    if (ip.run != NULL && from == 0) {
-        const struct ip_slot *s = ip_ring_front(g);
-        int took = s != NULL && s->n >= 0;
-        if (took)
-            ip_take_slot(g, s);
-        if (s != NULL)
-            ip_ring_advance();
-        else
-            ip_run_fill();
-        if (took)
-            return;
-    }
     if (PyList_CheckExact(op) || PyTuple_CheckExact(op))
         ip_fill_items(op, from);
     else {
@@ -448,6 +425,50 @@ void vgc_ip_to_young(vgc_ip_obj *h)
     g->_gc_next = (uintptr_t)y;
     y->_gc_prev = (uintptr_t)g;
     g->_gc_prev &= ~_PyGC_PREV_MASK;               /* gc_refs 0 until the core sets it */
+}
+
+
+/* Phase 2: CPython's visit_reachable, one proved step per edge into the collection
+ * (vgc_ip_reach_edge; vgc_ip_reach_succ's contract is their composition over u's successors,
+ * found by the same test as phase 1's and phase 3's). */
+static int ip_visit_reach(PyObject *op, void *arg)
+{
+    (void)arg;
+    if (ip_member(op))
+        vgc_ip_reach_edge((vgc_ip_obj *)AS_GC(op));
+    return 0;
+}
+
+/* Phase 2's visit of a reachable object: from its look-ahead slot when it has one, an exact
+ * list's or tuple's items from ob_item (in tp_traverse's order), else tp_traverse. */
+void vgc_ip_reach_succ(vgc_ip_obj *h)
+{
+    PyGC_Head *g = (PyGC_Head *)h;
+    PyObject *op = FROM_GC(g);
+    if (ip.run != NULL) {
+        const struct ip_slot *s = ip_ring_front(g);
+        if (s != NULL) {
+            const int n = s->n;
+            for (int i = 0; i < n; i++)
+                (void)ip_visit_reach(s->raw[i], NULL);
+            ip_ring_advance();
+            if (n >= 0)
+                return;
+        }
+        else
+            ip_run_fill();
+    }
+    if (PyList_CheckExact(op) || PyTuple_CheckExact(op)) {
+        PyObject **items = ip_items(op);
+        for (Py_ssize_t i = Py_SIZE(op) - 1; i >= 0; i--) {
+            if (i >= 16)
+                ip_prefetch((uintptr_t)items[i - 16]);
+            if (items[i] != NULL)
+                (void)ip_visit_reach(items[i], NULL);
+        }
+    }
+    else
+        (void)Py_TYPE(op)->tp_traverse(op, ip_visit_reach, NULL);
 }
 
 /* Phase 3.  The unreachable list is linked with NEXT_MASK_UNREACHABLE; the finalizers list

@@ -674,7 +674,7 @@ class InPlace(unittest.TestCase):
     and garbage, weakref callbacks, resurrection), every generation; fallbacks stay 0."""
 
     CODE = r'''
-        import weakref
+        import _testcapi, weakref
         gc.disable()
         gc.collect()
         calls = []
@@ -682,6 +682,10 @@ class InPlace(unittest.TestCase):
             saved = []
             def __del__(self):
                 Res.saved.append(self)
+        class Leg:
+            def __tp_del__(self):
+                pass
+        Leg = _testcapi.with_tp_del(Leg)
         out = []
         for k in (0, 1, 2, 3, 5):
             big_live = [C() for _ in range(3000)]
@@ -696,15 +700,22 @@ class InPlace(unittest.TestCase):
             w = weakref.ref(garbage[7], lambda r: calls.append(k))
             g2 = [Res() for _ in range(1500)]
             g2.append(g2)
-            del garbage, g2
+            # phase 3: a legacy (tp_del) object's 3,000 successors (its dict's traverse)
+            lg = Leg(); lg.me = lg
+            lg.map = {i: C() for i in range(3000)}
+            del garbage, g2, lg
             if MODE == "vgc":
                 vgc._vgc._fail_alloc_after(k)
             found = [gc.collect(0), gc.collect(1), gc.collect(2)]
             if MODE == "vgc":
                 vgc._vgc._fail_alloc_after(0)
             out.append([k, found, w() is None, len(Res.saved),
-                        all(c.home is big_live for c in big_live), len(big_map)])
+                        all(c.home is big_live for c in big_live), len(big_map),
+                        [len(o.map) for o in gc.garbage]])
             Res.saved.clear()
+            for o in gc.garbage:
+                o.__dict__.clear()
+            gc.garbage.clear()
         R["out"] = out
         R["calls"] = calls
         if MODE == "vgc":
@@ -779,14 +790,27 @@ class KeptMemory(unittest.TestCase):
         d = {i: C() for i in range(5000)}      # a dict's traverse: 5,000 successors at once
         gc.collect()
         R["peak_dict"] = vgc.status()["peak_bytes"]
-        R["kept_dict"] = vgc.status()["kept_bytes"]
-        R["fallbacks"] = st["fallbacks"]
+        import _testcapi
+        class Leg:
+            def __tp_del__(self):
+                pass
+        Leg = _testcapi.with_tp_del(Leg)
+        lg = Leg(); lg.me = lg
+        lg.map = {i: C() for i in range(5000)}  # phase 3 (legacy finalizers) traverses it
+        del lg
+        gc.collect()
+        R["peak_legacy"] = vgc.status()["peak_bytes"]
+        R["kept_legacy"] = vgc.status()["kept_bytes"]
+        R["garbage"] = len(gc.garbage)
+        R["fallbacks"] = vgc.status()["fallbacks"]
         '''
         mine = run(code, "vgc")[0]
         self.assertEqual(mine["kept"], 0)
         self.assertEqual(mine["peak"], 0)     # the list's items are read in 1,024-item chunks
-        self.assertGreaterEqual(mine["peak_dict"], 5000 * 8)
-        self.assertEqual(mine["kept_dict"], 0)
+        self.assertEqual(mine["peak_dict"], 0)  # phases 1 and 2 visit in place: no buffer
+        self.assertGreaterEqual(mine["peak_legacy"], 5000 * 8)
+        self.assertEqual(mine["kept_legacy"], 0)
+        self.assertEqual(mine["garbage"], 1)
         self.assertEqual(mine["fallbacks"], 0)
 
 

@@ -124,29 +124,40 @@ class InstallTests(unittest.TestCase):
         import gc
         gc.disable()
         gc.collect()
+        import _testcapi
         res = []
         class N: pass
+        class Leg:
+            def __tp_del__(self):
+                pass
+        Leg = _testcapi.with_tp_del(Leg)
         for k in (0, 0, 1, 2):
             a = N(); b = N(); a.b = b; b.a = a
             a.d = {i: N() for i in range(3000)}
             keep = N(); keep.self = keep; keepref = [keep]
             keep.d = {i: N() for i in range(3000)}
+            lg = Leg(); lg.me = lg                   # phase 3 traverses its dict: the buffer
+            lg.d = {i: N() for i in range(3000)}     # grows (or is refilled in chunks)
             w = weakref.ref(a)
-            del a, b
+            del a, b, lg
             vgc._vgc._fail_alloc_after(k)
             n = gc.collect()
             vgc._vgc._fail_alloc_after(0)
             st = vgc.status()
             res.append([k, n, w() is None, keepref[0].self is keep, st["fallbacks"],
-                        vgc._vgc._alloc_count()])
+                        vgc._vgc._alloc_count(), [len(o.d) for o in gc.garbage]])
+            for o in gc.garbage:
+                o.__dict__.clear()
+            gc.garbage.clear()
         print(json.dumps([res, vgc.status()["cpython_collected"]]))
     '''
 
     def test_allocation_failure_changes_nothing(self):
         res, cpython = json.loads(run(self.ALLOC_FAIL))
-        for k, n, dead, alive, _, _ in res[1:]:
+        for k, n, dead, alive, _, _, garbage in res[1:]:
             self.assertEqual(n, res[1][1], k)   # the same result with and without memory
             self.assertTrue(dead and alive)
+            self.assertEqual(garbage, [3000], k)
         self.assertEqual([r[4] for r in res], [0, 0, 0, 0])
         self.assertGreater(res[1][5], res[0][5])  # the buffer did grow (the test tests something)
         self.assertEqual(cpython, 0)

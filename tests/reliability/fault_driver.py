@@ -2,9 +2,10 @@
 """Allocation-failure injection driver: fail the k-th allocation of one vgc collection, for every k.
 
 Every collection is decided in place (src/cpython/inplace.c): the decision needs no memory; the
-only allocation vgc itself makes is the growth of the successor buffer, for an object that is not
-an exact list or tuple and has more than 1,024 references into the collection (heap "wide" has
-such objects).  Two kinds of failure, both for every k of one collection:
+only allocation vgc itself makes is the growth of the successor buffer, which only phase 3 (the
+closure from legacy finalizers, since stop 20) uses, for an object reachable from one that is not
+an exact list or tuple and has more than 1,024 references into the unreachable set (heap "wide"
+has such an object).  Two kinds of failure, both for every k of one collection:
 
   * default: the k-th growth of the successor buffer fails (`_vgc._set_alloc_fail(k)`); a
     reference run (no failure) measures the number N of growths of the collection
@@ -233,9 +234,11 @@ class WideList(list):
 
 def heap_wide(size):
     """Objects with more references into the collection than the successor buffer's static
-    chunk (1,024): the buffer is grown (PyMem_RawRealloc) during tp_traverse, so failures hit
-    the middle of a traversal (the rest is handed over by traversing again, in chunks).  Exact
-    lists too (read in chunks, never grown)."""
+    chunk (1,024).  Phases 1 and 2 visit them in place; phase 3 hands the successors of what a
+    legacy finalizer reaches over through the buffer, which grows (PyMem_RawRealloc) during
+    tp_traverse for the legacy-held WideList below, so failures hit the middle of a traversal
+    (the rest is handed over by traversing again, in chunks).  Exact lists too (read in chunks,
+    never grown)."""
     s = Scenario()
     root = _live_part(s, size, "v")
     targets = [Node("vt%d" % i) for i in range(8)]
@@ -261,6 +264,16 @@ def heap_wide(size):
         w.append(w)
         w.append(n)
         s.garbage_wrs.append(("vw%d" % i, weakref.ref(w)))
+    if Legacy is not None:
+        # phase 3: a garbage legacy object holding a WideList with 9,000 references to itself
+        # (within the unreachable set): 4 growths, 1,024 -> 16,384; both end in gc.garbage's
+        # closure (uncollectable), as in heap_legacy
+        a = Legacy("vleg")
+        wl = WideList()
+        wl.extend([wl] * 9000)
+        wl.append(a)
+        a.ref = wl
+        s.garbage_wrs += [(a.name, weakref.ref(a)), ("vwl", weakref.ref(wl))]
     return s
 
 

@@ -319,20 +319,36 @@ static __attribute__((noinline)) void ip_refill(PyGC_Head *g, uint32_t from)
     }
 }
 
-/* Phase 1: object g's referents in the collection lose one gc_refs each (from its look-ahead
- * slot when it has one; exact lists and tuples from ob_item, in tp_traverse's order). */
-void vgc_ip_subtract_succ(vgc_ip_obj *h)
+/* Phase 2: CPython's visit_reachable, one proved step per edge into the collection
+ * (vgc_ip_reach_edge; vgc_ip_reach_succ's contract is their composition over u's successors,
+ * found by the same test as phase 1's and phase 3's). */
+static int ip_visit_reach(PyObject *op, void *arg)
 {
-    PyGC_Head *g = (PyGC_Head *)h;
+    (void)arg;
+    if (ip_member(op))
+        vgc_ip_reach_edge((vgc_ip_obj *)AS_GC(op));
+    return 0;
+}
+
+/* Phases 1 and 2: each referent of object g given to `visit` (which filters the collection's),
+ * in tp_traverse's order: from g's look-ahead slot when g is the ring's front (the runner moves
+ * on), an exact list's or tuple's items from ob_item, else tp_traverse.  Inlined into its two
+ * callers, so that `visit` is a direct call in the first two cases. */
+static inline __attribute__((always_inline)) void ip_visit_refs(PyGC_Head *g, visitproc visit)
+{
     PyObject *op = FROM_GC(g);
-    const struct ip_slot *s = ip_ring_front(g);
-    if (s != NULL) {
-        const int n = s->n;
-        for (int i = 0; i < n; i++)
-            (void)ip_visit_dec(s->raw[i], NULL);
-        ip_ring_advance();
-        if (n >= 0)
-            return;
+    if (ip.run != NULL) {
+        const struct ip_slot *s = ip_ring_front(g);
+        if (s == NULL)
+            ip_run_fill();            /* g was moved (phase 2): the runner keeps its lead */
+        else {
+            const int n = s->n;
+            for (int i = 0; i < n; i++)
+                (void)visit(s->raw[i], NULL);
+            ip_ring_advance();
+            if (n >= 0)
+                return;
+        }
     }
     if (PyList_CheckExact(op) || PyTuple_CheckExact(op)) {
         PyObject **items = ip_items(op);
@@ -340,11 +356,24 @@ void vgc_ip_subtract_succ(vgc_ip_obj *h)
             if (i >= 16)
                 ip_prefetch((uintptr_t)items[i - 16]);   /* as ip_fill_items */
             if (items[i] != NULL)
-                (void)ip_visit_dec(items[i], NULL);
+                (void)visit(items[i], NULL);
         }
     }
     else
-        (void)Py_TYPE(op)->tp_traverse(op, ip_visit_dec, NULL);
+        (void)Py_TYPE(op)->tp_traverse(op, visit, NULL);
+}
+
+/* Phase 1: object h's referents in the collection lose one gc_refs each. */
+void vgc_ip_subtract_succ(vgc_ip_obj *h)
+{
+    ip_visit_refs((PyGC_Head *)h, ip_visit_dec);
+}
+
+/* Phase 2: the proved per-edge step on each of a reachable object's referents in the
+ * collection. */
+void vgc_ip_reach_succ(vgc_ip_obj *h)
+{
+    ip_visit_refs((PyGC_Head *)h, ip_visit_reach);
 }
 
 /* Called twice per object and phase (its successors, then the 0 that ends them): the check
@@ -427,49 +456,6 @@ void vgc_ip_to_young(vgc_ip_obj *h)
     g->_gc_prev &= ~_PyGC_PREV_MASK;               /* gc_refs 0 until the core sets it */
 }
 
-
-/* Phase 2: CPython's visit_reachable, one proved step per edge into the collection
- * (vgc_ip_reach_edge; vgc_ip_reach_succ's contract is their composition over u's successors,
- * found by the same test as phase 1's and phase 3's). */
-static int ip_visit_reach(PyObject *op, void *arg)
-{
-    (void)arg;
-    if (ip_member(op))
-        vgc_ip_reach_edge((vgc_ip_obj *)AS_GC(op));
-    return 0;
-}
-
-/* Phase 2's visit of a reachable object: from its look-ahead slot when it has one, an exact
- * list's or tuple's items from ob_item (in tp_traverse's order), else tp_traverse. */
-void vgc_ip_reach_succ(vgc_ip_obj *h)
-{
-    PyGC_Head *g = (PyGC_Head *)h;
-    PyObject *op = FROM_GC(g);
-    if (ip.run != NULL) {
-        const struct ip_slot *s = ip_ring_front(g);
-        if (s != NULL) {
-            const int n = s->n;
-            for (int i = 0; i < n; i++)
-                (void)ip_visit_reach(s->raw[i], NULL);
-            ip_ring_advance();
-            if (n >= 0)
-                return;
-        }
-        else
-            ip_run_fill();
-    }
-    if (PyList_CheckExact(op) || PyTuple_CheckExact(op)) {
-        PyObject **items = ip_items(op);
-        for (Py_ssize_t i = Py_SIZE(op) - 1; i >= 0; i--) {
-            if (i >= 16)
-                ip_prefetch((uintptr_t)items[i - 16]);
-            if (items[i] != NULL)
-                (void)ip_visit_reach(items[i], NULL);
-        }
-    }
-    else
-        (void)Py_TYPE(op)->tp_traverse(op, ip_visit_reach, NULL);
-}
 
 /* Phase 3.  The unreachable list is linked with NEXT_MASK_UNREACHABLE; the finalizers list
  * plainly (so the mask still tells the two apart).  Both keep COLLECTING until phase 3 ends,

@@ -9,7 +9,6 @@
  */
 #include "vgc_cpython.h"
 
-
 /* Every gc API function that reads or changes the lists, counts or stats starts here. */
 GCState *vgc_api_state(void)
 {

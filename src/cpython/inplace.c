@@ -277,10 +277,10 @@ static void ip_run_start(Py_ssize_t n)
         ip_run_fill();
 }
 
-/* The ring's front slot if it holds g, else NULL. */
+/* The ring's front slot if it holds g, else NULL (the look-ahead is on: ip.run != NULL). */
 static inline const struct ip_slot *ip_ring_front(PyGC_Head *g)
 {
-    return ip.run != NULL && ip.rlen > 0 && ip.ring[ip.rhead].g == g ? &ip.ring[ip.rhead] : NULL;
+    return ip.rlen > 0 && ip.ring[ip.rhead].g == g ? &ip.ring[ip.rhead] : NULL;
 }
 
 /* The front slot leaves the ring (its contents are read by then); the runner moves on. */
@@ -455,7 +455,6 @@ void vgc_ip_to_young(vgc_ip_obj *h)
     y->_gc_prev = (uintptr_t)g;
     g->_gc_prev &= ~_PyGC_PREV_MASK;               /* gc_refs 0 until the core sets it */
 }
-
 
 /* Phase 3.  The unreachable list is linked with NEXT_MASK_UNREACHABLE; the finalizers list
  * plainly (so the mask still tells the two apart).  Both keep COLLECTING until phase 3 ends,

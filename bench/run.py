@@ -39,12 +39,16 @@ PLAN = [
     # the same with verify=True (every decision re-checked by the independent checker)
     ("full_collect_1M_verify", "full_collect", 1000000, 200000, 5, 1, "time",
      {"VGC_VERIFY": "1"}),
-    ("garbage_self_loops", "garbage:self_loops", 200000, 20000, 5, 1, "rate"),
-    ("garbage_two_cycles", "garbage:two_cycles", 200000, 20000, 5, 1, "rate"),
-    ("garbage_rings_1k", "garbage:rings_1k", 200000, 20000, 5, 1, "rate"),
-    ("garbage_one_cycle_1M", "garbage:one_cycle", 1000000, 100000, 3, 1, "rate"),
-    ("garbage_trees", "garbage:trees", 200000, 20000, 5, 1, "rate"),
-    ("steady_alloc", "steady", 300000, 50000, 5, 1, "time"),
+    # The rows issue #13 sets targets for run more processes than the others: on this shared
+    # machine the CPU time of one process doing identical work varies by up to 2x (stock's
+    # steady_alloc: 480 to 1048 ms within minutes, stop 27), and the median of 5 moved a ratio
+    # near its target across it from one run to the next.
+    ("garbage_self_loops", "garbage:self_loops", 200000, 20000, 9, 1, "rate"),
+    ("garbage_two_cycles", "garbage:two_cycles", 200000, 20000, 9, 1, "rate"),
+    ("garbage_rings_1k", "garbage:rings_1k", 200000, 20000, 9, 1, "rate"),
+    ("garbage_one_cycle_1M", "garbage:one_cycle", 1000000, 100000, 5, 1, "rate"),
+    ("garbage_trees", "garbage:trees", 200000, 20000, 9, 1, "rate"),
+    ("steady_alloc", "steady", 300000, 50000, 11, 1, "time"),
     ("pyperf_gc_collect", "gc_collect", 20, 3, 5, 1, "time"),
     ("pyperf_gc_traversal", "gc_traversal", 20, 3, 5, 1, "time"),
     ("pyperf_create_gc_cycles", "create_gc_cycles", 300000, 30000, 5, 1, "time"),
@@ -141,6 +145,49 @@ def mem_row(name, kind, size, runs):
                   "/".join("%.2f" % (x / 1e6) for x in row["all"]["vgc"]), fb,
                   "; failed %s" % failed if row.get("failed") else ""))
     return row
+
+
+# Issue #13's targets, vgc/stock in this run: (row, what, bound, "<=" or ">=").  Rows not run
+# (--only) are left out; `make bench` runs them all.
+TARGETS = [("full_collect_1M", "time", 0.85, "<="),
+           ("garbage_self_loops", "throughput", 1.2, ">="),
+           ("garbage_two_cycles", "throughput", 1.2, ">="),
+           ("garbage_rings_1k", "throughput", 1.2, ">="),
+           ("garbage_one_cycle_1M", "throughput", 1.2, ">="),
+           ("garbage_trees", "throughput", 1.2, ">="),
+           ("steady_alloc", "time", 1.0, "<="),
+           ("steady_alloc", "gen0 pause p99", 1.0, "<="),
+           ("rss_chains", "peak RSS", 1.10, "<="),
+           ("rss_wide", "peak RSS", 1.10, "<="),
+           ("rss_ast", "peak RSS", 1.10, "<="),
+           ("fit_chains", "heap that fits", 0.95, ">="),
+           ("fit_wide", "heap that fits", 0.95, ">="),
+           ("fit_ast", "heap that fits", 0.95, ">=")]
+
+
+def check_targets(workloads):
+    """Each of TARGETS this run measured, met or not; also the kept-bytes and fallback rules
+    (at most 1 MiB kept after any full collection; no fallback in any row but `fit`, where
+    one means CPython could not build its callback's arguments at the memory limit)."""
+    out = []
+    for row, what, bound, op in TARGETS:
+        w = workloads.get(row)
+        if w is None or w.get("ratio") is None:
+            continue
+        v = w["pauses"]["gen0"]["p99"]["ratio"] if what.startswith("gen0") else w["ratio"]
+        out.append({"row": row, "what": what, "ratio": v, "target": "%s %.2f" % (op, bound),
+                    "met": v <= bound if op == "<=" else v >= bound})
+    kept = [k for w in workloads.values() if w.get("kind") == "rss"
+            for k in w["kept"]["kept_after_full"]]
+    if kept:
+        out.append({"row": "rss_*", "what": "bytes kept after a full collection",
+                    "ratio": max(kept), "target": "<= 1048576", "met": max(kept) <= 1 << 20})
+    fb = [x.get("vgc_fallbacks") or 0 for name, w in workloads.items()
+          if w.get("kind") != "fit" for x in w["runs"]["vgc"] if "failed" not in x]
+    if fb:
+        out.append({"row": "all but fit_*", "what": "fallbacks", "ratio": max(fb),
+                    "target": "== 0", "met": max(fb) == 0})
+    return out
 
 
 def main():
@@ -255,6 +302,15 @@ def main():
                                     for st in ("p50", "p99", "max"))))
         sys.stdout.flush()
         results["workloads"][name] = row
+    results["targets_13"] = check_targets(results["workloads"])
+    if results["targets_13"]:
+        print("issue #13's targets (vgc/stock, this run): %d of %d met" % (
+            sum(t["met"] for t in results["targets_13"]), len(results["targets_13"])))
+        for t in results["targets_13"]:
+            v = t["ratio"]
+            print("  %-5s %-22s %-34s %10s  (target %s)" % (
+                "met" if t["met"] else "MISS", t["row"], t["what"],
+                "%d" % v if isinstance(v, int) else "%.3f" % v, t["target"]))
     # the floor: same code in one process (no stock/vgc distinction)
     if not only or "floor" in only:
         size = 200000 if args.quick else 1000000

@@ -6,7 +6,9 @@
 WORKLOAD: `full` (bench/workloads.py build_heap(N) kept, 1% cyclic garbage added before each
 collection, as the full_collect rows), `young` (N iterations of the steady_alloc row's loop, then
 gc.collect(0): young collections of that mix; N = 1288 is what fills generation 0 there) or a garbage shape of workloads.SHAPES (N objects of it
-made before each collection).  SO: paths of vgc._vgc extension files (e.g.
+made before each collection), or `steady` (N iterations of the steady_alloc row's loop with
+automatic collection on, timed whole: a segment of that row, collections included; the
+window carries over from segment to segment).  SO: paths of vgc._vgc extension files (e.g.
 build/py3.11.7/vgc/_vgc.cpython-311-x86_64-linux-gnu.so and an older build's); each is loaded as
 its own module (`v<k>._vgc`, its own state) and installed only around its own collections; with
 `:MIN` it is installed with VGC_LOOK_AHEAD_MIN=MIN (the same build twice, `SO:0 SO:100000000`,
@@ -60,8 +62,8 @@ def main():
     if len(sys.argv) < 5:
         raise SystemExit(__doc__)
     wl, n, rounds, sos = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
-    if wl not in ("full", "young") and wl not in w.SHAPES:
-        raise SystemExit("workload: full, young or one of %s" % ", ".join(w.SHAPES))
+    if wl not in ("full", "young", "steady") and wl not in w.SHAPES:
+        raise SystemExit("workload: full, young, steady or one of %s" % ", ".join(w.SHAPES))
     mins = [so.rpartition(":")[2] if ":" in so else None for so in sos]
     sos = [so.rpartition(":")[0] if ":" in so else so for so in sos]
     sides = [None] + [load(k, so) for k, so in enumerate(sos)]
@@ -69,6 +71,9 @@ def main():
     heap = w.build_heap(n) if wl == "full" else None
     stockgc.collect()
     stockgc.collect()
+    if wl == "steady":
+        stockgc.enable()
+        steady_mix(50000)             # the window full, as in the row after its first 20,000
     times = [[] for _ in sides]
     for r in range(rounds):
         order = range(len(sides)) if r % 2 == 0 else reversed(range(len(sides)))
@@ -84,11 +89,14 @@ def main():
                 w.make_garbage(n // 100)
             elif wl == "young":
                 steady_mix(n)
-            else:
+            elif wl != "steady":
                 w.SHAPES[wl](n)
             collect = mod.collect if mod is not None else stockgc.collect
             t0 = time.thread_time()
-            collect(0 if wl == "young" else 2)
+            if wl == "steady":
+                steady_mix(n)
+            else:
+                collect(0 if wl == "young" else 2)
             times[k].append(time.thread_time() - t0)
             if mod is not None:
                 mod._uninstall()

@@ -167,8 +167,9 @@ SHAPES = {"self_loops": shape_self_loops, "two_cycles": shape_two_cycles,
 
 def w_garbage(shape, size):
     """`size` objects of one garbage shape, then gc.collect(), timed; the median of 5 such
-    collections (3 above 200,000 objects): one collection's CPU time varies by up to 1.5x
-    within a process on this shared machine (stop 27)."""
+    collections (3 above 200,000 objects): one collection's CPU time varies by up to 1.67x
+    within a process on this shared machine (s27c, stop 27: the `times` of every process are in
+    the results JSON)."""
     gc.disable()
     gc.collect()
     times, rates = [], []

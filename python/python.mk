@@ -23,7 +23,7 @@ EXT_CFLAGS  := -std=gnu11 -O2 -g -fno-strict-aliasing -fPIC -shared -fvisibility
 PY_PKG_SRC  := $(wildcard python/vgc/*.py python/vgc/*.pyi python/vgc/py.typed)
 # the CPython adapter (trusted; src/cpython/README.md) and the proved C it calls
 CPYTHON_SRC := $(wildcard src/cpython/*.c)
-CPYTHON_DEP := $(CPYTHON_SRC) src/cpython/vgc_cpython.h
+CPYTHON_DEP := $(CPYTHON_SRC) $(wildcard src/cpython/*.h)
 # the proved C the adapter calls: the policy rules and the hook's state machine; the in-place
 # core (src/vgc_inplace.c) is compiled into src/cpython/inplace.c (its interface calls inline)
 EXT_PROVED  := src/vgc_policy.c src/vgc_hookstate.c

@@ -171,7 +171,11 @@ def status():
     resurrection re-check is skipped, and where validation re-ran it anyway and found the same
     set in the same order); recheck_in_place (resurrection re-checks run); look_ahead
     (deductions run with the look-ahead that prefetches referents: those of
-    200,000 objects or more, or VGC_LOOK_AHEAD_MIN at install());
+    200,000 objects or more, or VGC_LOOK_AHEAD_MIN at install()); direct_reads (exact dicts
+    and plain instances are read directly, not through tp_traverse: install() checked the
+    readers on probe objects; off with VGC_DIRECT=0), direct_off_reason (why not, or None),
+    direct_checked (objects read both ways and found to agree: Py_DEBUG builds and
+    VGC_VALIDATE=1; a difference stops the process);
     inconsistent_types ({type name: objects} whose tp_traverse reported more references than
     their refcount: a bug in that C type, which vgc keeps alive).
     """
@@ -207,6 +211,9 @@ def status():
         "skip_checked": raw.get("skip_checked", 0),
         "recheck_in_place": raw.get("recheck_in_place", 0),
         "look_ahead": raw.get("look_ahead", 0),
+        "direct_reads": bool(raw.get("direct_reads", False)),
+        "direct_off_reason": raw.get("direct_off_reason"),
+        "direct_checked": raw.get("direct_checked", 0),
         "inconsistent_types": raw.get("inconsistent_types", {}),
         "policy_agreed": raw.get("policy_agreed", 0),
         "policy_differed": raw.get("policy_differed", 0),

@@ -18,6 +18,7 @@
  * inline (the core's own file stays the one WP proves). */
 #include "vgc_cpython.h"
 #include "vgc_inplace.h"
+#include "traverse.h"
 /* The per-object and per-edge interface functions (below) and the proved per-edge step are
  * inlined into the core's loops and the host's visits: left to GCC's heuristics, which of them
  * are inlined moved with unrelated edits (one edit put vgc_ip_to_unreachable and vgc_ip_keep out
@@ -155,7 +156,7 @@ static inline int ip_push(PyGC_Head *g)
  * test by which successors are handed over, whichever way they were read. */
 static inline int ip_member(PyObject *op)
 {
-    return _PyObject_IS_GC(op) && gc_is_collecting(AS_GC(op));
+    return vgc_is_gc(op) && gc_is_collecting(AS_GC(op));
 }
 
 /* A hint to load an object's GC header and type; `a` may be NULL or not a GC object: the
@@ -198,7 +199,7 @@ static int ip_visit_skip(PyObject *op, void *arg)
 
 /* Phase 1: CPython's visit_decref (vgc_ip_subtract_succ's contract: one less per edge into the
  * collection, found by the same test as phase 2's and phase 3's successors). */
-static int ip_visit_dec(PyObject *op, void *arg)
+static inline __attribute__((always_inline)) int ip_visit_dec(PyObject *op, void *arg)
 {
     (void)arg;
     if (ip_member(op))
@@ -268,7 +269,7 @@ static void ip_run_fill(void)
                 ip_prefetch((uintptr_t)items[i]);
             s->n = -1;
         }
-        else if (Py_TYPE(op)->tp_traverse(op, ip_visit_raw, s) != 0)
+        else if (vgc_traverse(op, ip_visit_raw, s) != 0)
             s->n = -1;
         ip.run = GC_NEXT(r);
         __builtin_prefetch(GC_NEXT(ip.run));
@@ -322,14 +323,14 @@ static __attribute__((noinline)) void ip_refill(PyGC_Head *g, uint32_t from)
         ip.from = from;
         ip.skip = from;
         ip.len = 0;
-        ip.complete = Py_TYPE(op)->tp_traverse(op, from ? ip_visit_skip : ip_visit, NULL) == 0;
+        ip.complete = vgc_traverse(op, from ? ip_visit_skip : ip_visit, NULL) == 0;
     }
 }
 
 /* Phase 2: CPython's visit_reachable, one proved step per edge into the collection
  * (vgc_ip_reach_edge; vgc_ip_reach_succ's contract is their composition over u's successors,
  * found by the same test as phase 1's and phase 3's). */
-static int ip_visit_reach(PyObject *op, void *arg)
+static inline __attribute__((always_inline)) int ip_visit_reach(PyObject *op, void *arg)
 {
     (void)arg;
     if (ip_member(op))
@@ -367,7 +368,7 @@ static inline __attribute__((always_inline)) void ip_visit_refs(PyGC_Head *g, vi
         }
     }
     else
-        (void)Py_TYPE(op)->tp_traverse(op, visit, NULL);
+        (void)vgc_traverse(op, visit, NULL);
 }
 
 /* Phase 1: object h's referents in the collection lose one gc_refs each. */
@@ -581,6 +582,7 @@ Py_ssize_t vgc_deduce_unreachable_ip(GCState *gcstate, PyGC_Head *young, PyGC_He
     ip.young = young;
     ip.unreachable = unreachable;
     ip.prev = young;
+    vgc_direct_reset();
     ip.obj = NULL;
     ip.negative = 0;
     if (ip.buf == NULL) {

@@ -3,6 +3,7 @@
  * TRUSTED, NOT PROVED.  The adapter's one state record lives here.
  */
 #include "vgc_cpython.h"
+#include "traverse.h"
 
 #include <stdio.h>
 
@@ -64,6 +65,9 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
         PyErr_SetString(PyExc_RuntimeError, "vgc: the gc state has no callbacks list");
         return NULL;
     }
+    /* the direct reads of dicts and plain instances: off, with the reason in status(), when
+     * one of the probes disagrees with tp_traverse (traverse.c) */
+    (void)vgc_direct_init(gcstate);
     PyObject *hook = vgc_hook_new(gcstate->callbacks);
     if (hook == NULL)
         return NULL;
@@ -138,7 +142,7 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
     PyObject *types = vgc.inconsistent_types ? PyDict_Copy(vgc.inconsistent_types) : PyDict_New();
     if (types == NULL)
         return NULL;
-    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsnsnsisnsnsnsnsnsN}",
+    return Py_BuildValue("{sOs(nnn)snsnsnsnsnsnsnsdsdsssnsnsnsnsnsisnsnsnsnsnsOsnszsN}",
                          "installed", vgc.installed ? Py_True : Py_False,
                          "collections", vgc.collections[0], vgc.collections[1],
                          vgc.collections[2],
@@ -159,6 +163,9 @@ static PyObject *py_status(PyObject *module, PyObject *unused)
                          "skip_checked", vgc.skip_checked,
                          "recheck_in_place", vgc.recheck_in_place,
                          "look_ahead", vgc.look_ahead,
+                         "direct_reads", vgc_direct.on ? Py_True : Py_False,
+                         "direct_checked", vgc_direct.checked,
+                         "direct_off_reason", vgc_direct.off_reason,
                          "inconsistent_types", types);
 }
 

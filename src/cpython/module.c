@@ -66,8 +66,9 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
         return NULL;
     }
     /* the direct reads of dicts and plain instances: off, with the reason in status(), when
-     * one of the probes disagrees with tp_traverse (traverse.c) */
-    (void)vgc_direct_init(gcstate);
+     * one of the probes (run at import) disagreed with tp_traverse (traverse.c) */
+    vgc_direct_probe_once(gcstate);
+    (void)vgc_direct_init();
     PyObject *hook = vgc_hook_new(gcstate->callbacks);
     if (hook == NULL)
         return NULL;
@@ -199,7 +200,9 @@ static PyObject *py_configure(PyObject *module, PyObject *args)
 
 /* Test hook: _corrupt_next(4) spoils the next decision (one live object moved to the garbage),
  * to show that verify=True stops it; _corrupt_next(1) hands the next collection to CPython's
- * collector after vgc's pass (the path debug builds take on an inconsistent type). */
+ * collector after vgc's pass (the path debug builds take on an inconsistent type);
+ * _corrupt_next(8) makes the next checked direct read one referent short, to show that the
+ * check stops the process (traverse.c). */
 static PyObject *py_corrupt_next(PyObject *module, PyObject *arg)
 {
     (void)module;
@@ -491,7 +494,8 @@ static PyMethodDef vgc_methods[] = {
      "_configure(verify): set before _install() (see vgc.install)."},
     {"_corrupt_next", py_corrupt_next, METH_O,
      "Test hook: _corrupt_next(4) moves one live object to the garbage in the next decision; "
-     "_corrupt_next(1) hands the next collection to CPython's collector."},
+     "_corrupt_next(1) hands the next collection to CPython's collector; _corrupt_next(8) "
+     "makes the next direct read that is checked (VGC_VALIDATE=1) look one referent short."},
     {"_alloc_count", (PyCFunction)(void (*)(void))py_alloc_count, METH_FASTCALL,
      "Test hook: successor-buffer growths so far; _alloc_count(True) resets the count."},
     {NULL, NULL, 0, NULL}
@@ -594,6 +598,9 @@ static int vgc_exec(PyObject *module)
         return -1;
     if (!vgc.installed)
         vgc.layout_error = vgc_check_layout(gc);
+    if (!vgc.installed && vgc.layout_error == NULL)
+        vgc_direct_probe_once(get_gc_state());    /* traverse.c: whether install() reads dicts
+                                                   * and plain instances directly */
     /* gc.collect's C function from the gc module's own method table (install() replaces the
      * module's `collect` attribute; the table stays CPython's) */
     struct vgc_mstate *ms = vgc_mstate(module);

@@ -70,7 +70,13 @@ void vgc_direct_check(PyObject *op)
 {
     struct rec want, got;
     vgc_direct.checked++;
-    if (direct_agrees(op, &want, &got))
+    int same = direct_agrees(op, &want, &got);
+    if (vgc.corrupt_next == 8 && got.n > 0) {     /* test hook: a reader that missed one */
+        vgc.corrupt_next = 0;
+        got.n--;
+        same = rec_same(&want, &got);
+    }
+    if (same)
         return;
     fprintf(stderr, "vgc: a %s read directly: %zd referents, tp_traverse: %zd\n",
             Py_TYPE(op)->tp_name, got.n, want.n);
@@ -106,10 +112,10 @@ static const char probe_src[] =
     "classes = (Q, P, S)\n";
 
 /* Reads every probe both ways: 1 when the direct reads agree on all of them, else 0 with
- * off_reason set (never an exception: install() goes on, every object then read by its
- * tp_traverse).  What the probes allocate is freed before it returns, with the automatic
- * collection off meanwhile and generation 0's count put back: install() leaves the tracked
- * heap and the allocation count as they were (module.c). */
+ * off_reason set (never an exception: the import goes on, and install() then leaves every
+ * object to its tp_traverse).  What the probes allocate is freed before it returns, with the
+ * automatic collection off meanwhile and generation 0's count put back: the tracked heap and
+ * the allocation count are as they were. */
 static int direct_probe(GCState *gcstate)
 {
     const int enabled = gcstate->enabled;
@@ -180,17 +186,31 @@ done:
     return ok;
 }
 
-/* install(): the direct reads are used unless VGC_DIRECT=0 or a probe disagrees. */
-int vgc_direct_init(GCState *gcstate)
+static int probed = -1;               /* the probes' result: -1 not run yet, 0 disagreed, 1 */
+static const char *probe_reason;
+
+/* At the module's import (once per process): the probes run in every process that imports vgc,
+ * installed or not, so that what they leave in CPython's free lists (a freed dict or list is
+ * reused without counting as an allocation) is the same in both (tests/python/test_hardening.py
+ * CountsAndTriggers compares get_count() at each collection with vgc imported, not installed). */
+void vgc_direct_probe_once(GCState *gcstate)
+{
+    if (probed >= 0 || gcstate->collecting)    /* (imported by a finalizer: at install()) */
+        return;
+    probed = direct_probe(gcstate);
+    probe_reason = vgc_direct.off_reason;
+    vgc_direct.on = 0;
+}
+
+/* install(): the direct reads are used unless a probe disagreed or VGC_DIRECT=0. */
+int vgc_direct_init(void)
 {
     const char *d = getenv("VGC_DIRECT");
-    vgc_direct.on = 0;
     vgc_direct.plain_tp = NULL;
     vgc_direct.checked = 0;
-    vgc_direct.off_reason = NULL;
-    if (d != NULL && d[0] == '0') {
-        vgc_direct.off_reason = "VGC_DIRECT=0";
-        return 0;
-    }
-    return direct_probe(gcstate);
+    vgc_direct.on = probed == 1 && !(d != NULL && d[0] == '0');
+    vgc_direct.off_reason = vgc_direct.on ? NULL
+                            : probed != 1 ? (probe_reason ? probe_reason : "the probes did not run")
+                            : "VGC_DIRECT=0";
+    return vgc_direct.on;
 }

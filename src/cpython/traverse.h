@@ -12,7 +12,7 @@
  * object; the order is CPython's order of young afterwards).  The readers below are written
  * from dict_traverse and subtype_traverse of 3.11.0-3.11.10, 3.12.0-3.12.6 and 3.13.0rc2's
  * sources (unchanged across those releases); three checks stand behind them:
- *   - at install(), vgc_direct_init reads probe objects of every shape (values, a materialized
+ *   - at import, vgc_direct_probe_once reads probe objects of every shape (values, a materialized
  *     dict, a dict with non-string keys, deleted entries, a subclass) both ways and turns the
  *     direct reads off if any differs (status()["direct_reads"] False): an interpreter whose
  *     layout the readers do not know runs tp_traverse for everything;
@@ -178,6 +178,7 @@ static inline int vgc_is_gc(PyObject *op)
     return tp->tp_is_gc(op);
 }
 
-int vgc_direct_init(GCState *gcstate);       /* traverse.c: at install() */
+void vgc_direct_probe_once(GCState *gcstate); /* traverse.c: at the module's import */
+int vgc_direct_init(void);                   /* traverse.c: at install() */
 
 #endif /* VGC_TRAVERSE_H */

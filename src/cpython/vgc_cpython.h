@@ -259,7 +259,8 @@ struct vgc_state {
     Py_ssize_t look_ahead_min;        /* from this many objects on (VGC_LOOK_AHEAD_MIN) */
     PyObject *inconsistent_types;     /* {type name: objects} whose traverse overcounted (dict) */
     int corrupt_next;                 /* test hook: 4 spoils the next decision (verify tests), 1
-                                       * hands the next collection to CPython's collector */
+                                       * hands the next collection to CPython's collector, 8
+                                       * fails the next direct-read check (traverse.c) */
     long alloc_count;                 /* test hook: allocation points (_alloc_count) */
 };
 extern struct vgc_state vgc;

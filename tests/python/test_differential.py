@@ -40,7 +40,8 @@ if os.environ["VGC_TEST_MODE"] == "vgc":
     st = vgc.status()
     out["vgc"] = {"collections": st["collections"], "cpython_collected": st["cpython_collected"],
                   "installed": st["installed"], "gc_is_vgc": sys.modules["gc"] is vgc,
-                  "look_ahead": st["look_ahead"]}
+                  "look_ahead": st["look_ahead"], "direct_reads": st["direct_reads"],
+                  "direct_checked": st["direct_checked"]}
 sys.stdout.write("@@RESULT@@" + json.dumps(out, sort_keys=True, default=repr) + "\n")
 '''
 
@@ -212,6 +213,102 @@ class Differential(unittest.TestCase):
             R["n"] = gc.collect()
             R["log"] = log
         ''')
+
+    def test_direct_read_shapes(self):
+        # Exact dicts and plain instances are read directly, not through tp_traverse
+        # (src/cpython/traverse.h).  Each shape below holds the only reference to a live
+        # target (a missed referent would free it: its weakref would die) and, in a second
+        # copy, closes a cycle through the shape (garbage: the count, the order of the
+        # finalizers and of young afterwards are CPython's).  Shapes: instance values, a
+        # subclass chain, a materialized / replaced __dict__, non-string keys, deleted
+        # attributes, 60 attributes, a metaclass, a float subclass (plain), __slots__ in a
+        # subclass and list/dict subclasses (not plain: tp_traverse), the class itself holding
+        # the target (the instance -> type edge), a dict left by its instance, dicts with
+        # string / general keys, deleted entries, a key as the only reference; then
+        # __class__ and __bases__ assigned between collections.
+        r = self.check('''
+            log = []
+            class Fin(Node):
+                def __del__(self):
+                    log.append(self.name)
+            class Plain: pass
+            class Sub(Plain): pass
+            class SubSub(Sub): pass
+            class SlotSub(Plain): __slots__ = ("s",)
+            class Meta(type): pass
+            class WithMeta(metaclass=Meta): pass
+            class FloatSub(float): pass
+            class ListSub(list): pass
+            class DictSub(dict): pass
+            class Other: pass
+            def holder(kind, t):
+                if kind == "values": h = Plain(); h.a = 1; h.t = t
+                elif kind == "subsub": h = SubSub(); h.x = [1]; h.t = t
+                elif kind == "materialized":
+                    h = Plain(); h.t = t; h.__dict__; h.u = (2,)
+                elif kind == "nonstr": h = Plain(); h.a = 3; h.__dict__[1] = t
+                elif kind == "deleted": h = Plain(); h.x = 1; h.t = t; del h.x
+                elif kind == "replaced": h = Plain(); h.__dict__ = {"t": t}
+                elif kind == "wide":
+                    h = Plain()
+                    for i in range(59):
+                        setattr(h, "w%d" % i, i)
+                    h.t = t
+                elif kind == "meta": h = WithMeta(); h.t = t
+                elif kind == "floatsub": h = FloatSub(2.5); h.t = t
+                elif kind == "slotsub": h = SlotSub(); h.s = t
+                elif kind == "listsub": h = ListSub([1, t])
+                elif kind == "dictsub": h = DictSub(t=t)
+                elif kind == "classattr": h = type("C", (Plain,), {"t": t})()
+                elif kind == "leftdict":
+                    o = Plain(); o.a = 1; o.t = t; h = o.__dict__; del o
+                elif kind == "dictstr": h = {"a": 1, "t": t}
+                elif kind == "dictgeneral": h = {1: 1, (2,): t}
+                elif kind == "dictdeleted": h = {"x": 1, "t": t, 3: 4}; del h["x"]
+                elif kind == "dictkey": h = {t: 1}
+                return h
+            kinds = ["values", "subsub", "materialized", "nonstr", "deleted", "replaced",
+                     "wide", "meta", "floatsub", "slotsub", "listsub", "dictsub", "classattr",
+                     "leftdict", "dictstr", "dictgeneral", "dictdeleted", "dictkey"]
+            keep, wrs = [], []
+            for k in kinds:
+                live = Fin("live-" + k)
+                wrs.append(weakref.ref(live))
+                keep.append(holder(k, live))
+                del live
+                g = Fin("garbage-" + k)
+                g.ref = holder(k, g)               # a cycle through the shape
+                del g
+            gc.collect(0)
+            R["alive0"] = [w() is not None for w in wrs]
+            R["gen1"] = [type(o).__name__ for o in gc.get_objects(1)
+                         if isinstance(o, (Fin, Plain, dict, list))][:400]
+            R["log0"] = sorted(log)
+            R["n"] = gc.collect()
+            R["alive1"] = [w() is not None for w in wrs]
+            R["log"] = log[:]
+            # types changed between collections: an instance's class, a class's base
+            class A(Plain): pass
+            class B(A): pass
+            b = B(); b.t = Fin("b"); bw = weakref.ref(b.t)
+            c = Sub(); c.t = Fin("c"); c.t.ref = c
+            gc.collect()
+            b.__class__ = Other
+            B.__bases__ = (Other,)
+            d = B(); d.t = Fin("d"); d.t.ref = [d]
+            del c, d
+            R["n2"] = gc.collect()
+            R["after"] = [bw() is not None, sorted(log[len(R["log"]):])]
+            keep.clear()
+            R["n3"] = gc.collect()
+            R["log3"] = sorted(log)
+        ''')
+        self.assertTrue(all(r["alive0"]) and all(r["alive1"]), r)
+        self.assertEqual(len(r["log"]), 18)
+        if os.environ.get("VGC_VALIDATE") == "1" and os.environ.get("VGC_DIRECT") != "0":
+            # every object read directly was read both ways and agreed (traverse.c)
+            self.assertTrue(self.vgc_status["direct_reads"])
+            self.assertGreater(self.vgc_status["direct_checked"], 40)
 
     def test_look_ahead_order(self):
         # A collection of >= 200,000 objects runs with the look-ahead (src/cpython/inplace.c:

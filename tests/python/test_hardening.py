@@ -864,5 +864,93 @@ class Verify(unittest.TestCase):
         self.assertNotIn("FREED-A-LIVE-OBJECT", p.stdout)
 
 
+
+class DirectReads(unittest.TestCase):
+    """Exact dicts and plain instances are read directly, not through tp_traverse
+    (src/cpython/traverse.h).  install() checks the readers on probe objects and leaves the
+    tracked heap and the counts as they were; VGC_DIRECT=0 turns them off; with VGC_VALIDATE=1
+    every direct read is checked against tp_traverse and a difference stops the process before
+    anything is freed (test_differential.py's test_direct_read_shapes: the shapes)."""
+
+    def test_on_after_install_and_nothing_left(self):
+        code = r'''
+        gc.disable()
+        gc.collect()
+        # (get_count()[0] after a collection may differ by a little: README, Limits)
+        R["counts"] = (gc.get_count()[1:], len(gc.get_objects()), gc.get_stats())
+        R["found"] = gc.collect()
+        if MODE == "vgc":
+            st = vgc.status()
+            R["direct"] = (st["direct_reads"], st["direct_off_reason"])
+        '''
+        # install() is in PRE; the probes' objects must all be gone by then: the numbers match
+        # stock's, where vgc is imported but not installed
+        stock = run(code, "stock")[0]
+        mine = run(code, "vgc")[0]
+        self.assertEqual(mine.pop("direct"), [True, None])
+        self.assertEqual(mine["found"], 0)
+        self.assertEqual(mine, stock)
+
+    def test_install_leaves_counts(self):
+        # the probes run at import (in both runs): generation 0's count and the objects it tracks
+        # afterwards are the same with the direct reads (probes) as without (none)
+        code = r'''
+        import vgc as v
+        gc.disable()
+        gc.collect()
+        c0, n0 = gc.get_count(), len(gc.get_objects())
+        v.install()
+        R["delta"] = (gc.get_count(), len(gc.get_objects()) - n0)
+        R["direct"] = v.status()["direct_reads"]
+        '''
+        on = run(code, "stock", env={"VGC_DIRECT": "1"})[0]
+        off = run(code, "stock", env={"VGC_DIRECT": "0"})[0]
+        self.assertEqual((on["direct"], off["direct"]), (True, False))
+        self.assertEqual(on["delta"], off["delta"])
+
+    def test_off_by_environment(self):
+        code = r'''
+        gc.disable()
+        class P:
+            pass
+        keep = []
+        for i in range(2000):
+            a = P(); a.d = {"a": a, i: [a]}
+            if i % 3:
+                keep.append(a)
+        R["found"] = gc.collect()
+        if MODE == "vgc":
+            st = vgc.status()
+            R["st"] = (st["direct_reads"], st["direct_off_reason"], st["direct_checked"])
+        '''
+        stock = run(code, "stock")[0]
+        off = run(code, "vgc", env={"VGC_DIRECT": "0", "VGC_VALIDATE": "1"})[0]
+        on = run(code, "vgc", env={"VGC_VALIDATE": "1"})[0]
+        self.assertEqual(off["found"], stock["found"])
+        self.assertEqual(on["found"], stock["found"])
+        self.assertEqual(off["st"], [False, "VGC_DIRECT=0", 0])
+        self.assertEqual(on["st"][:2], [True, None])
+        self.assertGreaterEqual(on["st"][2], 4000)          # every instance and its dict
+
+    def test_a_wrong_read_stops_the_process(self):
+        code = PRE + textwrap.dedent(r'''
+        class C:
+            def __del__(self):
+                print("FREED-A-LIVE-OBJECT")
+        keep = C(); keep.d = {"k": keep}
+        g = []; g.append(g); del g
+        vgc._vgc._corrupt_next(8)
+        gc.collect()
+        print("went on")
+        ''')
+        env = dict(os.environ, VGC_TEST_MODE="vgc", VGC_DISABLE="1", VGC_VALIDATE="1")
+        p = subprocess.run([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=60)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("read directly:", p.stderr)
+        self.assertIn("a direct read differs from tp_traverse", p.stderr)
+        self.assertNotIn("went on", p.stdout)
+        self.assertNotIn("FREED-A-LIVE-OBJECT", p.stdout)
+
 if __name__ == "__main__":
     unittest.main()

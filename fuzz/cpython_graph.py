@@ -59,7 +59,14 @@ RESURRECTED = []    # objects that resurrected themselves in __del__
 
 
 class Node:
-    __slots__ = ("label", "__dict__", "__weakref__")
+    # No __slots__: a plain instance (its attributes in a managed dict), which vgc reads
+    # directly rather than through tp_traverse (src/cpython/traverse.h); so are Fin, Res and
+    # Legacy (`__slots__ = ()`).  Attributes are set with setattr, never through __dict__: a
+    # materialized __dict__ that outlives its instance keeps pointing into the freed instance
+    # on 3.13.0 when an allocation fails as the instance dies (_PyDict_DetachFromObject's
+    # copy), and CPython's own dict_traverse then reads freed memory (stock gc alone, under
+    # valgrind); the NOMEM steps below would reach that CPython bug.
+    pass
 
 
 class L(list):
@@ -442,6 +449,7 @@ def _run(program, collect):
             later.append((a, b))
     for i in sorted(tuple_items):
         objs[i] = tuple(objs[j] for j in tuple_items[i])
+    nattr = {}                # a -> the attributes set on object a so far
     for a, b in later:
         src, dst = objs[a], objs[b]
         k = kinds[a]
@@ -457,7 +465,8 @@ def _run(program, collect):
             if src.child is None:          # one reference; the first edge sets it
                 src.child = dst
         else:
-            src.__dict__["r%d" % len(src.__dict__)] = dst
+            nattr[a] = nattr.get(a, 0) + 1
+            setattr(src, "r%d" % (nattr[a] - 1), dst)
     fault, fail_at, shape = _fault(flags, params)
     wide = holder = None
     if fault in (1, 2):
@@ -482,8 +491,8 @@ def _run(program, collect):
             # end in gc.garbage's closure, in both runs)
             holder = Legacy()
             holder.label = "wide holder"
-            holder.__dict__["wide"] = wide
-            holder.__dict__["me"] = holder       # cyclic: only a collection finds it
+            holder.wide = wide
+            holder.me = holder                  # cyclic: only a collection finds it
 
     refs = []
     for i in sorted(weak):

@@ -53,7 +53,9 @@ ROLES = {
     "api": {"py_install", "py_uninstall", "py_status", "collect_arg", "py_collect", "py_set_debug",
             "py_get_debug", "vgc_forward", "vgc_add_forwarders", "vgc_add_gc_api", "vgc_atexit",
             "vgc_exec", "vgc_api_state", "vgc_hook_new", "vgc_hook_type_ready", "vgc_hook_dealloc",
-            "vgc_mstate", "vgc_m_traverse", "vgc_m_clear", "vgc_m_free"},
+            "vgc_mstate", "vgc_m_traverse", "vgc_m_clear", "vgc_m_free",
+            # traverse.c: the probes at import and the switch at install()
+            "direct_probe", "vgc_direct_probe_once", "vgc_direct_init"},
     "test": {"py_fail_alloc_after", "py_configure", "py_corrupt_next", "py_alloc_count"},
 }
 ROLE_TITLES = [("path", "collection path (a bug can free a live object)"),

@@ -55,6 +55,31 @@ def both(code, **kw):
     return run(code, "stock", **kw)[0], run(code, "vgc", **kw)[0]
 
 
+def run_spoiled(hook, keep, env):
+    """A fresh process under vgc (with `env`) that keeps one object C alive (`keep`, a statement
+    on `keep`), drops a cycle and collects once with test hook _corrupt_next(hook) armed."""
+    code = PRE + textwrap.dedent(r'''
+    class C:
+        def __del__(self):
+            print("FREED-A-LIVE-OBJECT")
+    keep = C(); %s
+    g = []; g.append(g); del g
+    vgc._vgc._corrupt_next(%d)
+    gc.collect()
+    print("went on")
+    ''' % (keep, hook))
+    e = dict(os.environ, VGC_TEST_MODE="vgc", VGC_DISABLE="1", **env)
+    return subprocess.run([sys.executable, "-c", code], env=e, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, timeout=60)
+
+
+def assert_stopped(test, p):
+    """The process stopped at that collection, before anything was freed."""
+    test.assertNotEqual(p.returncode, 0)
+    test.assertNotIn("went on", p.stdout)
+    test.assertNotIn("FREED-A-LIVE-OBJECT", p.stdout)
+
+
 class LostStop(unittest.TestCase):
     """1/9: CPython cannot build the "stop" call (an allocation fails): it calls no callback.
     For every k, the k-th allocation from gc.collect() on fails; afterwards the heap is not
@@ -843,26 +868,11 @@ class Verify(unittest.TestCase):
         self.assertEqual(mine["v"], [True, True, True, 0])
 
     def test_wrong_decision_stops_the_process(self):
-        code = PRE + textwrap.dedent(r'''
-        class C:
-            def __del__(self):
-                print("FREED-A-LIVE-OBJECT")
-        keep = C(); keep.me = keep
-        g = []; g.append(g); del g
-        vgc._vgc._corrupt_next(4)
-        gc.collect()
-        print("went on")
-        ''')
-        env = dict(os.environ, VGC_TEST_MODE="vgc", VGC_DISABLE="1", VGC_VERIFY="1")
-        p = subprocess.run([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True, timeout=60)
-        self.assertNotEqual(p.returncode, 0)
+        p = run_spoiled(4, "keep.me = keep", {"VGC_VERIFY": "1"})
         self.assertIn("vgc: verification failed in collection", p.stderr)
         self.assertIn("(decided in place", p.stderr)
         self.assertIn("disagrees with the independent checker", p.stderr)
-        self.assertNotIn("went on", p.stdout)
-        self.assertNotIn("FREED-A-LIVE-OBJECT", p.stdout)
-
+        assert_stopped(self, p)
 
 
 class DirectReads(unittest.TestCase):
@@ -933,24 +943,11 @@ class DirectReads(unittest.TestCase):
         self.assertGreaterEqual(on["st"][2], 4000)          # every instance and its dict
 
     def test_a_wrong_read_stops_the_process(self):
-        code = PRE + textwrap.dedent(r'''
-        class C:
-            def __del__(self):
-                print("FREED-A-LIVE-OBJECT")
-        keep = C(); keep.d = {"k": keep}
-        g = []; g.append(g); del g
-        vgc._vgc._corrupt_next(8)
-        gc.collect()
-        print("went on")
-        ''')
-        env = dict(os.environ, VGC_TEST_MODE="vgc", VGC_DISABLE="1", VGC_VALIDATE="1")
-        p = subprocess.run([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True, timeout=60)
-        self.assertNotEqual(p.returncode, 0)
+        p = run_spoiled(8, 'keep.d = {"k": keep}', {"VGC_VALIDATE": "1"})
         self.assertIn("read directly:", p.stderr)
         self.assertIn("a direct read differs from tp_traverse", p.stderr)
-        self.assertNotIn("went on", p.stdout)
-        self.assertNotIn("FREED-A-LIVE-OBJECT", p.stdout)
+        assert_stopped(self, p)
+
 
 if __name__ == "__main__":
     unittest.main()

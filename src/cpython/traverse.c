@@ -115,7 +115,9 @@ static const char probe_src[] =
  * off_reason set (never an exception: the import goes on, and install() then leaves every
  * object to its tp_traverse).  What the probes allocate is freed before it returns, with the
  * automatic collection off meanwhile and generation 0's count put back: the tracked heap and
- * the allocation count are as they were. */
+ * the allocation count are as they were.  (The probes run Python code: another thread may run
+ * meanwhile; its allocations in that window are not counted, and a gc.enable()/disable() it
+ * makes then is undone.  Only an import of vgc racing with such a thread can see this.) */
 static int direct_probe(GCState *gcstate)
 {
     const int enabled = gcstate->enabled;

@@ -172,7 +172,7 @@ def status():
     set in the same order); recheck_in_place (resurrection re-checks run); look_ahead
     (deductions run with the look-ahead that prefetches referents: those of
     200,000 objects or more, or VGC_LOOK_AHEAD_MIN at install()); direct_reads (exact dicts
-    and plain instances are read directly, not through tp_traverse: install() checked the
+    and plain instances are read directly, not through tp_traverse: the import checked the
     readers on probe objects; off with VGC_DIRECT=0), direct_off_reason (why not, or None),
     direct_checked (objects read both ways and found to agree: Py_DEBUG builds and
     VGC_VALIDATE=1; a difference stops the process);

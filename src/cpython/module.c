@@ -68,7 +68,7 @@ static PyObject *py_install(PyObject *module, PyObject *unused)
     /* the direct reads of dicts and plain instances: off, with the reason in status(), when
      * one of the probes (run at import) disagreed with tp_traverse (traverse.c) */
     vgc_direct_probe_once(gcstate);
-    (void)vgc_direct_init();
+    vgc_direct_init();
     PyObject *hook = vgc_hook_new(gcstate->callbacks);
     if (hook == NULL)
         return NULL;

@@ -1,5 +1,6 @@
 /* traverse.c — the direct reads' type test, their check against tp_traverse, and the probes
- * that decide at install() whether they are used (traverse.h says why and what must hold).
+ * (run at import) that decide whether install() uses them (traverse.h says why and what must
+ * hold).
  * TRUSTED, NOT PROVED. */
 #include "traverse.h"
 
@@ -111,19 +112,19 @@ static const char probe_src[] =
     "    return out\n"
     "classes = (Q, P, S)\n";
 
-/* Reads every probe both ways: 1 when the direct reads agree on all of them, else 0 with
- * off_reason set (never an exception: the import goes on, and install() then leaves every
+/* Reads every probe both ways: NULL when the direct reads agree on all of them, else why not
+ * (never an exception: the import goes on, and install() then leaves every
  * object to its tp_traverse).  What the probes allocate is freed before it returns, with the
  * automatic collection off meanwhile and generation 0's count put back: the tracked heap and
  * the allocation count are as they were.  (The probes run Python code: another thread may run
  * meanwhile; its allocations in that window are not counted, and a gc.enable()/disable() it
  * makes then is undone.  Only an import of vgc racing with such a thread can see this.) */
-static int direct_probe(GCState *gcstate)
+static const char *direct_probe(GCState *gcstate)
 {
     const int enabled = gcstate->enabled;
     const int count0 = gcstate->generations[0].count;
     PyObject *ns = PyDict_New(), *res = NULL, *objs = NULL, *classes = NULL;
-    int ok = 0;
+    const char *why = "the probes could not be made";
     gcstate->enabled = 0;
     if (ns == NULL || PyDict_SetItemString(ns, "__builtins__", PyEval_GetBuiltins()) < 0
         || PyDict_SetItemString(ns, "__name__", Py_None) < 0)
@@ -134,37 +135,34 @@ static int direct_probe(GCState *gcstate)
     Py_XINCREF(classes);
     objs = fn ? PyObject_CallNoArgs(fn) : NULL;
     if (objs == NULL || !PyList_Check(objs) || classes == NULL || !PyTuple_Check(classes)
-        || PyTuple_GET_SIZE(classes) != 3) {
-        vgc_direct.off_reason = "the probes could not be made";
+        || PyTuple_GET_SIZE(classes) != 3)
         goto done;
-    }
     PyTypeObject *Q = (PyTypeObject *)PyTuple_GET_ITEM(classes, 0);
     PyTypeObject *P = (PyTypeObject *)PyTuple_GET_ITEM(classes, 1);
     PyTypeObject *S = (PyTypeObject *)PyTuple_GET_ITEM(classes, 2);
     vgc_direct.subtype_traverse = P->tp_traverse;
+    why = "plain instances are not recognised";
+    if (!vgc_direct_plain(P) || !vgc_direct_plain(Q) || vgc_direct_plain(S))
+        goto done;
+    /* the inlined type_is_gc, on a heap type and a static one (vgc_direct_init keeps it only
+     * when the probes agree) */
+    why = "type_is_gc differs";
     vgc_direct.type_is_gc = PyType_Type.tp_is_gc;
-    if (!vgc_direct_plain(P) || !vgc_direct_plain(Q) || vgc_direct_plain(S)) {
-        vgc_direct.off_reason = "plain instances are not recognised";
-        goto done;
-    }
-    if (!vgc_is_gc((PyObject *)P) || vgc_is_gc((PyObject *)&PyFloat_Type)
-        || vgc_is_gc((PyObject *)&PyDict_Type) != _PyObject_IS_GC((PyObject *)&PyDict_Type)) {
-        vgc_direct.off_reason = "type_is_gc differs";
-        goto done;
-    }
+    PyObject *types[2] = {(PyObject *)P, (PyObject *)&PyFloat_Type};
+    for (int i = 0; i < 2; i++)
+        if (!vgc_is_gc(types[i]) != !_PyObject_IS_GC(types[i]))
+            goto done;
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(objs); i++) {
         PyObject *op = PyList_GET_ITEM(objs, i);
         struct rec want, have;
-        if (!PyDict_CheckExact(op) && !vgc_direct_plain(Py_TYPE(op))) {
-            vgc_direct.off_reason = "a probe is neither a dict nor a plain instance";
+        why = "a probe is neither a dict nor a plain instance";
+        if (!PyDict_CheckExact(op) && !vgc_direct_plain(Py_TYPE(op)))
             goto done;
-        }
-        if (!direct_agrees(op, &want, &have)) {
-            vgc_direct.off_reason = "a probe's direct read differs from its tp_traverse";
+        why = "a probe's direct read differs from its tp_traverse";
+        if (!direct_agrees(op, &want, &have))
             goto done;
-        }
     }
-    ok = 1;
+    why = NULL;
 done:
     if (PyErr_Occurred())
         PyErr_Clear();
@@ -184,12 +182,12 @@ done:
         PyErr_Clear();
     gcstate->generations[0].count = count0;
     gcstate->enabled = enabled;
-    vgc_direct.on = ok;
-    return ok;
+    vgc_direct.type_is_gc = NULL;
+    return why;
 }
 
-static int probed = -1;               /* the probes' result: -1 not run yet, 0 disagreed, 1 */
-static const char *probe_reason;
+static int probed;                    /* the probes have run */
+static const char *probe_failed = "the probes did not run";   /* why they disagreed, or NULL */
 
 /* At the module's import (once per process): the probes run in every process that imports vgc,
  * installed or not, so that what they leave in CPython's free lists (a freed dict or list is
@@ -197,22 +195,21 @@ static const char *probe_reason;
  * CountsAndTriggers compares get_count() at each collection with vgc imported, not installed). */
 void vgc_direct_probe_once(GCState *gcstate)
 {
-    if (probed >= 0 || gcstate->collecting)    /* (imported by a finalizer: at install()) */
+    if (probed || gcstate->collecting)         /* (imported by a finalizer: at install()) */
         return;
-    probed = direct_probe(gcstate);
-    probe_reason = vgc_direct.off_reason;
-    vgc_direct.on = 0;
+    probed = 1;
+    probe_failed = direct_probe(gcstate);
 }
 
-/* install(): the direct reads are used unless a probe disagreed or VGC_DIRECT=0. */
-int vgc_direct_init(void)
+/* install(): the direct reads (and the inlined type_is_gc) are used unless a probe disagreed
+ * or VGC_DIRECT=0. */
+void vgc_direct_init(void)
 {
     const char *d = getenv("VGC_DIRECT");
     vgc_direct.plain_tp = NULL;
     vgc_direct.checked = 0;
-    vgc_direct.on = probed == 1 && !(d != NULL && d[0] == '0');
-    vgc_direct.off_reason = vgc_direct.on ? NULL
-                            : probed != 1 ? (probe_reason ? probe_reason : "the probes did not run")
-                            : "VGC_DIRECT=0";
-    return vgc_direct.on;
+    vgc_direct.off_reason = probe_failed ? probe_failed
+                            : d != NULL && d[0] == '0' ? "VGC_DIRECT=0" : NULL;
+    vgc_direct.on = vgc_direct.off_reason == NULL;
+    vgc_direct.type_is_gc = vgc_direct.on ? PyType_Type.tp_is_gc : NULL;
 }

@@ -36,7 +36,7 @@
 struct vgc_direct {
     int on;                           /* the direct reads are used (the probes agreed) */
     traverseproc subtype_traverse;    /* CPython's, from a probe class */
-    inquiry type_is_gc;               /* PyType_Type's tp_is_gc */
+    inquiry type_is_gc;               /* PyType_Type's tp_is_gc while on, else NULL */
     PyTypeObject *plain_tp;           /* the last type asked about, in this collection */
     int plain_ok;                     /* and the answer */
     Py_ssize_t checked;               /* objects read both ways (validate) since install */
@@ -179,6 +179,6 @@ static inline int vgc_is_gc(PyObject *op)
 }
 
 void vgc_direct_probe_once(GCState *gcstate); /* traverse.c: at the module's import */
-int vgc_direct_init(void);                   /* traverse.c: at install() */
+void vgc_direct_init(void);                  /* traverse.c: at install() */
 
 #endif /* VGC_TRAVERSE_H */
